@@ -1,0 +1,2 @@
+//! The `callguard` command.
+fn main() {}

@@ -1,0 +1,509 @@
+//! What a caller number is: country, kind, and whether it is international for the home region.
+//!
+//! The phonenumber crate's metadata (libphonenumber's) covers the world; the numbering rule pack
+//! ([`crate::rules::numbering`]) adds what it lacks. [`Classifier`] owns both and is the one
+//! entry point: text in, [`NumberInfo`] out, never an error.
+
+use std::fmt;
+use std::str::FromStr;
+use std::sync::Arc;
+
+use phonenumber::metadata::DATABASE;
+use serde::{Deserialize, Serialize};
+
+use crate::number::{
+    normalize, DialPrefix, InternationalPrefix, InvalidReason, Normalized, Parsed, Presentation,
+    E164,
+};
+use crate::region::Region;
+use crate::rules::numbering::NumberingRules;
+use crate::rules::LocalText;
+
+/// The kind of a caller number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberKind {
+    /// A mobile phone.
+    Mobile,
+    /// A fixed line.
+    Fixed,
+    /// Fixed or mobile: the plan does not tell (North America).
+    FixedOrMobile,
+    /// An IP phone (Japan's 050).
+    Voip,
+    /// Free for the caller to dial (0120, 0800, 1-800).
+    TollFree,
+    /// Premium rate, including international premium rate (+979).
+    Premium,
+    /// Shared cost (Japan's 0570 navi-dial).
+    SharedCost,
+    /// A universal access (company) number.
+    Uan,
+    /// A personal number that forwards elsewhere.
+    Personal,
+    /// A pager.
+    Pager,
+    /// A machine-to-machine data line, odd on a voice call.
+    M2m,
+    /// Voicemail access.
+    Voicemail,
+    /// An emergency number (110, 119, 112, 911, 999 ...). Never blocked.
+    Emergency,
+    /// A special service number (188, #9110, 171 ...). Never blocked.
+    Special,
+    /// Not a usable number: evidence of spoofing.
+    Invalid,
+    /// No number was presented.
+    Hidden,
+}
+
+impl NumberKind {
+    /// Every kind, in a fixed order.
+    pub const ALL: [NumberKind; 16] = [
+        NumberKind::Mobile,
+        NumberKind::Fixed,
+        NumberKind::FixedOrMobile,
+        NumberKind::Voip,
+        NumberKind::TollFree,
+        NumberKind::Premium,
+        NumberKind::SharedCost,
+        NumberKind::Uan,
+        NumberKind::Personal,
+        NumberKind::Pager,
+        NumberKind::M2m,
+        NumberKind::Voicemail,
+        NumberKind::Emergency,
+        NumberKind::Special,
+        NumberKind::Invalid,
+        NumberKind::Hidden,
+    ];
+
+    /// The stable name used in JSON and rule packs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NumberKind::Mobile => "mobile",
+            NumberKind::Fixed => "fixed",
+            NumberKind::FixedOrMobile => "fixed_or_mobile",
+            NumberKind::Voip => "voip",
+            NumberKind::TollFree => "toll_free",
+            NumberKind::Premium => "premium",
+            NumberKind::SharedCost => "shared_cost",
+            NumberKind::Uan => "uan",
+            NumberKind::Personal => "personal",
+            NumberKind::Pager => "pager",
+            NumberKind::M2m => "m2m",
+            NumberKind::Voicemail => "voicemail",
+            NumberKind::Emergency => "emergency",
+            NumberKind::Special => "special",
+            NumberKind::Invalid => "invalid",
+            NumberKind::Hidden => "hidden",
+        }
+    }
+
+    /// Emergency and special service numbers: never blocked, whatever a list or feed says.
+    pub fn is_protected(self) -> bool {
+        matches!(self, NumberKind::Emergency | NumberKind::Special)
+    }
+
+    /// Kinds a range of full-length numbers can have (not short, hidden or invalid).
+    pub fn is_number_range_kind(self) -> bool {
+        !matches!(
+            self,
+            NumberKind::Emergency | NumberKind::Special | NumberKind::Invalid | NumberKind::Hidden
+        )
+    }
+
+    /// A short description for people.
+    pub fn label(self) -> LocalText {
+        let (ja, en) = match self {
+            NumberKind::Mobile => ("携帯電話", "mobile"),
+            NumberKind::Fixed => ("固定電話", "fixed line"),
+            NumberKind::FixedOrMobile => ("固定または携帯電話", "fixed line or mobile"),
+            NumberKind::Voip => ("IP電話", "IP phone"),
+            NumberKind::TollFree => ("フリーダイヤル", "toll-free"),
+            NumberKind::Premium => ("有料番号", "premium rate"),
+            NumberKind::SharedCost => ("ナビダイヤル等（通話料発信者負担）", "shared cost"),
+            NumberKind::Uan => ("統一番号", "universal access number"),
+            NumberKind::Personal => ("パーソナル番号", "personal number"),
+            NumberKind::Pager => ("ポケットベル", "pager"),
+            NumberKind::M2m => ("データ通信専用番号", "machine-to-machine line"),
+            NumberKind::Voicemail => ("留守番電話", "voicemail"),
+            NumberKind::Emergency => ("緊急通報番号", "emergency number"),
+            NumberKind::Special => ("特別サービス番号", "special service number"),
+            NumberKind::Invalid => ("無効な番号", "invalid number"),
+            NumberKind::Hidden => ("番号非表示", "no number shown"),
+        };
+        LocalText {
+            ja: ja.into(),
+            en: en.into(),
+        }
+    }
+}
+
+impl fmt::Display for NumberKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for NumberKind {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        NumberKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == text)
+            .ok_or_else(|| format!("unknown number kind {text:?}"))
+    }
+}
+
+/// Something worth knowing about a number beyond its kind.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NumberFlag {
+    /// International premium rate (+979): calling back costs a lot.
+    InternationalPremium,
+    /// An international network or satellite service (+870, +881, +882, +883).
+    InternationalNetwork,
+    /// A code used by one-ring (wangiri) scams that want a costly call back.
+    OneRingProne,
+    /// An international number shown without `+` or an international prefix.
+    MissingPlus,
+}
+
+impl NumberFlag {
+    /// The stable name used in JSON and rule packs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NumberFlag::InternationalPremium => "international_premium",
+            NumberFlag::InternationalNetwork => "international_network",
+            NumberFlag::OneRingProne => "one_ring_prone",
+            NumberFlag::MissingPlus => "missing_plus",
+        }
+    }
+}
+
+/// Everything callguard knows about a caller number from the number alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NumberInfo {
+    /// The text as given.
+    pub input: String,
+    /// The presentation the call came with (or that a caller-ID word such as 非通知 stands for).
+    pub presentation: Presentation,
+    /// The complete number, for full-length valid numbers.
+    pub e164: Option<E164>,
+    /// The country (ISO 3166 code), for full-length valid numbers of a geographic country.
+    pub country: Option<Region>,
+    /// What kind of number it is.
+    pub kind: NumberKind,
+    /// Whether the number is from outside the home region (None for hidden, short and invalid).
+    pub international: Option<bool>,
+    /// Facts worth knowing beyond the kind.
+    pub flags: Vec<NumberFlag>,
+    /// Dial prefixes removed from the text.
+    pub prefixes: Vec<DialPrefix>,
+    /// For invalid numbers: why.
+    pub invalid: Option<InvalidReason>,
+    /// For short numbers: what they reach.
+    pub service: Option<LocalText>,
+}
+
+impl NumberInfo {
+    fn hidden(input: &str, presentation: Presentation) -> NumberInfo {
+        NumberInfo {
+            input: input.to_owned(),
+            presentation,
+            e164: None,
+            country: None,
+            kind: NumberKind::Hidden,
+            international: None,
+            flags: Vec::new(),
+            prefixes: Vec::new(),
+            invalid: None,
+            service: None,
+        }
+    }
+
+    fn invalid(input: &str, reason: InvalidReason) -> NumberInfo {
+        NumberInfo {
+            kind: NumberKind::Invalid,
+            presentation: Presentation::Allowed,
+            invalid: Some(reason),
+            ..NumberInfo::hidden(input, Presentation::Allowed)
+        }
+    }
+
+    /// Whether the presentation hid the number.
+    pub fn is_hidden(&self) -> bool {
+        self.kind == NumberKind::Hidden
+    }
+
+    /// Whether the number has `flag`.
+    pub fn has_flag(&self, flag: NumberFlag) -> bool {
+        self.flags.contains(&flag)
+    }
+}
+
+/// Classifies caller numbers for one home region.
+///
+/// Cheap to clone (the rule pack is shared). The numbering metadata is loaded on first use and
+/// kept for the life of the process; [`Classifier::warm_up`] loads it ahead of the first call.
+#[derive(Debug, Clone)]
+pub struct Classifier {
+    home: Region,
+    rules: Arc<NumberingRules>,
+}
+
+/// The phonenumber crate's metadata as an [`InternationalPrefix`].
+struct MetadataIdd;
+
+impl InternationalPrefix for MetadataIdd {
+    fn international_prefix_len(&self, region: Region, digits: &str) -> Option<usize> {
+        let meta = DATABASE.by_id(region.as_str())?;
+        let found = meta.international_prefix()?.find(digits)?;
+        (found.start() == 0 && found.end() > 0).then_some(found.end())
+    }
+}
+
+impl Classifier {
+    /// A classifier for `home` with the embedded numbering rule pack.
+    pub fn new(home: Region) -> Classifier {
+        Classifier::with_rules(home, NumberingRules::embedded())
+    }
+
+    /// A classifier for `home` with a numbering rule pack of the caller's choosing.
+    pub fn with_rules(home: Region, rules: Arc<NumberingRules>) -> Classifier {
+        Classifier { home, rules }
+    }
+
+    /// The home region.
+    pub fn home(&self) -> Region {
+        self.home
+    }
+
+    /// The numbering rule pack in use.
+    pub fn rules(&self) -> &Arc<NumberingRules> {
+        &self.rules
+    }
+
+    /// Loads the numbering metadata now rather than on the first call.
+    pub fn warm_up() {
+        let _ = DATABASE.by_id("JP");
+    }
+
+    /// Normalises without classifying (see [`crate::number::normalize`]).
+    pub fn normalize(&self, text: &str, presentation: Presentation) -> Normalized {
+        normalize(text, presentation, self.home, &self.rules, &MetadataIdd)
+    }
+
+    /// Classifies caller-ID text presented with `presentation`.
+    pub fn classify(&self, text: &str, presentation: Presentation) -> NumberInfo {
+        let normalized = self.normalize(text, presentation);
+        let mut info = match normalized.parsed {
+            Parsed::Hidden(p) => NumberInfo::hidden(text, p),
+            Parsed::Invalid(reason) => NumberInfo::invalid(text, reason),
+            Parsed::Short(code) => self.short(text, &code),
+            Parsed::International(digits) => self.full_number(text, &digits),
+            Parsed::National(digits) => self.national(text, &digits),
+        };
+        info.prefixes = normalized.prefixes;
+        info
+    }
+
+    /// Classifies a number already in E.164 form (the fast path for stored numbers).
+    pub fn classify_e164(&self, number: E164) -> NumberInfo {
+        let digits = number.digits();
+        self.full_number(&number.to_string(), &digits)
+    }
+
+    fn short(&self, input: &str, code: &str) -> NumberInfo {
+        match self.rules.short_number(self.home, code) {
+            Some(short) => NumberInfo {
+                kind: short.kind,
+                presentation: Presentation::Allowed,
+                service: Some(short.name.clone()),
+                ..NumberInfo::hidden(input, Presentation::Allowed)
+            },
+            None => NumberInfo::invalid(input, InvalidReason::UnknownServiceCode),
+        }
+    }
+
+    /// A number written nationally for the home region.
+    fn national(&self, input: &str, digits: &str) -> NumberInfo {
+        let parsed = phonenumber::parse(Some(self.home.id()), digits)
+            .ok()
+            .map(|pn| e164_digits(&pn));
+        let info = match &parsed {
+            Some(full) => self.full_number(input, full),
+            None => NumberInfo::invalid(
+                input,
+                InvalidReason::TooShort {
+                    digits: digits.len(),
+                },
+            ),
+        };
+        if info.kind != NumberKind::Invalid {
+            return info;
+        }
+        // International calls sometimes reach a phone without the "+" (DOMAIN: Japan's
+        // landlines). Where the national reading is invalid and the digits cannot be a national
+        // number with a trunk prefix, try the international reading.
+        let trunk = DATABASE
+            .by_id(self.home.as_str())
+            .and_then(|m| m.national_prefix())
+            .unwrap_or("");
+        if !trunk.is_empty() && !digits.starts_with(trunk) && digits.len() >= 8 {
+            let mut retry = self.full_number(input, digits);
+            if retry.kind != NumberKind::Invalid {
+                retry.flags.push(NumberFlag::MissingPlus);
+                return retry;
+            }
+        }
+        if digits.len() < 7 {
+            return NumberInfo::invalid(
+                input,
+                InvalidReason::TooShort {
+                    digits: digits.len(),
+                },
+            );
+        }
+        info
+    }
+
+    /// A complete number: country code and national significant number, as digits.
+    fn full_number(&self, input: &str, digits: &str) -> NumberInfo {
+        if digits.len() > crate::number::MAX_E164_DIGITS {
+            return NumberInfo::invalid(
+                input,
+                InvalidReason::TooLong {
+                    digits: digits.len(),
+                },
+            );
+        }
+        let Some(country_code) = self.country_code(digits) else {
+            let code = digits.get(..3).unwrap_or(digits).parse().unwrap_or(0);
+            return NumberInfo::invalid(
+                input,
+                InvalidReason::UnassignedCountryCode {
+                    country_code: self.listed_unassigned_code(digits).unwrap_or(code),
+                    seen_on_scam_calls: self.listed_unassigned_code(digits).is_some(),
+                },
+            );
+        };
+        let Some(e164) = E164::from_digits(digits) else {
+            return NumberInfo::invalid(
+                input,
+                InvalidReason::TooShort {
+                    digits: digits.len(),
+                },
+            );
+        };
+        let mut flags: Vec<NumberFlag> = self.rules.flags(digits).map(|(f, _)| f).collect();
+
+        let (kind, country) = if let Some(o) = self.rules.kind_override(digits) {
+            (o.kind, Some(o.country))
+        } else {
+            let nsn = &digits[country_code.to_string().len()..];
+            if country_code == 1
+                && (nsn.len() != 10 || nsn.starts_with('0') || nsn.starts_with('1'))
+            {
+                return NumberInfo::invalid(input, InvalidReason::NorthAmericanFormat);
+            }
+            let main_region = DATABASE
+                .region(&country_code)
+                .and_then(|r| r.first().and_then(|id| id.parse().ok()));
+            let not_in_plan = || {
+                NumberInfo::invalid(
+                    input,
+                    InvalidReason::NotInNumberingPlan {
+                        country: main_region,
+                    },
+                )
+            };
+            let mut plus = String::with_capacity(digits.len() + 1);
+            plus.push('+');
+            plus.push_str(digits);
+            let Ok(pn) = phonenumber::parse(None, &plus) else {
+                return not_in_plan();
+            };
+            if !phonenumber::is_valid(&pn) {
+                return not_in_plan();
+            }
+            let kind = kind_of(pn.number_type(&DATABASE));
+            let country = pn.country().id().and_then(Region::from_id);
+            if kind == NumberKind::Premium && flags.contains(&NumberFlag::InternationalNetwork) {
+                flags.retain(|f| *f != NumberFlag::InternationalNetwork);
+            }
+            (kind, country)
+        };
+        // Non-geographic codes (+800, +870, +979 ...) have no country: always international.
+        let international = country.is_none_or(|c| c != self.home);
+        NumberInfo {
+            input: input.to_owned(),
+            presentation: Presentation::Allowed,
+            e164: Some(e164),
+            country,
+            kind,
+            international: Some(international),
+            flags,
+            prefixes: Vec::new(),
+            invalid: None,
+            service: None,
+        }
+    }
+
+    /// The assigned country code the digits start with.
+    fn country_code(&self, digits: &str) -> Option<u16> {
+        (1..=3.min(digits.len())).find_map(|len| {
+            let code: u16 = digits[..len].parse().ok()?;
+            if self.rules.is_unassigned_country_code(code) {
+                return None;
+            }
+            DATABASE.by_code(&code).map(|_| code)
+        })
+    }
+
+    fn listed_unassigned_code(&self, digits: &str) -> Option<u16> {
+        (1..=3.min(digits.len())).find_map(|len| {
+            let code: u16 = digits[..len].parse().ok()?;
+            self.rules.is_unassigned_country_code(code).then_some(code)
+        })
+    }
+}
+
+/// The E.164 digits of a parsed number, leading zeros of the national number kept.
+fn e164_digits(pn: &phonenumber::PhoneNumber) -> String {
+    let national = pn.national();
+    let mut digits = pn.code().value().to_string();
+    for _ in 0..national.zeros() {
+        digits.push('0');
+    }
+    digits.push_str(&national.value().to_string());
+    digits
+}
+
+fn kind_of(kind: phonenumber::Type) -> NumberKind {
+    use phonenumber::Type;
+    match kind {
+        Type::FixedLine => NumberKind::Fixed,
+        Type::Mobile => NumberKind::Mobile,
+        Type::FixedLineOrMobile => NumberKind::FixedOrMobile,
+        Type::TollFree => NumberKind::TollFree,
+        Type::PremiumRate => NumberKind::Premium,
+        Type::SharedCost => NumberKind::SharedCost,
+        Type::PersonalNumber => NumberKind::Personal,
+        Type::Voip => NumberKind::Voip,
+        Type::Pager => NumberKind::Pager,
+        Type::Uan => NumberKind::Uan,
+        Type::Voicemail => NumberKind::Voicemail,
+        // Only the rule pack's short numbers are emergency or special (and so never blocked);
+        // a full-length number typed so by the metadata is treated as an ordinary line.
+        // `Unknown` after `is_valid`: in the plan, but the plan does not say what it is.
+        Type::Emergency
+        | Type::ShortCode
+        | Type::StandardRate
+        | Type::Carrier
+        | Type::NoInternational
+        | Type::Unknown => NumberKind::FixedOrMobile,
+    }
+}

@@ -1,0 +1,117 @@
+//! callguard-core: on-device call screening.
+//!
+//! For one incoming call, callguard decides how risky it is and what the phone should do, and
+//! explains why in words an elderly person understands. Nothing here touches the network.
+//!
+//! Where things live:
+//! - [`number`]: caller-ID text → a normalised number, a short code, a hidden presentation, or
+//!   an invalid text with the reason why.
+//! - [`classify`]: country, kind and "international?" of a number ([`Classifier`]).
+//! - [`rules`]: versioned rule packs (numbering facts), embedded and replaceable.
+//! - [`risk`]: signals → score → [`Verdict`], with reasons and advice ([`RiskRules`]).
+//! - [`call`]: the [`IncomingCall`] a shell hands in.
+//! - [`Screener`]: the one call a shell makes; it fails open.
+
+pub mod call;
+pub mod classify;
+pub mod number;
+pub mod region;
+pub mod risk;
+pub mod rules;
+
+use std::fmt;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::str::FromStr;
+use std::sync::Arc;
+
+pub use call::{IncomingCall, Verification};
+pub use classify::{Classifier, NumberFlag, NumberInfo, NumberKind};
+pub use number::{InvalidReason, Presentation, E164};
+pub use region::Region;
+pub use risk::{Assessment, Reason, ReasonCode, RiskRules, Verdict};
+pub use rules::{LocalText, RulePackError};
+
+/// A language callguard speaks to people in.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Default, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    /// Japanese.
+    #[default]
+    Ja,
+    /// English.
+    En,
+}
+
+impl FromStr for Lang {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "ja" => Ok(Lang::Ja),
+            "en" => Ok(Lang::En),
+            _ => Err(format!("unknown language {text:?}: expected ja or en")),
+        }
+    }
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        })
+    }
+}
+
+/// Screens calls for one home region: the entry point for shells and the CLI.
+///
+/// `screen` never fails and never panics to its caller: an internal fault lets the call ring,
+/// with the reason `screening_unavailable`.
+#[derive(Debug, Clone)]
+pub struct Screener {
+    classifier: Classifier,
+    risk: Arc<RiskRules>,
+}
+
+impl Screener {
+    /// A screener for `home` with the embedded rule packs.
+    pub fn new(home: Region) -> Screener {
+        Screener::with_parts(Classifier::new(home), RiskRules::embedded())
+    }
+
+    /// A screener from a classifier and risk rules of the caller's choosing.
+    pub fn with_parts(classifier: Classifier, risk: Arc<RiskRules>) -> Screener {
+        Screener { classifier, risk }
+    }
+
+    /// The classifier in use.
+    pub fn classifier(&self) -> &Classifier {
+        &self.classifier
+    }
+
+    /// Screens one call.
+    pub fn screen(&self, call: &IncomingCall) -> Assessment {
+        let text = call.number.as_deref().unwrap_or("");
+        let outcome = catch_unwind(AssertUnwindSafe(|| {
+            let info = self.classifier.classify(text, call.presentation);
+            self.risk.assess(call, info)
+        }));
+        outcome.unwrap_or_else(|_| {
+            let info = NumberInfo {
+                input: text.to_owned(),
+                presentation: call.presentation,
+                e164: None,
+                country: None,
+                kind: NumberKind::Invalid,
+                international: None,
+                flags: Vec::new(),
+                prefixes: Vec::new(),
+                invalid: None,
+                service: None,
+            };
+            self.risk.unavailable(info, "internal error")
+        })
+    }
+}

@@ -1,0 +1,523 @@
+//! The numbering rule pack: what the phonenumber crate's metadata lacks.
+//!
+//! Carrier-selection and caller-ID dial prefixes, short service and emergency numbers per
+//! region, unassigned country codes seen as caller IDs, number ranges the metadata does not know
+//! or types wrongly, and prefixes that deserve a flag (international premium, one-ring-prone).
+//! The embedded pack is `core/rules/numbering.json`; every entry there names its source.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
+
+use serde::Deserialize;
+
+use super::{LocalText, RulePackError};
+use crate::classify::{NumberFlag, NumberKind};
+use crate::number::Presentation;
+use crate::region::Region;
+
+const PACK: &str = "numbering";
+const EMBEDDED: &str = include_str!("../../rules/numbering.json");
+/// The pack format this code reads.
+const FORMAT: u32 = 1;
+
+/// A short number (emergency or special service) as the rule pack describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShortNumber {
+    /// The digits as dialled, possibly with `#` or `*` (e.g. `110`, `#9110`).
+    pub number: String,
+    /// `emergency` or `special`.
+    pub kind: NumberKind,
+    /// What the number reaches.
+    pub name: LocalText,
+    /// Where the fact comes from.
+    pub source: String,
+}
+
+/// A dial prefix that selects a carrier for the call (Japan's 001, 0033 ...).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CarrierPrefix {
+    /// The digits.
+    pub prefix: String,
+    /// Whose prefix it is.
+    pub note: String,
+    /// Where the fact comes from.
+    pub source: String,
+}
+
+/// A dial prefix that withholds or sends the caller ID for one call (Japan's 184 / 186).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CallerIdPrefix {
+    /// The digits (may start with `*`).
+    pub prefix: String,
+    /// True when the prefix sends the caller ID, false when it withholds it.
+    pub sends_caller_id: bool,
+    /// Where the fact comes from.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionEntry {
+    #[serde(default)]
+    carrier_prefixes: Vec<CarrierPrefix>,
+    #[serde(default)]
+    caller_id_prefixes: Vec<CallerIdPrefix>,
+    #[serde(default)]
+    short_numbers: Vec<ShortNumber>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HiddenWord {
+    text: String,
+    presentation: Presentation,
+    #[allow(dead_code)] // documentation in the data
+    source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UnassignedCode {
+    code: u16,
+    #[allow(dead_code)] // documentation in the data
+    source: String,
+}
+
+/// A range the metadata does not know or types wrongly, with the kind callguard gives it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindOverride {
+    /// `+` and the leading E.164 digits.
+    pub prefix: String,
+    /// Total E.164 digit counts (country code included) a number in the range has.
+    pub digits: Vec<usize>,
+    /// The kind numbers in the range have.
+    pub kind: NumberKind,
+    /// The country the range belongs to.
+    pub country: Region,
+    /// What the range is.
+    pub note: String,
+    /// Where the fact comes from.
+    pub source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct FlaggedPrefix {
+    prefix: String,
+    flag: NumberFlag,
+    note: String,
+    #[allow(dead_code)] // documentation in the data
+    source: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackFile {
+    format: u32,
+    version: String,
+    #[allow(dead_code)] // documentation in the data
+    description: String,
+    #[serde(default)]
+    hidden_words: Vec<HiddenWord>,
+    #[serde(default)]
+    global_short_numbers: Vec<ShortNumber>,
+    #[serde(default)]
+    regions: BTreeMap<Region, RegionEntry>,
+    #[serde(default)]
+    unassigned_country_codes: Vec<UnassignedCode>,
+    #[serde(default)]
+    kind_overrides: Vec<KindOverride>,
+    #[serde(default)]
+    flagged_prefixes: Vec<FlaggedPrefix>,
+}
+
+/// The numbering rule pack, checked and indexed for lookups on the call path.
+#[derive(Debug)]
+pub struct NumberingRules {
+    version: String,
+    hidden_words: HashMap<String, Presentation>,
+    global_short: HashMap<String, ShortNumber>,
+    regions: HashMap<Region, RegionRules>,
+    unassigned: HashSet<u16>,
+    /// Digits without `+`, longest first so the most specific entry wins.
+    overrides: Vec<(String, KindOverride)>,
+    /// Digits without `+`, with the flag and its note.
+    flagged: Vec<(String, NumberFlag, String)>,
+}
+
+/// One region's entries.
+#[derive(Debug, Default)]
+pub struct RegionRules {
+    /// Carrier-selection prefixes, longest first.
+    pub carrier_prefixes: Vec<CarrierPrefix>,
+    /// Caller-ID prefixes, longest first.
+    pub caller_id_prefixes: Vec<CallerIdPrefix>,
+    short: HashMap<String, ShortNumber>,
+}
+
+impl NumberingRules {
+    /// The pack built into this library. Parsed once, then shared.
+    pub fn embedded() -> Arc<NumberingRules> {
+        static EMBEDDED_RULES: OnceLock<Arc<NumberingRules>> = OnceLock::new();
+        EMBEDDED_RULES
+            .get_or_init(|| {
+                // The embedded pack is checked by a unit test, so this cannot fail in a release.
+                Arc::new(NumberingRules::from_json(EMBEDDED).unwrap_or_else(|err| {
+                    panic!("the embedded numbering rule pack is invalid: {err}")
+                }))
+            })
+            .clone()
+    }
+
+    /// Reads and checks a pack from JSON text.
+    pub fn from_json(text: &str) -> Result<NumberingRules, RulePackError> {
+        let file: PackFile =
+            serde_json::from_str(text).map_err(|e| RulePackError::from_json(PACK, &e))?;
+        NumberingRules::compile(file)
+    }
+
+    /// The pack's version string.
+    pub fn version(&self) -> &str {
+        &self.version
+    }
+
+    /// The presentation a caller-ID word such as `非通知` or `Anonymous` stands for.
+    pub fn hidden_word(&self, text: &str) -> Option<Presentation> {
+        if text.len() > 32 {
+            return None;
+        }
+        self.hidden_words.get(&text.trim().to_lowercase()).copied()
+    }
+
+    /// The region's entries, if the pack has any for it.
+    pub fn region(&self, region: Region) -> Option<&RegionRules> {
+        self.regions.get(&region)
+    }
+
+    /// A short number dialled in `region`, from the region's list or the global one.
+    pub fn short_number(&self, region: Region, digits: &str) -> Option<&ShortNumber> {
+        self.regions
+            .get(&region)
+            .and_then(|r| r.short.get(digits))
+            .or_else(|| self.global_short.get(digits))
+    }
+
+    /// Whether the country code is listed as unassigned.
+    pub fn is_unassigned_country_code(&self, code: u16) -> bool {
+        self.unassigned.contains(&code)
+    }
+
+    /// The override for a complete E.164 number (digits without `+`), if one covers it.
+    pub fn kind_override(&self, e164_digits: &str) -> Option<&KindOverride> {
+        self.overrides
+            .iter()
+            .find(|(prefix, o)| {
+                e164_digits.starts_with(prefix.as_str()) && o.digits.contains(&e164_digits.len())
+            })
+            .map(|(_, o)| o)
+    }
+
+    /// Every flag whose prefix starts the E.164 digits, with its note.
+    pub fn flags<'a>(
+        &'a self,
+        e164_digits: &'a str,
+    ) -> impl Iterator<Item = (NumberFlag, &'a str)> + 'a {
+        self.flagged
+            .iter()
+            .filter(move |(prefix, _, _)| e164_digits.starts_with(prefix.as_str()))
+            .map(|(_, flag, note)| (*flag, note.as_str()))
+    }
+
+    fn compile(file: PackFile) -> Result<NumberingRules, RulePackError> {
+        if file.format != FORMAT {
+            return Err(RulePackError::new(
+                PACK,
+                "format",
+                format_args!(
+                    "format {} is not supported (expected {FORMAT})",
+                    file.format
+                ),
+            ));
+        }
+
+        let mut hidden_words = HashMap::new();
+        for (i, word) in file.hidden_words.into_iter().enumerate() {
+            let key = word.text.trim().to_lowercase();
+            if key.is_empty() {
+                return Err(RulePackError::new(
+                    PACK,
+                    format_args!("hidden_words[{i}]"),
+                    "empty text",
+                ));
+            }
+            if word.presentation == Presentation::Allowed {
+                return Err(RulePackError::new(
+                    PACK,
+                    format_args!("hidden_words[{i}]"),
+                    "a hidden word cannot stand for the allowed presentation",
+                ));
+            }
+            hidden_words.insert(key, word.presentation);
+        }
+
+        let global_short = index_short_numbers(file.global_short_numbers, "global_short_numbers")?;
+
+        let mut regions = HashMap::new();
+        for (region, entry) in file.regions {
+            let at = |field: &str, i: usize| format!("regions.{region}.{field}[{i}]");
+            for (i, p) in entry.carrier_prefixes.iter().enumerate() {
+                check_dial_prefix(&p.prefix, &at("carrier_prefixes", i))?;
+            }
+            for (i, p) in entry.caller_id_prefixes.iter().enumerate() {
+                check_dial_prefix(&p.prefix, &at("caller_id_prefixes", i))?;
+            }
+            let short = index_short_numbers(
+                entry.short_numbers,
+                &format!("regions.{region}.short_numbers"),
+            )?;
+            let mut carrier_prefixes = entry.carrier_prefixes;
+            carrier_prefixes.sort_by_key(|p| std::cmp::Reverse(p.prefix.len()));
+            let mut caller_id_prefixes = entry.caller_id_prefixes;
+            caller_id_prefixes.sort_by_key(|p| std::cmp::Reverse(p.prefix.len()));
+            regions.insert(
+                region,
+                RegionRules {
+                    carrier_prefixes,
+                    caller_id_prefixes,
+                    short,
+                },
+            );
+        }
+
+        let unassigned = file
+            .unassigned_country_codes
+            .iter()
+            .enumerate()
+            .map(|(i, u)| {
+                if (1..=999).contains(&u.code) {
+                    Ok(u.code)
+                } else {
+                    Err(RulePackError::new(
+                        PACK,
+                        format_args!("unassigned_country_codes[{i}]"),
+                        "a country code has 1 to 3 digits",
+                    ))
+                }
+            })
+            .collect::<Result<HashSet<_>, _>>()?;
+
+        let mut overrides = Vec::new();
+        for (i, o) in file.kind_overrides.into_iter().enumerate() {
+            let at = format!("kind_overrides[{i}]");
+            let digits = e164_prefix_digits(&o.prefix, &at)?;
+            if !o.kind.is_number_range_kind() {
+                return Err(RulePackError::new(
+                    PACK,
+                    &at,
+                    format_args!("kind {} cannot be given to a number range", o.kind.as_str()),
+                ));
+            }
+            if o.digits.is_empty() || o.digits.iter().any(|&n| !(digits.len()..=15).contains(&n)) {
+                return Err(RulePackError::new(
+                    PACK,
+                    &at,
+                    "digits must list total lengths between the prefix's length and 15",
+                ));
+            }
+            overrides.push((digits, o));
+        }
+        overrides.sort_by_key(|(d, _)| std::cmp::Reverse(d.len()));
+
+        let mut flagged = Vec::new();
+        for (i, f) in file.flagged_prefixes.into_iter().enumerate() {
+            let digits = e164_prefix_digits(&f.prefix, &format!("flagged_prefixes[{i}]"))?;
+            flagged.push((digits, f.flag, f.note));
+        }
+
+        Ok(NumberingRules {
+            version: file.version,
+            hidden_words,
+            global_short,
+            regions,
+            unassigned,
+            overrides,
+            flagged,
+        })
+    }
+}
+
+fn index_short_numbers(
+    list: Vec<ShortNumber>,
+    at: &str,
+) -> Result<HashMap<String, ShortNumber>, RulePackError> {
+    let mut map = HashMap::new();
+    for (i, short) in list.into_iter().enumerate() {
+        let location = format!("{at}[{i}]");
+        let n = &short.number;
+        let well_formed = (2..=8).contains(&n.len())
+            && n.bytes()
+                .all(|b| b.is_ascii_digit() || b == b'#' || b == b'*')
+            && n.bytes().any(|b| b.is_ascii_digit());
+        if !well_formed {
+            return Err(RulePackError::new(
+                PACK,
+                location,
+                format_args!("{n:?} is not a short number (2 to 8 digits, # or *)"),
+            ));
+        }
+        if !matches!(short.kind, NumberKind::Emergency | NumberKind::Special) {
+            return Err(RulePackError::new(
+                PACK,
+                location,
+                "a short number's kind is emergency or special",
+            ));
+        }
+        if map.insert(short.number.clone(), short).is_some() {
+            return Err(RulePackError::new(PACK, location, "listed twice"));
+        }
+    }
+    Ok(map)
+}
+
+fn check_dial_prefix(prefix: &str, at: &str) -> Result<(), RulePackError> {
+    let ok = (1..=6).contains(&prefix.len())
+        && prefix
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'*' || b == b'#');
+    if ok {
+        Ok(())
+    } else {
+        Err(RulePackError::new(
+            PACK,
+            at,
+            format_args!("{prefix:?} is not a dial prefix (1 to 6 digits, * or #)"),
+        ))
+    }
+}
+
+fn e164_prefix_digits(prefix: &str, at: &str) -> Result<String, RulePackError> {
+    match prefix.strip_prefix('+') {
+        Some(d) if (1..=15).contains(&d.len()) && d.bytes().all(|b| b.is_ascii_digit()) => {
+            Ok(d.to_owned())
+        }
+        _ => Err(RulePackError::new(
+            PACK,
+            at,
+            format_args!("{prefix:?} is not an E.164 prefix (+ and 1 to 15 digits)"),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn embedded_pack_loads() {
+        let rules = NumberingRules::from_json(EMBEDDED).expect("embedded pack");
+        assert!(!rules.version().is_empty());
+        let jp = rules.short_number(Region::JP, "118").expect("118 in JP");
+        assert_eq!(jp.kind, NumberKind::Emergency);
+        assert_eq!(
+            rules.short_number(Region::JP, "112").map(|s| s.kind),
+            Some(NumberKind::Emergency),
+            "GSM 112 is known in every region"
+        );
+        assert!(rules.is_unassigned_country_code(83));
+        assert_eq!(
+            rules.hidden_word(" 非通知 "),
+            Some(Presentation::Restricted)
+        );
+        assert_eq!(
+            rules.hidden_word("Anonymous"),
+            Some(Presentation::Restricted)
+        );
+    }
+
+    #[test]
+    fn longest_override_wins_and_length_matters() {
+        let rules = NumberingRules::embedded();
+        assert_eq!(rules.kind_override("81204123456789").map(|o| o.kind), None);
+        assert_eq!(
+            rules.kind_override("812041234567").map(|o| o.kind),
+            Some(NumberKind::Pager)
+        );
+        assert_eq!(
+            rules.kind_override("812011234567").map(|o| o.kind),
+            Some(NumberKind::M2m)
+        );
+    }
+
+    fn pack_with(field: &str, value: &str) -> String {
+        format!(r#"{{"format": 1, "version": "t", "description": "d", "{field}": {value}}}"#)
+    }
+
+    #[test]
+    fn bad_entries_are_named() {
+        let cases = [
+            (
+                pack_with(
+                    "kind_overrides",
+                    r#"[{"prefix": "81", "digits": [11], "kind": "mobile", "country": "JP", "note": "", "source": ""}]"#,
+                ),
+                "kind_overrides[0]",
+            ),
+            (
+                pack_with(
+                    "kind_overrides",
+                    r#"[{"prefix": "+81", "digits": [11], "kind": "emergency", "country": "JP", "note": "", "source": ""}]"#,
+                ),
+                "kind_overrides[0]",
+            ),
+            (
+                pack_with(
+                    "global_short_numbers",
+                    r#"[{"number": "1a", "kind": "emergency", "name": {"ja": "", "en": ""}, "source": ""}]"#,
+                ),
+                "global_short_numbers[0]",
+            ),
+            (
+                pack_with(
+                    "global_short_numbers",
+                    r#"[{"number": "110", "kind": "mobile", "name": {"ja": "", "en": ""}, "source": ""}]"#,
+                ),
+                "global_short_numbers[0]",
+            ),
+            (
+                pack_with(
+                    "regions",
+                    r#"{"JP": {"carrier_prefixes": [{"prefix": "0x", "note": "", "source": ""}]}}"#,
+                ),
+                "regions.JP.carrier_prefixes[0]",
+            ),
+            (
+                pack_with(
+                    "unassigned_country_codes",
+                    r#"[{"code": 1000, "source": ""}]"#,
+                ),
+                "unassigned_country_codes[0]",
+            ),
+        ];
+        for (json, location) in cases {
+            let err = NumberingRules::from_json(&json).expect_err(&json);
+            assert_eq!(err.location, location, "{err}");
+        }
+    }
+
+    #[test]
+    fn syntax_errors_name_line_and_column() {
+        let err =
+            NumberingRules::from_json("{\n  \"format\": 1,\n  oops\n}").expect_err("bad json");
+        assert!(err.location.starts_with("line 3"), "{err}");
+        let err = NumberingRules::from_json(&pack_with("regions", r#"{"XX": {}}"#))
+            .expect_err("unknown region");
+        assert!(err.message.contains("XX"), "{err}");
+        let err = NumberingRules::from_json(r#"{"format": 2, "version": "", "description": ""}"#)
+            .expect_err("future format");
+        assert_eq!(err.location, "format");
+    }
+}
