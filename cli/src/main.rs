@@ -1,2 +1,74 @@
-//! The `callguard` command.
-fn main() {}
+//! The `callguard` command: check caller numbers, screen a call log, run the demo.
+//!
+//! Exit codes: 0 when a verdict was produced (an invalid caller number is a verdict), 2 for bad
+//! usage or unreadable input, 1 for any other failure.
+
+mod check;
+mod demo;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// callguard: on-device call screening for people who get scam calls.
+#[derive(Debug, Parser)]
+#[command(name = "callguard", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Check one caller number, or a whole call log with --batch.
+    Check(check::CheckArgs),
+    /// Screen a built-in set of sample calls (scam calls among them) and print a table.
+    Demo(demo::DemoArgs),
+}
+
+/// A failure the command reports on one line of stderr.
+#[derive(Debug)]
+pub enum CliError {
+    /// Bad usage or unreadable input: exit 2.
+    Usage(String),
+    /// Anything else: exit 1.
+    Failed(String),
+    /// The reader of our output went away (`callguard demo | head`): stop quietly.
+    Closed,
+}
+
+impl CliError {
+    /// An output error: a closed pipe ends the command quietly, anything else fails it.
+    pub fn output(error: std::io::Error) -> CliError {
+        if error.kind() == std::io::ErrorKind::BrokenPipe {
+            CliError::Closed
+        } else {
+            CliError::Failed(format!("cannot write the output: {error}"))
+        }
+    }
+}
+
+impl CliError {
+    fn exit(self) -> ExitCode {
+        let (message, code) = match self {
+            CliError::Usage(m) => (m, 2),
+            CliError::Failed(m) => (m, 1),
+            CliError::Closed => return ExitCode::SUCCESS,
+        };
+        eprintln!("callguard: {message}");
+        ExitCode::from(code)
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Demo(args) => demo::run(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => err.exit(),
+    }
+}

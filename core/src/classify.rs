@@ -122,8 +122,8 @@ impl NumberKind {
             NumberKind::Voip => ("IP電話", "IP phone"),
             NumberKind::TollFree => ("フリーダイヤル", "toll-free"),
             NumberKind::Premium => ("有料番号", "premium rate"),
-            NumberKind::SharedCost => ("ナビダイヤル等（通話料発信者負担）", "shared cost"),
-            NumberKind::Uan => ("統一番号", "universal access number"),
+            NumberKind::SharedCost => ("通話料分担番号", "shared cost"),
+            NumberKind::Uan => ("統一番号（ナビダイヤル等）", "universal access number"),
             NumberKind::Personal => ("パーソナル番号", "personal number"),
             NumberKind::Pager => ("ポケットベル", "pager"),
             NumberKind::M2m => ("データ通信専用番号", "machine-to-machine line"),
@@ -233,6 +233,15 @@ impl NumberInfo {
         }
     }
 
+    /// A national reading too short for any number is "too short", not "not in the plan".
+    fn or_too_short(self, digits: usize) -> NumberInfo {
+        if self.kind == NumberKind::Invalid && digits < 7 {
+            NumberInfo::invalid(&self.input, InvalidReason::TooShort { digits })
+        } else {
+            self
+        }
+    }
+
     /// Whether the presentation hid the number.
     pub fn is_hidden(&self) -> bool {
         self.kind == NumberKind::Hidden
@@ -310,6 +319,31 @@ impl Classifier {
         info
     }
 
+    /// The E.164 digits (without `+`) that a number prefix written by a person stands for:
+    /// `+8150`, `050` and `+81 50` all give `8150` for a Japanese home region. Used for prefix
+    /// rules in lists (`+8150*`). Short, hidden and invalid texts give the reason they are not a
+    /// prefix.
+    pub fn prefix_digits(&self, text: &str) -> Result<String, InvalidReason> {
+        match self.normalize(text, Presentation::Allowed).parsed {
+            Parsed::International(digits) => Ok(digits),
+            Parsed::National(digits) => {
+                let meta = DATABASE.by_id(self.home.as_str());
+                let trunk = meta.and_then(|m| m.national_prefix()).unwrap_or("");
+                let national = digits.strip_prefix(trunk).unwrap_or(&digits);
+                let code = meta.map(|m| m.country_code()).unwrap_or(0);
+                if national.is_empty() || code == 0 {
+                    return Err(InvalidReason::TooShort {
+                        digits: digits.len(),
+                    });
+                }
+                Ok(format!("{code}{national}"))
+            }
+            Parsed::Short(code) => Err(InvalidReason::TooShort { digits: code.len() }),
+            Parsed::Hidden(_) => Err(InvalidReason::Empty),
+            Parsed::Invalid(reason) => Err(reason),
+        }
+    }
+
     /// Classifies a number already in E.164 form (the fast path for stored numbers).
     pub fn classify_e164(&self, number: E164) -> NumberInfo {
         let digits = number.digits();
@@ -330,44 +364,31 @@ impl Classifier {
 
     /// A number written nationally for the home region.
     fn national(&self, input: &str, digits: &str) -> NumberInfo {
-        let parsed = phonenumber::parse(Some(self.home.id()), digits)
-            .ok()
-            .map(|pn| e164_digits(&pn));
-        let info = match &parsed {
-            Some(full) => self.full_number(input, full),
-            None => NumberInfo::invalid(
+        // International calls sometimes reach a phone without the "+" (DOMAIN: Japan's
+        // landlines). In regions whose national numbers always carry the trunk prefix 0,
+        // a long number without it is read internationally first.
+        let trunk = DATABASE
+            .by_id(self.home.as_str())
+            .and_then(|m| m.national_prefix())
+            .unwrap_or("");
+        let maybe_missing_plus = trunk == "0" && !digits.starts_with('0') && digits.len() >= 8;
+        if maybe_missing_plus {
+            let mut info = self.full_number(input, digits);
+            if info.kind != NumberKind::Invalid {
+                info.flags.push(NumberFlag::MissingPlus);
+                return info;
+            }
+        }
+        match phonenumber::parse(Some(self.home.id()), digits) {
+            Ok(pn) => self.full_number(input, &e164_digits(&pn)),
+            Err(_) => NumberInfo::invalid(
                 input,
                 InvalidReason::TooShort {
                     digits: digits.len(),
                 },
             ),
-        };
-        if info.kind != NumberKind::Invalid {
-            return info;
         }
-        // International calls sometimes reach a phone without the "+" (DOMAIN: Japan's
-        // landlines). Where the national reading is invalid and the digits cannot be a national
-        // number with a trunk prefix, try the international reading.
-        let trunk = DATABASE
-            .by_id(self.home.as_str())
-            .and_then(|m| m.national_prefix())
-            .unwrap_or("");
-        if !trunk.is_empty() && !digits.starts_with(trunk) && digits.len() >= 8 {
-            let mut retry = self.full_number(input, digits);
-            if retry.kind != NumberKind::Invalid {
-                retry.flags.push(NumberFlag::MissingPlus);
-                return retry;
-            }
-        }
-        if digits.len() < 7 {
-            return NumberInfo::invalid(
-                input,
-                InvalidReason::TooShort {
-                    digits: digits.len(),
-                },
-            );
-        }
-        info
+        .or_too_short(digits.len())
     }
 
     /// A complete number: country code and national significant number, as digits.
@@ -409,32 +430,23 @@ impl Classifier {
             {
                 return NumberInfo::invalid(input, InvalidReason::NorthAmericanFormat);
             }
-            let main_region = DATABASE
-                .region(&country_code)
-                .and_then(|r| r.first().and_then(|id| id.parse().ok()));
-            let not_in_plan = || {
-                NumberInfo::invalid(
-                    input,
-                    InvalidReason::NotInNumberingPlan {
-                        country: main_region,
-                    },
-                )
-            };
-            let mut plus = String::with_capacity(digits.len() + 1);
-            plus.push('+');
-            plus.push_str(digits);
-            let Ok(pn) = phonenumber::parse(None, &plus) else {
-                return not_in_plan();
-            };
-            if !phonenumber::is_valid(&pn) {
-                return not_in_plan();
+            let main_region = crate::plan::main_region(country_code);
+            match crate::plan::lookup(country_code, nsn) {
+                Some((country, kind)) => {
+                    if kind == NumberKind::Premium {
+                        flags.retain(|f| *f != NumberFlag::InternationalNetwork);
+                    }
+                    (kind, country)
+                }
+                None => {
+                    return NumberInfo::invalid(
+                        input,
+                        InvalidReason::NotInNumberingPlan {
+                            country: main_region,
+                        },
+                    )
+                }
             }
-            let kind = kind_of(pn.number_type(&DATABASE));
-            let country = pn.country().id().and_then(Region::from_id);
-            if kind == NumberKind::Premium && flags.contains(&NumberFlag::InternationalNetwork) {
-                flags.retain(|f| *f != NumberFlag::InternationalNetwork);
-            }
-            (kind, country)
         };
         // Non-geographic codes (+800, +870, +979 ...) have no country: always international.
         let international = country.is_none_or(|c| c != self.home);
@@ -459,7 +471,7 @@ impl Classifier {
             if self.rules.is_unassigned_country_code(code) {
                 return None;
             }
-            DATABASE.by_code(&code).map(|_| code)
+            crate::plan::is_known_country_code(code).then_some(code)
         })
     }
 
@@ -480,30 +492,4 @@ fn e164_digits(pn: &phonenumber::PhoneNumber) -> String {
     }
     digits.push_str(&national.value().to_string());
     digits
-}
-
-fn kind_of(kind: phonenumber::Type) -> NumberKind {
-    use phonenumber::Type;
-    match kind {
-        Type::FixedLine => NumberKind::Fixed,
-        Type::Mobile => NumberKind::Mobile,
-        Type::FixedLineOrMobile => NumberKind::FixedOrMobile,
-        Type::TollFree => NumberKind::TollFree,
-        Type::PremiumRate => NumberKind::Premium,
-        Type::SharedCost => NumberKind::SharedCost,
-        Type::PersonalNumber => NumberKind::Personal,
-        Type::Voip => NumberKind::Voip,
-        Type::Pager => NumberKind::Pager,
-        Type::Uan => NumberKind::Uan,
-        Type::Voicemail => NumberKind::Voicemail,
-        // Only the rule pack's short numbers are emergency or special (and so never blocked);
-        // a full-length number typed so by the metadata is treated as an ordinary line.
-        // `Unknown` after `is_valid`: in the plan, but the plan does not say what it is.
-        Type::Emergency
-        | Type::ShortCode
-        | Type::StandardRate
-        | Type::Carrier
-        | Type::NoInternational
-        | Type::Unknown => NumberKind::FixedOrMobile,
-    }
 }

@@ -15,6 +15,7 @@
 pub mod call;
 pub mod classify;
 pub mod number;
+mod plan;
 pub mod region;
 pub mod risk;
 pub mod rules;

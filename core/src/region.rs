@@ -38,11 +38,6 @@ impl Region {
             .parse()
             .unwrap_or(phonenumber::country::Id::JP)
     }
-
-    pub(crate) fn from_id(id: phonenumber::country::Id) -> Option<Region> {
-        let bytes = id.as_ref().as_bytes();
-        (bytes.len() == 2).then(|| Region([bytes[0], bytes[1]]))
-    }
 }
 
 impl FromStr for Region {
@@ -105,11 +100,5 @@ mod tests {
         for bad in ["", "J", "JPN", "ZZ", "1A", "日本"] {
             assert!(bad.parse::<Region>().is_err(), "{bad:?} should be rejected");
         }
-    }
-
-    #[test]
-    fn round_trips_through_the_metadata_id() {
-        let id = Region::JP.id();
-        assert_eq!(Region::from_id(id), Some(Region::JP));
     }
 }

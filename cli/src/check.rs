@@ -1,0 +1,168 @@
+//! `callguard check`: one number, or one per line with `--batch`.
+
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use callguard_core::{
+    Classifier, IncomingCall, Lang, Presentation, Region, RiskRules, Screener, Verification,
+};
+use clap::Args;
+
+use crate::output;
+use crate::CliError;
+
+/// Options shared by `check` and `demo`: where the caller is and how to speak.
+#[derive(Debug, Args)]
+pub struct ScreenArgs {
+    /// The home region (ISO 3166 code): national numbers are read as dialled there.
+    #[arg(long, default_value = "JP", value_parser = parse_region)]
+    pub region: Region,
+    /// The policy: a preset name (balanced) or a risk rule pack JSON file.
+    #[arg(long, default_value = "balanced")]
+    pub policy: String,
+    /// Language of messages and advice (default: from LANG, else en).
+    #[arg(long, value_parser = parse_lang)]
+    pub lang: Option<Lang>,
+}
+
+impl ScreenArgs {
+    /// The screener these options describe.
+    pub fn screener(&self) -> Result<Screener, CliError> {
+        let risk = load_policy(&self.policy)?;
+        Ok(Screener::with_parts(Classifier::new(self.region), risk))
+    }
+
+    /// The language to speak.
+    pub fn lang(&self) -> Lang {
+        self.lang.unwrap_or_else(lang_from_env)
+    }
+}
+
+/// `callguard check` options.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    screen: ScreenArgs,
+    /// How the network presented the number.
+    #[arg(long, default_value = "allowed", value_parser = parse_presentation)]
+    presentation: Presentation,
+    /// Whether the network verified the number (STIR/SHAKEN).
+    #[arg(long, default_value = "not-verified", value_parser = parse_verification)]
+    verification: Verification,
+    /// The caller is in the person's contacts.
+    #[arg(long)]
+    contact: bool,
+    /// Print JSON instead of text for people.
+    #[arg(long)]
+    json: bool,
+    /// Screen every line of FILE (or - for standard input); prints one JSON object per line.
+    #[arg(long, value_name = "FILE|-", conflicts_with = "number")]
+    batch: Option<PathBuf>,
+    /// The caller's number as shown (national, international, tel: URI ...).
+    #[arg(required_unless_present = "batch", allow_hyphen_values = true)]
+    number: Option<String>,
+}
+
+/// Runs `check`.
+pub fn run(args: &CheckArgs) -> Result<(), CliError> {
+    let screener = args.screen.screener()?;
+    let lang = args.screen.lang();
+    if let Some(path) = &args.batch {
+        return batch(args, &screener, lang, path);
+    }
+    let call = IncomingCall {
+        number: args.number.clone(),
+        presentation: args.presentation,
+        verification: args.verification,
+        is_contact: args.contact,
+    };
+    let assessment = screener.screen(&call);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let written = if args.json {
+        output::write_json_line(&mut out, &assessment, lang)
+    } else {
+        output::write_human(&mut out, &assessment, lang)
+    };
+    written.map_err(CliError::output)
+}
+
+fn batch(args: &CheckArgs, screener: &Screener, lang: Lang, path: &Path) -> Result<(), CliError> {
+    let input: Box<dyn BufRead> = if path.as_os_str() == "-" {
+        Box::new(io::stdin().lock())
+    } else {
+        let file = File::open(path)
+            .map_err(|e| CliError::Usage(format!("cannot read {}: {e}", path.display())))?;
+        Box::new(BufReader::with_capacity(1 << 16, file))
+    };
+    let stdout = io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
+    let mut call = IncomingCall {
+        number: None,
+        presentation: args.presentation,
+        verification: args.verification,
+        is_contact: args.contact,
+    };
+    for (index, line) in input.lines().enumerate() {
+        let line = line
+            .map_err(|e| CliError::Usage(format!("{}: line {}: {e}", path.display(), index + 1)))?;
+        let number = line.trim();
+        if number.is_empty() {
+            continue;
+        }
+        call.number = Some(number.to_owned());
+        let assessment = screener.screen(&call);
+        output::write_json_line(&mut out, &assessment, lang).map_err(CliError::output)?;
+    }
+    out.flush().map_err(CliError::output)
+}
+
+/// A preset name or a risk rule pack file.
+fn load_policy(policy: &str) -> Result<Arc<RiskRules>, CliError> {
+    if policy == "balanced" {
+        return Ok(RiskRules::embedded());
+    }
+    let path = Path::new(policy);
+    if !path.exists() && !policy.contains(['/', '.']) {
+        return Err(CliError::Usage(format!(
+            "unknown policy {policy:?}: expected the preset balanced or a policy file"
+        )));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| CliError::Usage(format!("cannot read policy {}: {e}", path.display())))?;
+    RiskRules::from_json(&text)
+        .map(Arc::new)
+        .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
+}
+
+fn lang_from_env() -> Lang {
+    let lang = std::env::var("LC_ALL")
+        .ok()
+        .filter(|v| !v.is_empty())
+        .or_else(|| std::env::var("LANG").ok())
+        .unwrap_or_default();
+    if lang.starts_with("ja") {
+        Lang::Ja
+    } else {
+        Lang::En
+    }
+}
+
+fn parse_region(text: &str) -> Result<Region, String> {
+    text.parse()
+        .map_err(|e: callguard_core::region::UnknownRegion| e.to_string())
+}
+
+fn parse_lang(text: &str) -> Result<Lang, String> {
+    text.parse()
+}
+
+fn parse_presentation(text: &str) -> Result<Presentation, String> {
+    text.parse()
+}
+
+fn parse_verification(text: &str) -> Result<Verification, String> {
+    text.parse()
+}

@@ -1,0 +1,205 @@
+//! `callguard demo`: screens a built-in set of sample calls and prints a table.
+//!
+//! The samples follow the scam calls described by Japan's police and ministry (fake ministry,
+//! fake police, 050 and international numbers) beside ordinary calls (family, a clinic, a
+//! delivery driver), so that a newcomer sees at once what callguard does and why.
+
+use std::io::{self, Write};
+
+use callguard_core::{IncomingCall, Lang, LocalText, Presentation, Verification};
+use clap::Args;
+use serde::Deserialize;
+use unicode_width::UnicodeWidthStr;
+
+use crate::check::ScreenArgs;
+use crate::output;
+use crate::CliError;
+
+const SAMPLES: &str = include_str!("demo_calls.json");
+
+/// `callguard demo` options.
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    screen: ScreenArgs,
+    /// Print one JSON object per call instead of the table.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Sample {
+    number: Option<String>,
+    #[serde(default)]
+    presentation: Presentation,
+    #[serde(default)]
+    verification: Verification,
+    #[serde(default)]
+    contact: bool,
+    caller: LocalText,
+}
+
+fn samples() -> Result<Vec<Sample>, CliError> {
+    serde_json::from_str(SAMPLES)
+        .map_err(|e| CliError::Failed(format!("built-in demo calls are malformed: {e}")))
+}
+
+/// Runs `demo`.
+pub fn run(args: &DemoArgs) -> Result<(), CliError> {
+    let screener = args.screen.screener()?;
+    let lang = args.screen.lang();
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let write_err = CliError::output;
+
+    let samples = samples()?;
+    let results: Vec<_> = samples
+        .iter()
+        .map(|s| {
+            let call = IncomingCall {
+                number: s.number.clone(),
+                presentation: s.presentation,
+                verification: s.verification,
+                is_contact: s.contact,
+            };
+            (s, screener.screen(&call))
+        })
+        .collect();
+
+    if args.json {
+        for (_, a) in &results {
+            output::write_json_line(&mut out, a, lang).map_err(write_err)?;
+        }
+        return Ok(());
+    }
+
+    let headers = match lang {
+        Lang::Ja => [
+            "#",
+            "判定",
+            "点",
+            "表示された番号",
+            "番号の種類",
+            "どんな電話か",
+            "主な理由",
+        ],
+        Lang::En => [
+            "#",
+            "verdict",
+            "score",
+            "caller ID",
+            "number",
+            "the call",
+            "main reason",
+        ],
+    };
+    let rows: Vec<[String; 7]> = results
+        .iter()
+        .enumerate()
+        .map(|(i, (sample, a))| {
+            let shown = match (&sample.number, sample.presentation) {
+                (Some(n), Presentation::Allowed) => n.clone(),
+                (_, p) => format!("({})", p.as_str()),
+            };
+            let main_reason = a
+                .reasons
+                .first()
+                .map_or_else(|| "-".to_owned(), |r| r.code.as_str().to_owned());
+            [
+                (i + 1).to_string(),
+                a.verdict.label(lang).to_owned(),
+                a.score.to_string(),
+                shown,
+                output::describe_number(a, lang),
+                truncate(sample.caller.get(lang), 48),
+                main_reason,
+            ]
+        })
+        .collect();
+    let mut widths = headers.map(UnicodeWidthStr::width);
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let line = |cells: &[&str]| {
+        let mut text = String::new();
+        for (i, (cell, w)) in cells.iter().zip(widths).enumerate() {
+            if i > 0 {
+                text.push_str("  ");
+            }
+            text.push_str(cell);
+            if i + 1 < cells.len() {
+                text.push_str(&" ".repeat(w.saturating_sub(cell.width())));
+            }
+        }
+        text
+    };
+    writeln!(out, "{}", line(&headers)).map_err(write_err)?;
+    let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
+    let rule: Vec<&str> = rule.iter().map(String::as_str).collect();
+    writeln!(out, "{}", line(&rule)).map_err(write_err)?;
+    for row in &rows {
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        writeln!(out, "{}", line(&cells)).map_err(write_err)?;
+    }
+
+    let heading = match lang {
+        Lang::Ja => "助言",
+        Lang::En => "Advice",
+    };
+    writeln!(out, "\n{heading}:").map_err(write_err)?;
+    // The same advice for several calls is printed once, with the calls it is for.
+    let mut grouped: Vec<(&str, Vec<String>)> = Vec::new();
+    for (i, (_, a)) in results.iter().enumerate() {
+        let Some(advice) = &a.advice else { continue };
+        let text = advice.get(lang);
+        match grouped.iter_mut().find(|(t, _)| *t == text) {
+            Some((_, calls)) => calls.push((i + 1).to_string()),
+            None => grouped.push((text, vec![(i + 1).to_string()])),
+        }
+    }
+    for (text, calls) in grouped {
+        writeln!(out, "  [{}] {text}", calls.join(", ")).map_err(write_err)?;
+    }
+    Ok(())
+}
+
+fn truncate(text: &str, max_width: usize) -> String {
+    if text.width() <= max_width {
+        return text.to_owned();
+    }
+    let mut out = String::new();
+    let mut width = 0;
+    for c in text.chars() {
+        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+        // Leave room for the ellipsis, one column wide.
+        if width + w + 1 > max_width {
+            break;
+        }
+        width += w;
+        out.push(c);
+    }
+    out.push('…');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn samples_parse() {
+        let samples = samples().map_err(|_| "malformed").expect("samples");
+        assert!(samples.len() >= 15);
+    }
+
+    #[test]
+    fn truncate_respects_display_width() {
+        assert_eq!(truncate("abc", 10), "abc");
+        let t = truncate("総務省を名乗る自動音声です", 10);
+        assert!(t.width() <= 10, "{t}");
+        assert!(t.ends_with('…'));
+    }
+}

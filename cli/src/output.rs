@@ -1,0 +1,126 @@
+//! How an assessment is printed: one JSON object per line for tools, text for people.
+
+use std::io::{self, Write};
+
+use callguard_core::{Assessment, Lang, NumberKind};
+use serde::Serialize;
+
+#[derive(Serialize)]
+struct JsonAssessment<'a> {
+    number: JsonNumber<'a>,
+    verdict: &'static str,
+    score: u8,
+    reasons: Vec<JsonReason<'a>>,
+    advice: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonNumber<'a> {
+    input: &'a str,
+    e164: Option<String>,
+    country: Option<&'a str>,
+    kind: &'static str,
+    international: Option<bool>,
+    presentation: &'static str,
+    flags: Vec<&'static str>,
+    service: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct JsonReason<'a> {
+    code: &'static str,
+    weight: u8,
+    message: &'a str,
+}
+
+/// Writes the assessment as one line of JSON (the `--json` contract).
+pub fn write_json_line(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::Result<()> {
+    let n = &a.number;
+    let json = JsonAssessment {
+        number: JsonNumber {
+            input: &n.input,
+            e164: n.e164.map(|e| e.to_string()),
+            country: n.country.as_ref().map(|c| c.as_str()),
+            kind: n.kind.as_str(),
+            international: n.international,
+            presentation: n.presentation.as_str(),
+            flags: n.flags.iter().map(|f| f.as_str()).collect(),
+            service: n.service.as_ref().map(|s| s.get(lang)),
+        },
+        verdict: a.verdict.as_str(),
+        score: a.score,
+        reasons: a
+            .reasons
+            .iter()
+            .map(|r| JsonReason {
+                code: r.code.as_str(),
+                weight: r.weight,
+                message: r.message.get(lang),
+            })
+            .collect(),
+        advice: a.advice.as_ref().map(|t| t.get(lang)),
+    };
+    serde_json::to_writer(&mut *out, &json)?;
+    out.write_all(b"\n")
+}
+
+/// A one-line description of the number, e.g. `+81 352535111 · JP · fixed line`.
+pub fn describe_number(a: &Assessment, lang: Lang) -> String {
+    let n = &a.number;
+    let mut parts: Vec<String> = Vec::new();
+    if let Some(e164) = n.e164 {
+        parts.push(e164.to_string());
+    }
+    if let Some(country) = n.country {
+        parts.push(country.to_string());
+    }
+    match (n.kind, &n.service) {
+        (NumberKind::Hidden, _) => parts.push(format!(
+            "{} ({})",
+            n.kind.label().get(lang),
+            n.presentation.as_str()
+        )),
+        (_, Some(service)) => parts.push(format!(
+            "{}: {}",
+            n.kind.label().get(lang),
+            service.get(lang)
+        )),
+        _ => parts.push(n.kind.label().get(lang).to_owned()),
+    }
+    if n.international == Some(true) {
+        parts.push(match lang {
+            Lang::Ja => "国際".into(),
+            Lang::En => "international".into(),
+        });
+    }
+    parts.join(" · ")
+}
+
+/// Writes the assessment for a person: the verdict first, then the reasons and the advice.
+pub fn write_human(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::Result<()> {
+    let (score, number, reasons, advice) = match lang {
+        Lang::Ja => ("スコア", "番号", "理由", "助言"),
+        Lang::En => ("score", "number", "reasons", "advice"),
+    };
+    writeln!(out, "{}  ({score} {}/100)", a.verdict.label(lang), a.score)?;
+    writeln!(
+        out,
+        "  {number}: {}  [{}]",
+        a.number.input,
+        describe_number(a, lang)
+    )?;
+    writeln!(out, "  {reasons}:")?;
+    for r in &a.reasons {
+        writeln!(
+            out,
+            "    - {} (+{}): {}",
+            r.code.as_str(),
+            r.weight,
+            r.message.get(lang)
+        )?;
+    }
+    if let Some(text) = &a.advice {
+        writeln!(out, "  {advice}: {}", text.get(lang))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,338 @@
+//! The number path end to end: text → normalised number → country, kind, international.
+
+use callguard_core::{Classifier, NumberFlag, NumberInfo, NumberKind, Presentation, Region};
+
+fn classify(region: &str, text: &str) -> NumberInfo {
+    let region: Region = region.parse().expect("region");
+    Classifier::new(region).classify(text, Presentation::Allowed)
+}
+
+/// (region, input, e164, kind, international)
+const MUST_HOLD: &[(&str, &str, Option<&str>, NumberKind, Option<bool>)] = &[
+    (
+        "JP",
+        "03-5253-5111",
+        Some("+81352535111"),
+        NumberKind::Fixed,
+        Some(false),
+    ),
+    (
+        "JP",
+        "050-1234-5678",
+        Some("+815012345678"),
+        NumberKind::Voip,
+        Some(false),
+    ),
+    (
+        "JP",
+        "0120-123-456",
+        Some("+81120123456"),
+        NumberKind::TollFree,
+        Some(false),
+    ),
+    (
+        "JP",
+        "010-1-202-555-0143",
+        Some("+12025550143"),
+        NumberKind::FixedOrMobile,
+        Some(true),
+    ),
+    (
+        "JP",
+        "0041-010-44-20-7946-0958",
+        Some("+442079460958"),
+        NumberKind::Fixed,
+        Some(true),
+    ),
+    (
+        "JP",
+        "186-090-1234-5678",
+        Some("+819012345678"),
+        NumberKind::Mobile,
+        Some(false),
+    ),
+    (
+        "JP",
+        "＋８１ ９０ １２３４ ５６７８",
+        Some("+819012345678"),
+        NumberKind::Mobile,
+        Some(false),
+    ),
+    (
+        "JP",
+        "tel:%2B12025550143",
+        Some("+12025550143"),
+        NumberKind::FixedOrMobile,
+        Some(true),
+    ),
+    ("JP", "119", None, NumberKind::Emergency, None),
+    ("JP", "+83 1234 5678", None, NumberKind::Invalid, None),
+    (
+        "US",
+        "(415) 555-2671",
+        Some("+14155552671"),
+        NumberKind::FixedOrMobile,
+        Some(false),
+    ),
+];
+
+#[test]
+fn the_issue_table_holds() {
+    for &(region, input, e164, kind, international) in MUST_HOLD {
+        let info = classify(region, input);
+        assert_eq!(
+            info.e164.map(|e| e.to_string()).as_deref(),
+            e164,
+            "{region} {input}: e164"
+        );
+        assert_eq!(info.kind, kind, "{region} {input}: kind");
+        assert_eq!(
+            info.international, international,
+            "{region} {input}: international"
+        );
+    }
+}
+
+#[test]
+fn japanese_ranges() {
+    let cases = [
+        ("090-1234-5678", NumberKind::Mobile),
+        ("080-1234-5678", NumberKind::Mobile),
+        ("070-1234-5678", NumberKind::Mobile),
+        ("0800-123-4567", NumberKind::TollFree),
+        // Navi-dial: libphonenumber types it as a universal access number.
+        ("0570-012-345", NumberKind::Uan),
+        ("0990-123-456", NumberKind::Premium),
+        ("06-6123-4567", NumberKind::Fixed),
+        ("011-211-2111", NumberKind::Fixed),
+        // From the rule pack: unknown to or mistyped by the metadata.
+        ("0170-12-3456", NumberKind::Uan),
+        ("0180-12-3456", NumberKind::Premium),
+        ("020-1234-5678", NumberKind::M2m),
+        ("0204-123-4567", NumberKind::Pager),
+        ("060-1234-5678", NumberKind::Mobile),
+        ("0600-123-4567", NumberKind::FixedOrMobile),
+    ];
+    for (input, kind) in cases {
+        let info = classify("JP", input);
+        assert_eq!(info.kind, kind, "{input}: {info:?}");
+        assert_eq!(info.country, Some(Region::JP), "{input}");
+        assert_eq!(info.international, Some(false), "{input}");
+    }
+}
+
+#[test]
+fn trunk_notation_and_international_formats() {
+    for input in [
+        "+44 (0)20 7946 0958",
+        "+44 20 7946 0958",
+        "0044 20 7946 0958",
+        "00 44 (0) 20 7946 0958",
+    ] {
+        let info = classify("DE", input);
+        assert_eq!(
+            info.e164.map(|e| e.to_string()).as_deref(),
+            Some("+442079460958"),
+            "{input}"
+        );
+        assert_eq!(info.international, Some(true));
+    }
+    // From the UK itself the same number is national.
+    let info = classify("GB", "020 7946 0958");
+    assert_eq!(
+        info.e164.map(|e| e.to_string()).as_deref(),
+        Some("+442079460958")
+    );
+    assert_eq!(info.international, Some(false));
+    // North America dials out with 011.
+    let info = classify("US", "011 81 3 5253 5111");
+    assert_eq!(
+        info.e164.map(|e| e.to_string()).as_deref(),
+        Some("+81352535111")
+    );
+    assert_eq!(info.country, Some(Region::JP));
+    // Australia's international prefix is 0011.
+    let info = classify("AU", "0011 81 90 1234 5678");
+    assert_eq!(
+        info.e164.map(|e| e.to_string()).as_deref(),
+        Some("+819012345678")
+    );
+}
+
+#[test]
+fn every_carrier_code_before_010() {
+    for carrier in ["001", "0033", "0041", "0061"] {
+        let info = classify("JP", &format!("{carrier} 010 1 202 555 0143"));
+        assert_eq!(
+            info.e164.map(|e| e.to_string()).as_deref(),
+            Some("+12025550143"),
+            "{carrier}"
+        );
+        assert_eq!(
+            info.prefixes.len(),
+            2,
+            "{carrier}: carrier and international prefixes"
+        );
+    }
+}
+
+#[test]
+fn caribbean_numbers_are_international_for_the_us_and_flagged() {
+    for (input, country) in [("+1 809 555 0199", "DO"), ("+1 876 555 0199", "JM")] {
+        let info = classify("US", input);
+        assert_eq!(
+            info.country.map(|c| c.to_string()).as_deref(),
+            Some(country),
+            "{input}"
+        );
+        assert_eq!(info.international, Some(true), "{input}");
+        assert!(info.has_flag(NumberFlag::OneRingProne), "{input}");
+    }
+    let info = classify("US", "+1 202 555 0143");
+    assert!(!info.has_flag(NumberFlag::OneRingProne));
+}
+
+#[test]
+fn non_geographic_codes() {
+    let info = classify("JP", "+979 123456789");
+    assert_eq!(info.kind, NumberKind::Premium);
+    assert_eq!(info.country, None);
+    assert_eq!(info.international, Some(true));
+    assert!(info.has_flag(NumberFlag::InternationalPremium));
+
+    let info = classify("JP", "+882 1234 5678 90");
+    assert!(info.has_flag(NumberFlag::InternationalNetwork) || info.kind == NumberKind::Invalid);
+    let info = classify("JP", "+800 1234 5678");
+    assert_eq!(info.kind, NumberKind::TollFree);
+    assert_eq!(info.international, Some(true));
+}
+
+#[test]
+fn short_numbers_per_region() {
+    let cases = [
+        ("JP", "110", NumberKind::Emergency),
+        ("JP", "118", NumberKind::Emergency),
+        ("JP", "119", NumberKind::Emergency),
+        ("JP", "112", NumberKind::Emergency),
+        ("JP", "911", NumberKind::Emergency),
+        ("JP", "188", NumberKind::Special),
+        ("JP", "189", NumberKind::Special),
+        ("JP", "#9110", NumberKind::Special),
+        ("JP", "＃９１１０", NumberKind::Special),
+        ("US", "911", NumberKind::Emergency),
+        ("US", "988", NumberKind::Special),
+        ("GB", "999", NumberKind::Emergency),
+        ("GB", "112", NumberKind::Emergency),
+        ("GB", "111", NumberKind::Special),
+        ("AU", "000", NumberKind::Emergency),
+        ("FR", "15", NumberKind::Emergency),
+        ("KR", "112", NumberKind::Emergency),
+    ];
+    for (region, input, kind) in cases {
+        let info = classify(region, input);
+        assert_eq!(info.kind, kind, "{region} {input}");
+        assert_eq!(info.e164, None, "{region} {input}: no bogus long number");
+        assert_eq!(info.country, None);
+        assert_eq!(info.international, None);
+        assert!(
+            info.service.is_some(),
+            "{region} {input}: names the service"
+        );
+    }
+    // 999 is not an emergency number in Japan: a three-digit JP number is invalid.
+    assert_eq!(classify("JP", "999").kind, NumberKind::Invalid);
+}
+
+#[test]
+fn impossible_numbers_are_invalid_with_reasons() {
+    let cases = [
+        ("JP", "+83 1234 5678", "unassigned_country_code"),
+        ("JP", "+210 1234 5678", "unassigned_country_code"),
+        ("JP", "+885 1234 5678", "unassigned_country_code"),
+        ("JP", "+28 1234 5678", "unassigned_country_code"),
+        ("US", "+1 055 555 0143", "north_american_format"),
+        ("US", "+1 155 555 0143", "north_american_format"),
+        ("US", "+1 202 555 014", "north_american_format"),
+        ("JP", "+81 1", "not_in_numbering_plan"),
+        ("JP", "12345", "too_short"),
+        ("JP", "hello", "letters"),
+        ("JP", "+1234567890123456", "too_long"),
+        ("JP", "#12", "unknown_service_code"),
+        ("JP", "03-5253-5111 ☎", "bad_character"),
+    ];
+    for (region, input, code) in cases {
+        let info = classify(region, input);
+        assert_eq!(info.kind, NumberKind::Invalid, "{region} {input}: {info:?}");
+        assert_eq!(
+            info.invalid.as_ref().map(|r| r.code()),
+            Some(code),
+            "{region} {input}"
+        );
+        assert_eq!(
+            (info.e164, info.country, info.international),
+            (None, None, None)
+        );
+    }
+}
+
+#[test]
+fn international_number_without_plus_on_a_japanese_line() {
+    let info = classify("JP", "12025550143");
+    assert_eq!(
+        info.e164.map(|e| e.to_string()).as_deref(),
+        Some("+12025550143")
+    );
+    assert!(info.has_flag(NumberFlag::MissingPlus));
+    assert_eq!(info.international, Some(true));
+}
+
+#[test]
+fn hidden_presentations_are_screened_not_errors() {
+    let jp = Classifier::new(Region::JP);
+    for p in [
+        Presentation::Restricted,
+        Presentation::Unknown,
+        Presentation::Payphone,
+        Presentation::Unavailable,
+    ] {
+        let info = jp.classify("", p);
+        assert_eq!(info.kind, NumberKind::Hidden);
+        assert_eq!(info.presentation, p);
+        assert_eq!(
+            (info.e164, info.country, info.international),
+            (None, None, None)
+        );
+    }
+}
+
+#[test]
+fn other_regions() {
+    let cases = [
+        ("GB", "07400 123456", "+447400123456", NumberKind::Mobile),
+        ("DE", "030 123456", "+4930123456", NumberKind::Fixed),
+        ("FR", "06 12 34 56 78", "+33612345678", NumberKind::Mobile),
+        ("IT", "06 1234 5678", "+390612345678", NumberKind::Fixed),
+        ("AU", "0412 345 678", "+61412345678", NumberKind::Mobile),
+        ("KR", "010-1234-5678", "+821012345678", NumberKind::Mobile),
+        ("US", "1-800-555-0199", "+18005550199", NumberKind::TollFree),
+    ];
+    for (region, input, e164, kind) in cases {
+        let info = classify(region, input);
+        assert_eq!(
+            info.e164.map(|e| e.to_string()).as_deref(),
+            Some(e164),
+            "{region} {input}"
+        );
+        assert_eq!(info.kind, kind, "{region} {input}");
+        assert_eq!(info.international, Some(false), "{region} {input}");
+    }
+}
+
+#[test]
+fn prefix_digits_for_list_rules() {
+    let jp = Classifier::new(Region::JP);
+    assert_eq!(jp.prefix_digits("+8150").as_deref(), Ok("8150"));
+    assert_eq!(jp.prefix_digits("050").as_deref(), Ok("8150"));
+    assert_eq!(jp.prefix_digits("+1 809").as_deref(), Ok("1809"));
+    assert!(jp.prefix_digits("非通知").is_err());
+}
