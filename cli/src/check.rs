@@ -60,8 +60,9 @@ pub struct CheckArgs {
     /// Screen every line of FILE (or - for standard input); prints one JSON object per line.
     #[arg(long, value_name = "FILE|-", conflicts_with = "number")]
     batch: Option<PathBuf>,
-    /// The caller's number as shown (national, international, tel: URI ...).
-    #[arg(required_unless_present = "batch", allow_hyphen_values = true)]
+    /// The caller's number as shown (national, international, tel: URI ...). May be left out
+    /// for a call without a number (--presentation restricted, unavailable ...).
+    #[arg(allow_hyphen_values = true)]
     number: Option<String>,
 }
 
@@ -71,6 +72,12 @@ pub fn run(args: &CheckArgs) -> Result<(), CliError> {
     let lang = args.screen.lang();
     if let Some(path) = &args.batch {
         return batch(args, &screener, lang, path);
+    }
+    if args.number.is_none() && args.presentation == Presentation::Allowed {
+        return Err(CliError::Usage(
+            "give the caller's NUMBER, --presentation for a call without one, or --batch FILE"
+                .into(),
+        ));
     }
     let call = IncomingCall {
         number: args.number.clone(),

@@ -1,0 +1,180 @@
+//! The `callguard` command as other tools script against it.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn callguard() -> Command {
+    let mut cmd = Command::cargo_bin("callguard").expect("binary");
+    cmd.env_remove("LANG").env_remove("LC_ALL");
+    cmd
+}
+
+fn check_json(args: &[&str]) -> Value {
+    let out = callguard()
+        .arg("check")
+        .arg("--json")
+        .args(args)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+#[test]
+fn check_json_contract() {
+    let v = check_json(&["03-5253-5111"]);
+    assert_eq!(v["number"]["input"], "03-5253-5111");
+    assert_eq!(v["number"]["e164"], "+81352535111");
+    assert_eq!(v["number"]["country"], "JP");
+    assert_eq!(v["number"]["kind"], "fixed");
+    assert_eq!(v["number"]["international"], false);
+    assert_eq!(v["verdict"], "allow");
+    assert!(v["score"].as_u64().is_some_and(|s| s <= 100));
+    assert!(v["reasons"].is_array());
+    assert!(v["advice"].is_null());
+}
+
+#[test]
+fn international_call_warns_with_a_reason() {
+    let v = check_json(&["--lang", "en", "+1 202-555-0143"]);
+    assert_eq!(v["verdict"], "warn");
+    assert_eq!(v["number"]["international"], true);
+    let codes: Vec<&str> = v["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .filter_map(|r| r["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"international"), "{codes:?}");
+    assert!(v["advice"].as_str().is_some_and(|a| a.contains("looked up")));
+}
+
+#[test]
+fn japanese_messages() {
+    let v = check_json(&["--lang", "ja", "+83 1234 5678"]);
+    assert_eq!(v["verdict"], "block");
+    assert_eq!(v["number"]["kind"], "invalid");
+    assert!(v["number"]["e164"].is_null());
+    let message = v["reasons"][0]["message"].as_str().expect("message");
+    assert!(message.contains("存在しない"), "{message}");
+}
+
+#[test]
+fn hidden_and_short_numbers() {
+    let v = check_json(&["--presentation", "restricted"]);
+    assert_eq!(v["number"]["kind"], "hidden");
+    assert_eq!(v["reasons"][0]["code"], "withheld");
+    let v = check_json(&["110"]);
+    assert_eq!(v["number"]["kind"], "emergency");
+    assert_eq!(v["verdict"], "allow");
+    assert!(v["number"]["country"].is_null() && v["number"]["international"].is_null());
+    let v = check_json(&["--region", "US", "--contact", "+44 20 7946 0958"]);
+    assert_eq!(v["verdict"], "allow");
+    assert_eq!(v["reasons"][0]["code"], "contact");
+    let v = check_json(&["--verification", "failed", "+1 202 555 0143"]);
+    assert_eq!(v["verdict"], "block");
+}
+
+#[test]
+fn human_output_puts_the_verdict_first() {
+    let out = callguard()
+        .args(["check", "--lang", "en", "+1 202-555-0143"])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(text.starts_with("WARN"), "{text}");
+    assert!(text.contains("international"));
+    assert!(text.contains("advice:"));
+}
+
+#[test]
+fn batch_prints_one_object_per_line() {
+    let input = "03-5253-5111\n\n+83 1234 5678\n110\n0120-123-456\n";
+    let out = callguard()
+        .args(["check", "--batch", "-"])
+        .write_stdin(input)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let lines: Vec<Value> = String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("JSON line"))
+        .collect();
+    let verdicts: Vec<&str> = lines.iter().filter_map(|v| v["verdict"].as_str()).collect();
+    assert_eq!(verdicts, ["allow", "block", "allow", "allow"]);
+}
+
+#[test]
+fn batch_from_a_file_and_a_missing_file() {
+    let dir = std::env::temp_dir().join(format!("callguard-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("calls.txt");
+    std::fs::write(&file, "+819012345678\n").expect("write");
+    callguard()
+        .args(["check", "--batch"])
+        .arg(&file)
+        .assert()
+        .success();
+    let out = callguard()
+        .args(["check", "--batch"])
+        .arg(dir.join("missing.txt"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("missing.txt") && err.lines().count() == 1, "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn bad_usage_exits_2_with_a_message() {
+    for args in [
+        vec!["check", "--presentation", "sideways", "123"],
+        vec!["check", "--region", "ZZ", "123"],
+        vec!["check", "--verification", "maybe", "123"],
+        vec!["check", "--lang", "fr", "123"],
+        vec!["check", "--policy", "nonexistent", "123"],
+        vec!["check", "--policy", "/no/such/policy.json", "123"],
+        vec!["check"],
+    ] {
+        let out = callguard().args(&args).output().expect("run");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(!out.stderr.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn a_malformed_policy_file_names_the_place() {
+    let dir = std::env::temp_dir().join(format!("callguard-policy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("policy.json");
+    std::fs::write(&file, "{\n \"format\": 1,\n oops }").expect("write");
+    let out = callguard()
+        .args(["check", "--policy"])
+        .arg(&file)
+        .arg("123")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("policy.json") && err.contains("line 3"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn demo_shows_the_scam_calls_and_the_ordinary_ones() {
+    let out = callguard().args(["demo", "--lang", "en"]).output().expect("run");
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(text.contains("BLOCK") && text.contains("WARN") && text.contains("ALLOW"));
+    assert!(text.contains("Ministry") && text.contains("emergency number"));
+    let out = callguard().args(["demo", "--json"]).output().expect("run");
+    let count = String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("JSON"))
+        .count();
+    assert!(count >= 15);
+}
