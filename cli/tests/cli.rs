@@ -16,7 +16,12 @@ fn check_json(args: &[&str]) -> Value {
         .args(args)
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("one JSON object")
 }
 
@@ -46,7 +51,9 @@ fn international_call_warns_with_a_reason() {
         .filter_map(|r| r["code"].as_str())
         .collect();
     assert!(codes.contains(&"international"), "{codes:?}");
-    assert!(v["advice"].as_str().is_some_and(|a| a.contains("looked up")));
+    assert!(v["advice"]
+        .as_str()
+        .is_some_and(|a| a.contains("looked up")));
 }
 
 #[test]
@@ -124,7 +131,10 @@ fn batch_from_a_file_and_a_missing_file() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("missing.txt") && err.lines().count() == 1, "{err}");
+    assert!(
+        err.contains("missing.txt") && err.lines().count() == 1,
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
@@ -159,13 +169,19 @@ fn a_malformed_policy_file_names_the_place() {
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("policy.json") && err.contains("line 3"), "{err}");
+    assert!(
+        err.contains("policy.json") && err.contains("line 3"),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn demo_shows_the_scam_calls_and_the_ordinary_ones() {
-    let out = callguard().args(["demo", "--lang", "en"]).output().expect("run");
+    let out = callguard()
+        .args(["demo", "--lang", "en"])
+        .output()
+        .expect("run");
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).expect("utf-8");
     assert!(text.contains("BLOCK") && text.contains("WARN") && text.contains("ALLOW"));

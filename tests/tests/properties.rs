@@ -7,8 +7,10 @@ use callguard_core::{
 use proptest::prelude::*;
 
 fn regions() -> impl Strategy<Value = Region> {
-    prop::sample::select(vec!["JP", "US", "GB", "DE", "FR", "AU", "KR", "IT", "BR", "IN"])
-        .prop_map(|r| r.parse().expect("region"))
+    prop::sample::select(vec![
+        "JP", "US", "GB", "DE", "FR", "AU", "KR", "IT", "BR", "IN",
+    ])
+    .prop_map(|r| r.parse().expect("region"))
 }
 
 /// Text that looks like what phones and people produce, plus the hostile cases: control
