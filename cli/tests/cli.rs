@@ -187,10 +187,10 @@ fn demo_shows_the_scam_calls_and_the_ordinary_ones() {
     assert!(text.contains("BLOCK") && text.contains("WARN") && text.contains("ALLOW"));
     assert!(text.contains("Ministry") && text.contains("emergency number"));
     let out = callguard().args(["demo", "--json"]).output().expect("run");
-    let count = String::from_utf8(out.stdout)
+    let calls: Vec<Value> = String::from_utf8(out.stdout)
         .expect("utf-8")
         .lines()
-        .map(|l| serde_json::from_str::<Value>(l).expect("JSON"))
-        .count();
-    assert!(count >= 15);
+        .map(|l| serde_json::from_str(l).expect("JSON"))
+        .collect();
+    assert!(calls.len() >= 15);
 }

@@ -8,7 +8,15 @@ fn classify(region: &str, text: &str) -> NumberInfo {
 }
 
 /// (region, input, e164, kind, international)
-const MUST_HOLD: &[(&str, &str, Option<&str>, NumberKind, Option<bool>)] = &[
+type Row = (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    NumberKind,
+    Option<bool>,
+);
+
+const MUST_HOLD: &[Row] = &[
     (
         "JP",
         "03-5253-5111",
