@@ -6,6 +6,7 @@
 mod check;
 mod demo;
 mod output;
+mod store_cmd;
 
 use std::process::ExitCode;
 
@@ -25,6 +26,9 @@ enum Command {
     Check(check::CheckArgs),
     /// Screen a built-in set of sample calls (scam calls among them) and print a table.
     Demo(demo::DemoArgs),
+    /// The on-device database: import, list, report, reports, stats, feed, key.
+    #[command(flatten)]
+    Store(store_cmd::StoreCommand),
 }
 
 /// A failure the command reports on one line of stderr.
@@ -66,6 +70,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Store(cmd) => store_cmd::run(cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,6 +10,7 @@
 //! - [`rules`]: versioned rule packs (numbering facts), embedded and replaceable.
 //! - [`risk`]: signals → score → [`Verdict`], with reasons and advice ([`RiskRules`]).
 //! - [`call`]: the [`IncomingCall`] a shell hands in.
+//! - [`store`]: the on-device database (SQLite): user lists, reports, feeds, call log.
 //! - [`Screener`]: the one call a shell makes; it fails open.
 
 pub mod call;
@@ -19,6 +20,7 @@ mod plan;
 pub mod region;
 pub mod risk;
 pub mod rules;
+pub mod store;
 
 use std::fmt;
 use std::panic::{catch_unwind, AssertUnwindSafe};

@@ -1,0 +1,595 @@
+//! The store's commands: `import`, `list`, `report`, `reports export`, `stats`, `feed`, `key`.
+//!
+//! Every command takes `--db PATH` (default `$XDG_DATA_HOME/callguard/callguard.db`, falling
+//! back to `~/.local/share/callguard/callguard.db`) and `--region CC` (default JP), the home
+//! region used to read national numbers. Bad input (a malformed feed line, an unknown number)
+//! exits with 2 and one line naming the file and line; other failures exit with 1.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+
+use callguard_core::store::feed::read_public_key;
+use callguard_core::store::{
+    format_time, Category, FeedFormat, FeedKind, ImportOptions, ImportSummary, ListKind, Store,
+    StoreError,
+};
+use callguard_core::Region;
+use clap::{Args, Subcommand, ValueEnum};
+
+use crate::CliError;
+
+/// Where the database is and how to read numbers.
+#[derive(Debug, Clone, Args)]
+pub struct StoreArgs {
+    /// The database file [default: $XDG_DATA_HOME/callguard/callguard.db].
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+    /// The home region (ISO 3166 code): national numbers are read as dialled there.
+    #[arg(long, value_name = "CC", default_value = "JP", value_parser = parse_region)]
+    pub region: Region,
+}
+
+fn parse_region(text: &str) -> Result<Region, String> {
+    text.parse()
+        .map_err(|e: callguard_core::region::UnknownRegion| e.to_string())
+}
+
+/// The store's commands (flattened into the top-level command list).
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// Import a feed of reported numbers (CSV, JSON Lines or the FTC's DNC CSV).
+    Import(ImportArgs),
+    /// Manage the allow and block lists.
+    #[command(subcommand)]
+    List(ListCommand),
+    /// Report a number (it counts as evidence at once, and is kept for export).
+    Report(ReportArgs),
+    /// The user's own reports.
+    #[command(subcommand)]
+    Reports(ReportsCommand),
+    /// Show what the database holds.
+    Stats(StatsArgs),
+    /// Installed feeds: list or remove.
+    #[command(subcommand)]
+    Feed(FeedCommand),
+    /// Trusted feed-signing keys kept in the database.
+    #[command(subcommand)]
+    Key(KeyCommand),
+}
+
+/// Feed formats on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// callguard's CSV.
+    Csv,
+    /// JSON Lines.
+    Jsonl,
+    /// The FTC's "Do Not Call reported calls" CSV.
+    Ftc,
+}
+
+/// Feed kinds on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KindArg {
+    /// Replaces the feed's previous entries.
+    Full,
+    /// Adds to (and removes from) the installed feed.
+    Delta,
+}
+
+/// Lists on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ListArg {
+    /// The block list.
+    Block,
+    /// The allow list.
+    Allow,
+}
+
+impl From<ListArg> for ListKind {
+    fn from(list: ListArg) -> ListKind {
+        match list {
+            ListArg::Block => ListKind::Block,
+            ListArg::Allow => ListKind::Allow,
+        }
+    }
+}
+
+/// Report categories on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum CategoryArg {
+    /// A scam.
+    Scam,
+    /// Fraud.
+    Fraud,
+    /// Spam.
+    Spam,
+    /// Sales calls.
+    Telemarketing,
+    /// A recorded voice.
+    Robocall,
+    /// A survey.
+    Survey,
+    /// Anything else.
+    Other,
+}
+
+impl From<CategoryArg> for Category {
+    fn from(c: CategoryArg) -> Category {
+        match c {
+            CategoryArg::Scam => Category::Scam,
+            CategoryArg::Fraud => Category::Fraud,
+            CategoryArg::Spam => Category::Spam,
+            CategoryArg::Telemarketing => Category::Telemarketing,
+            CategoryArg::Robocall => Category::Robocall,
+            CategoryArg::Survey => Category::Survey,
+            CategoryArg::Other => Category::Other,
+        }
+    }
+}
+
+/// `callguard import`.
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// The feed file.
+    pub file: PathBuf,
+    /// The format [default: from the content and the file name].
+    #[arg(long, value_enum)]
+    pub format: Option<FormatArg>,
+    /// The feed's name [default: the file's `# name:` line; `ftc-dnc` for FTC files].
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+    /// The feed's version [default: the file's `# version:` line, else installed + 1].
+    #[arg(long, value_name = "N")]
+    pub feed_version: Option<u64>,
+    /// Full replaces the feed, delta patches it [default: `# kind:`, else full; delta for FTC].
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// A trusted ed25519 public key file (repeatable): the feed must carry a valid signature.
+    #[arg(long = "key", value_name = "FILE")]
+    pub keys: Vec<PathBuf>,
+    /// The detached signature [default: FILE.sig].
+    #[arg(long, value_name = "FILE")]
+    pub sig: Option<PathBuf>,
+    /// Skip and count malformed lines instead of aborting.
+    #[arg(long)]
+    pub skip_invalid: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub store: StoreArgs,
+}
+
+/// `callguard list ...`.
+#[derive(Debug, Subcommand)]
+pub enum ListCommand {
+    /// Add an exact number, a prefix (`+8150*`, `050*`) or a range (`FROM..TO`).
+    Add {
+        /// block or allow.
+        #[arg(value_enum)]
+        list: ListArg,
+        /// The number, prefix or range.
+        pattern: String,
+        /// A short name shown with the call.
+        #[arg(long)]
+        label: Option<String>,
+        /// A longer note.
+        #[arg(long)]
+        note: Option<String>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        store: StoreArgs,
+    },
+    /// Remove an entry.
+    Remove {
+        /// block or allow.
+        #[arg(value_enum)]
+        list: ListArg,
+        /// The number, prefix or range, as added (any spelling of the same numbers).
+        pattern: String,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        store: StoreArgs,
+    },
+    /// Show both lists.
+    Show {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        store: StoreArgs,
+    },
+}
+
+/// `callguard report`.
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The number.
+    pub number: String,
+    /// What it was.
+    #[arg(long, value_enum)]
+    pub category: CategoryArg,
+    /// What happened, in the user's words.
+    #[arg(long)]
+    pub note: Option<String>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub store: StoreArgs,
+}
+
+/// `callguard reports ...`.
+#[derive(Debug, Subcommand)]
+pub enum ReportsCommand {
+    /// Write the user's own reports as JSON (for an app to upload).
+    Export {
+        /// The output file [default: standard output].
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        store: StoreArgs,
+    },
+}
+
+/// `callguard stats`.
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub store: StoreArgs,
+}
+
+/// `callguard feed ...`.
+#[derive(Debug, Subcommand)]
+pub enum FeedCommand {
+    /// List installed feeds.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        store: StoreArgs,
+    },
+    /// Remove a feed and its reports (the user's lists and reports stay).
+    Remove {
+        /// The feed's name.
+        name: String,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        store: StoreArgs,
+    },
+}
+
+/// `callguard key ...`.
+#[derive(Debug, Subcommand)]
+pub enum KeyCommand {
+    /// Trust a public key for every later import.
+    Add {
+        /// A name for the key.
+        name: String,
+        /// The public key file (base64, hex or PEM).
+        file: PathBuf,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        store: StoreArgs,
+    },
+    /// Stop trusting a key.
+    Remove {
+        /// The key's name.
+        name: String,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        store: StoreArgs,
+    },
+    /// List trusted keys.
+    List {
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        store: StoreArgs,
+    },
+}
+
+/// The database used when `--db` is not given.
+pub fn default_db_path() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|home| PathBuf::from(home).join(".local/share"))
+        })?;
+    Some(base.join("callguard").join("callguard.db"))
+}
+
+/// Opens (creating if needed) the database `args` name.
+pub fn open_store(args: &StoreArgs) -> Result<Store, CliError> {
+    let path = match &args.db {
+        Some(path) => path.clone(),
+        None => default_db_path().ok_or_else(|| {
+            CliError::Usage("no --db given and neither XDG_DATA_HOME nor HOME is set".into())
+        })?,
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| CliError::Failed(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    Store::open(&path, args.region).map_err(store_error)
+}
+
+/// Maps a store error to the command's exit code: bad input 2, anything else 1.
+pub fn store_error(error: StoreError) -> CliError {
+    if error.is_bad_input() {
+        CliError::Usage(error.to_string())
+    } else {
+        CliError::Failed(error.to_string())
+    }
+}
+
+fn print_json(value: &impl serde::Serialize) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    serde_json::to_writer_pretty(&mut out, value).map_err(|e| CliError::output(e.into()))?;
+    writeln!(out).map_err(CliError::output)
+}
+
+/// Runs one store command.
+pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
+    match cmd {
+        StoreCommand::Import(args) => import(&args),
+        StoreCommand::List(ListCommand::Add {
+            list,
+            pattern,
+            label,
+            note,
+            store,
+        }) => {
+            let db = open_store(&store)?;
+            let entry = db
+                .add_list_entry(list.into(), &pattern, label.as_deref(), note.as_deref())
+                .map_err(store_error)?;
+            println!("{} list: {}", entry.list, entry.pattern);
+            Ok(())
+        }
+        StoreCommand::List(ListCommand::Remove {
+            list,
+            pattern,
+            store,
+        }) => {
+            let db = open_store(&store)?;
+            let list: ListKind = list.into();
+            if db.remove_list_entry(list, &pattern).map_err(store_error)? {
+                println!("removed from the {list} list: {pattern}");
+                Ok(())
+            } else {
+                Err(CliError::Usage(format!(
+                    "{pattern} is not on the {list} list"
+                )))
+            }
+        }
+        StoreCommand::List(ListCommand::Show { json, store }) => {
+            let db = open_store(&store)?;
+            let entries = db.list_entries().map_err(store_error)?;
+            if json {
+                return print_json(&entries);
+            }
+            let mut out = std::io::stdout().lock();
+            for e in &entries {
+                writeln!(
+                    out,
+                    "{}\t{}\t{}\t{}\t{}",
+                    e.list,
+                    e.pattern,
+                    e.label.as_deref().unwrap_or("-"),
+                    e.note.as_deref().unwrap_or("-"),
+                    format_time(e.added_at)
+                )
+                .map_err(CliError::output)?;
+            }
+            Ok(())
+        }
+        StoreCommand::Report(args) => {
+            let db = open_store(&args.store)?;
+            let report = db
+                .report(&args.number, args.category.into(), args.note.as_deref())
+                .map_err(store_error)?;
+            println!("reported {} as {}", report.number, report.category);
+            Ok(())
+        }
+        StoreCommand::Reports(ReportsCommand::Export { out, store }) => {
+            let db = open_store(&store)?;
+            match out {
+                Some(path) => {
+                    let file = File::create(&path)
+                        .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
+                    let mut w = BufWriter::new(file);
+                    let n = db.export_user_reports(&mut w).map_err(store_error)?;
+                    w.flush()
+                        .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
+                    eprintln!("exported {n} reports to {}", path.display());
+                }
+                None => {
+                    let mut w = std::io::stdout().lock();
+                    db.export_user_reports(&mut w).map_err(store_error)?;
+                }
+            }
+            Ok(())
+        }
+        StoreCommand::Stats(args) => stats(&args),
+        StoreCommand::Feed(FeedCommand::List { json, store }) => {
+            let db = open_store(&store)?;
+            let feeds = db.feeds().map_err(store_error)?;
+            if json {
+                return print_json(&feeds);
+            }
+            for f in &feeds {
+                println!(
+                    "{}\tversion {}\t{}\t{}\t{} numbers\t{}",
+                    f.name,
+                    f.version,
+                    f.kind,
+                    f.format,
+                    f.numbers,
+                    format_time(f.imported_at)
+                );
+            }
+            Ok(())
+        }
+        StoreCommand::Feed(FeedCommand::Remove { name, store }) => {
+            let db = open_store(&store)?;
+            let n = db.remove_feed(&name).map_err(store_error)?;
+            println!("removed feed {name} ({n} numbers)");
+            Ok(())
+        }
+        StoreCommand::Key(KeyCommand::Add { name, file, store }) => {
+            let key = read_public_key(&file).map_err(store_error)?;
+            let db = open_store(&store)?;
+            db.add_trusted_key(&name, &key).map_err(store_error)?;
+            println!("trusting key {name}: every import must now be signed");
+            Ok(())
+        }
+        StoreCommand::Key(KeyCommand::Remove { name, store }) => {
+            let db = open_store(&store)?;
+            if db.remove_trusted_key(&name).map_err(store_error)? {
+                println!("removed key {name}");
+                Ok(())
+            } else {
+                Err(CliError::Usage(format!("no trusted key named {name:?}")))
+            }
+        }
+        StoreCommand::Key(KeyCommand::List { store }) => {
+            let db = open_store(&store)?;
+            for k in db.trusted_keys().map_err(store_error)? {
+                println!("{}\t{}\t{}", k.name, k.key, format_time(k.added_at));
+            }
+            Ok(())
+        }
+    }
+}
+
+fn import(args: &ImportArgs) -> Result<(), CliError> {
+    let mut trusted_keys = Vec::new();
+    for path in &args.keys {
+        trusted_keys.push(read_public_key(path).map_err(store_error)?);
+    }
+    let options = ImportOptions {
+        format: args.format.map(|f| match f {
+            FormatArg::Csv => FeedFormat::Csv,
+            FormatArg::Jsonl => FeedFormat::Jsonl,
+            FormatArg::Ftc => FeedFormat::Ftc,
+        }),
+        name: args.source.clone(),
+        version: args.feed_version,
+        kind: args.kind.map(|k| match k {
+            KindArg::Full => FeedKind::Full,
+            KindArg::Delta => FeedKind::Delta,
+        }),
+        skip_invalid: args.skip_invalid,
+        trusted_keys,
+        signature: args.sig.clone(),
+    };
+    let db = open_store(&args.store)?;
+    let bar = std::io::stderr()
+        .is_terminal()
+        .then(|| progress_bar(&args.file));
+    let mut tick = |done: u64, total: u64| {
+        if let Some(bar) = &bar {
+            bar.set_length(total);
+            bar.set_position(done);
+        }
+    };
+    let result = db.import_file(&args.file, &options, Some(&mut tick));
+    if let Some(bar) = &bar {
+        bar.finish_and_clear();
+    }
+    let summary = result.map_err(store_error)?;
+    if args.json {
+        return print_json(&summary);
+    }
+    print_summary(&summary);
+    Ok(())
+}
+
+fn progress_bar(file: &Path) -> indicatif::ProgressBar {
+    let bar = indicatif::ProgressBar::new(0);
+    if let Ok(style) = indicatif::ProgressStyle::with_template(
+        "{msg} [{bar:40}] {bytes}/{total_bytes} ({bytes_per_sec}, {eta})",
+    ) {
+        bar.set_style(style.progress_chars("=> "));
+    }
+    bar.set_message(format!("importing {}", file.display()));
+    bar
+}
+
+fn print_summary(s: &ImportSummary) {
+    if s.already_imported {
+        println!(
+            "{}: already imported as feed {} version {}: nothing changed",
+            s.file.display(),
+            s.feed,
+            s.version
+        );
+        return;
+    }
+    let rate = if s.seconds > 0.0 {
+        s.rows_read as f64 / s.seconds
+    } else {
+        0.0
+    };
+    println!(
+        "imported feed {} version {} ({}, {}{}): rows read {}, imported {}, removed {}, \
+         skipped {}, protected {}, numbers touched {}, {:.2} s ({:.0} rows/s)",
+        s.feed,
+        s.version,
+        s.kind.as_str(),
+        s.format,
+        if s.signed { ", signature verified" } else { "" },
+        s.rows_read,
+        s.imported,
+        s.removed,
+        s.skipped,
+        s.protected,
+        s.numbers_touched,
+        s.seconds,
+        rate
+    );
+    for problem in &s.problems {
+        eprintln!("skipped {problem}");
+    }
+}
+
+fn stats(args: &StatsArgs) -> Result<(), CliError> {
+    let db = open_store(&args.store)?;
+    let stats = db.stats().map_err(store_error)?;
+    if args.json {
+        return print_json(&stats);
+    }
+    println!("database        {}", stats.path.display());
+    println!("schema version  {}", stats.schema_version);
+    println!("size on disk    {} bytes", stats.file_bytes);
+    println!("allow list      {} entries", stats.allow_entries);
+    println!("block list      {} entries", stats.block_entries);
+    println!("reported        {} numbers", stats.reported_numbers);
+    println!("user reports    {}", stats.user_reports);
+    println!("calls logged    {}", stats.logged_calls);
+    println!("trusted keys    {}", stats.trusted_keys);
+    for f in &stats.feeds {
+        println!(
+            "feed            {} version {} ({}, {}): {} numbers, imported {}",
+            f.name,
+            f.version,
+            f.kind,
+            f.format,
+            f.numbers,
+            format_time(f.imported_at)
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,210 @@
+//! The one public error of the store, and the one place SQLite's errors are mapped to it.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use rusqlite::ErrorCode;
+
+/// What went wrong in the store, naming the file, line or value concerned.
+///
+/// Every failing write leaves the database exactly as it was: writes run in one transaction each.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// A file could not be opened, read or written.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The operating system's reason.
+        #[source]
+        source: io::Error,
+    },
+    /// A feed line is malformed (and `skip_invalid` was not set).
+    #[error("{}: line {line}: {message}", path.display())]
+    BadLine {
+        /// The feed file.
+        path: PathBuf,
+        /// The line, counting from 1 (metadata and header lines included).
+        line: u64,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The feed as a whole is unusable: no name, no `number` column, an unknown format ...
+    #[error("{}: {message}", path.display())]
+    BadFeed {
+        /// The feed file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// Trusted keys are configured and the feed's signature is missing, malformed or wrong.
+    #[error("{}: {message}", path.display())]
+    Signature {
+        /// The feed file.
+        path: PathBuf,
+        /// What is wrong with its signature.
+        message: String,
+    },
+    /// A key file is not an ed25519 public key.
+    #[error("{}: {message}", path.display())]
+    BadKey {
+        /// The key file (or the name the key was given).
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The feed's version is older than the one installed: importing it would go back in time.
+    #[error("feed {name:?} version {given} is older than the installed version {installed}")]
+    FeedOutdated {
+        /// The feed's name.
+        name: String,
+        /// The version installed.
+        installed: u64,
+        /// The version of the file.
+        given: u64,
+    },
+    /// The same feed version was imported before from a file with different contents.
+    #[error("feed {name:?} version {version} was already imported from a different file")]
+    FeedConflict {
+        /// The feed's name.
+        name: String,
+        /// The version.
+        version: u64,
+    },
+    /// A number typed for a list or a report is not a usable phone number.
+    #[error("{input:?} is not a phone number callguard can store: {reason}")]
+    InvalidNumber {
+        /// The text as given.
+        input: String,
+        /// Why.
+        reason: String,
+    },
+    /// Emergency and special service numbers can never be blocked or reported.
+    #[error("{input:?} is a protected {kind} number: it can never be blocked or reported")]
+    ProtectedNumber {
+        /// The text as given.
+        input: String,
+        /// `emergency` or `special`.
+        kind: String,
+    },
+    /// A list pattern is malformed.
+    #[error("{input:?} is not a list pattern: {reason}")]
+    InvalidPattern {
+        /// The text as given.
+        input: String,
+        /// Why.
+        reason: String,
+    },
+    /// A name given on input is unknown (a category, a feed, a list, a format).
+    #[error("{0}")]
+    Unknown(String),
+    /// The store was opened read-only, or its file cannot be written.
+    #[error("{}: the database is read-only", path.display())]
+    ReadOnly {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// The disk (or the database's size limit) is full.
+    #[error("{}: the disk is full", path.display())]
+    DiskFull {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// Another process holds the database's write lock for too long.
+    #[error("{}: the database is busy (another import running?)", path.display())]
+    Busy {
+        /// The database file.
+        path: PathBuf,
+    },
+    /// The file is not a callguard database, or it is damaged.
+    #[error("{}: not a callguard database or damaged: {detail}", path.display())]
+    Corrupt {
+        /// The database file.
+        path: PathBuf,
+        /// SQLite's words.
+        detail: String,
+    },
+    /// The database was written by a newer callguard.
+    #[error(
+        "{}: schema version {found} is newer than this callguard supports ({supported})",
+        path.display()
+    )]
+    SchemaTooNew {
+        /// The database file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// The newest this build knows.
+        supported: i64,
+    },
+    /// Any other SQLite failure.
+    #[error("{}: database error while {context}: {source}", path.display())]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// What the store was doing.
+        context: &'static str,
+        /// SQLite's error.
+        #[source]
+        source: rusqlite::Error,
+    },
+}
+
+impl StoreError {
+    /// Whether the input (a file, a number, a pattern) was at fault rather than the system:
+    /// the CLI exits with 2 for these and 1 for the rest.
+    pub fn is_bad_input(&self) -> bool {
+        matches!(
+            self,
+            StoreError::BadLine { .. }
+                | StoreError::BadFeed { .. }
+                | StoreError::Signature { .. }
+                | StoreError::BadKey { .. }
+                | StoreError::FeedOutdated { .. }
+                | StoreError::FeedConflict { .. }
+                | StoreError::InvalidNumber { .. }
+                | StoreError::ProtectedNumber { .. }
+                | StoreError::InvalidPattern { .. }
+                | StoreError::Unknown(_)
+        ) || matches!(self, StoreError::Io { source, .. }
+            if source.kind() == io::ErrorKind::NotFound)
+    }
+
+    pub(crate) fn io(path: &Path, source: io::Error) -> StoreError {
+        StoreError::Io {
+            path: path.to_owned(),
+            source,
+        }
+    }
+}
+
+/// Maps a SQLite error for the database at `path`, seen while doing `context`: the one place
+/// where rusqlite's errors become [`StoreError`]s.
+pub(crate) fn sql(
+    path: &Path,
+    context: &'static str,
+) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    let path = path.to_owned();
+    move |error| {
+        let code = error.sqlite_error_code();
+        match code {
+            Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
+            Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+                StoreError::Busy { path }
+            }
+            Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
+                StoreError::Corrupt {
+                    path,
+                    detail: error.to_string(),
+                }
+            }
+            _ => StoreError::Sqlite {
+                path,
+                context,
+                source: error,
+            },
+        }
+    }
+}

@@ -1,0 +1,675 @@
+//! Feed imports: CSV, JSON Lines and the FTC's "Do Not Call reported calls" CSV.
+//!
+//! An import streams the file once, through a buffer of [`CHUNK_ROWS`] rows that is sorted by
+//! number and written in order (sorted inserts into the `reports` b-tree are several times
+//! faster than random ones), so memory stays bounded whatever the file size. The whole import is
+//! one transaction, committed only once every line parsed, the signature (if keys are trusted)
+//! verified and the version checked: anything wrong leaves the database as it was.
+//!
+//! The formats, the metadata lines and the signature scheme are described in `docs/STORE.md`.
+
+mod parse;
+pub mod sign;
+
+use std::cell::Cell;
+use std::fmt;
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::str::FromStr;
+use std::time::Instant;
+
+use ed25519_dalek::VerifyingKey;
+use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
+use serde::Serialize;
+
+use crate::store::error::{sql, StoreError};
+use crate::store::time::now;
+use crate::store::{bump, lock, Store};
+use parse::{Layout, Numbers, Parsed, Row};
+use sign::HashingReader;
+
+pub use sign::{parse_public_key, read_public_key};
+
+/// Rows buffered, sorted and written together: 131,072 rows of 32 bytes, 4 MiB.
+pub const CHUNK_ROWS: usize = 1 << 17;
+/// How many skipped lines an import summary quotes.
+const PROBLEMS_QUOTED: usize = 5;
+/// SQLite's page cache during an import (KiB), reset afterwards.
+const IMPORT_CACHE_KIB: i64 = 32 * 1024;
+
+/// A feed file format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedFormat {
+    /// callguard's CSV: header `number,category,count,first_seen,last_seen,op`.
+    Csv,
+    /// JSON Lines: one object per line with the same fields.
+    Jsonl,
+    /// The US FTC's "Do Not Call reported calls" CSV.
+    Ftc,
+}
+
+impl FeedFormat {
+    /// The name used on the command line: `csv`, `jsonl` or `ftc`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedFormat::Csv => "csv",
+            FeedFormat::Jsonl => "jsonl",
+            FeedFormat::Ftc => "ftc",
+        }
+    }
+}
+
+impl FromStr for FeedFormat {
+    type Err = StoreError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "csv" => Ok(FeedFormat::Csv),
+            "jsonl" | "ndjson" => Ok(FeedFormat::Jsonl),
+            "ftc" => Ok(FeedFormat::Ftc),
+            _ => Err(StoreError::Unknown(format!(
+                "unknown feed format {text:?}: expected csv, jsonl or ftc"
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for FeedFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Whether a feed version replaces the previous one or patches it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FeedKind {
+    /// The file is the whole feed: the feed's previous entries are dropped.
+    Full,
+    /// The file adds to (and, with `op` = `remove`, removes from) the installed feed.
+    Delta,
+}
+
+impl FeedKind {
+    /// `full` or `delta`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FeedKind::Full => "full",
+            FeedKind::Delta => "delta",
+        }
+    }
+}
+
+impl FromStr for FeedKind {
+    type Err = StoreError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "full" => Ok(FeedKind::Full),
+            "delta" => Ok(FeedKind::Delta),
+            _ => Err(StoreError::Unknown(format!(
+                "unknown feed kind {text:?}: expected full or delta"
+            ))),
+        }
+    }
+}
+
+/// How to import a feed. Anything left `None` comes from the file's metadata lines, then from
+/// the defaults documented in `docs/STORE.md`.
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// The format; by default sniffed from the content and the file name.
+    pub format: Option<FeedFormat>,
+    /// The feed's name (`--source`); must agree with a `# name:` line if both are given.
+    pub name: Option<String>,
+    /// The feed's version; must agree with a `# version:` line if both are given.
+    pub version: Option<u64>,
+    /// Full or delta; must agree with a `# kind:` line if both are given.
+    pub kind: Option<FeedKind>,
+    /// Skip (and count) malformed lines instead of aborting the import.
+    pub skip_invalid: bool,
+    /// Keys trusted for this import, on top of those stored in the database. With any trusted
+    /// key, an unsigned or tampered feed is rejected.
+    pub trusted_keys: Vec<VerifyingKey>,
+    /// The detached signature file; `FILE.sig` by default.
+    pub signature: Option<PathBuf>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ImportSummary {
+    /// The file.
+    pub file: PathBuf,
+    /// The feed's name.
+    pub feed: String,
+    /// The version now installed.
+    pub version: u64,
+    /// Full or delta.
+    pub kind: FeedKind,
+    /// The format read.
+    pub format: FeedFormat,
+    /// Data lines read (not counting the header, metadata and comments).
+    pub rows_read: u64,
+    /// Rows added.
+    pub imported: u64,
+    /// Rows that removed a number (delta feeds).
+    pub removed: u64,
+    /// Malformed lines skipped (with `skip_invalid`).
+    pub skipped: u64,
+    /// Rows for emergency or special numbers, never stored.
+    pub protected: u64,
+    /// Distinct numbers the feed now reports (full) or that this file touched (delta; counted
+    /// per chunk, so an upper bound for files of more than [`CHUNK_ROWS`] rows).
+    pub numbers_touched: u64,
+    /// The same file was imported for this feed before: nothing changed.
+    pub already_imported: bool,
+    /// The signature was checked against a trusted key.
+    pub signed: bool,
+    /// The first few skipped lines, as `line N: what is wrong`.
+    pub problems: Vec<String>,
+    /// Wall-clock seconds.
+    pub seconds: f64,
+}
+
+/// Metadata from the `# key: value` lines at the top of a file.
+#[derive(Debug, Default)]
+struct Metadata {
+    name: Option<String>,
+    version: Option<u64>,
+    kind: Option<FeedKind>,
+    format: Option<FeedFormat>,
+    lines: u64,
+}
+
+fn bad_line(path: &Path, line: u64, message: impl Into<String>) -> StoreError {
+    StoreError::BadLine {
+        path: path.to_owned(),
+        line,
+        message: message.into(),
+    }
+}
+
+fn read_metadata(reader: &mut impl BufRead, path: &Path) -> Result<Metadata, StoreError> {
+    let io = |e| StoreError::io(path, e);
+    let mut meta = Metadata::default();
+    // A UTF-8 byte-order mark, as spreadsheet programs write.
+    if reader.fill_buf().map_err(io)?.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    let mut line = Vec::new();
+    while reader.fill_buf().map_err(io)?.first() == Some(&b'#') {
+        parse::read_line(reader, &mut line).map_err(io)?;
+        meta.lines += 1;
+        let n = meta.lines;
+        let text = std::str::from_utf8(&line)
+            .map_err(|_| bad_line(path, n, "metadata line is not UTF-8"))?;
+        let Some((key, value)) = text.trim_start_matches('#').split_once(':') else {
+            continue; // a plain comment
+        };
+        let value = value.trim();
+        match key.trim().to_ascii_lowercase().as_str() {
+            "name" if !value.is_empty() => meta.name = Some(value.to_owned()),
+            "version" => {
+                meta.version = Some(value.parse().map_err(|_| {
+                    bad_line(
+                        path,
+                        n,
+                        format!("version {value:?}: expected a whole number"),
+                    )
+                })?)
+            }
+            "kind" => {
+                meta.kind = Some(
+                    value
+                        .parse()
+                        .map_err(|e: StoreError| bad_line(path, n, e.to_string()))?,
+                )
+            }
+            "format" => {
+                meta.format = Some(
+                    value
+                        .parse()
+                        .map_err(|e: StoreError| bad_line(path, n, e.to_string()))?,
+                )
+            }
+            _ => {} // other keys (callguard-feed, source, ...) are informative
+        }
+    }
+    Ok(meta)
+}
+
+/// The flag's value and the file's must agree when both are given.
+fn agree<T: PartialEq + fmt::Debug>(
+    path: &Path,
+    what: &str,
+    flag: Option<T>,
+    file: Option<T>,
+) -> Result<Option<T>, StoreError> {
+    match (flag, file) {
+        (Some(a), Some(b)) if a != b => Err(StoreError::BadFeed {
+            path: path.to_owned(),
+            message: format!("the file says {what} {b:?} but the command line says {a:?}"),
+        }),
+        (a, b) => Ok(a.or(b)),
+    }
+}
+
+fn sniff(reader: &mut impl BufRead, path: &Path) -> Result<FeedFormat, StoreError> {
+    let head = reader.fill_buf().map_err(|e| StoreError::io(path, e))?;
+    let head = head.trim_ascii_start();
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    Ok(if head.starts_with(b"{") {
+        FeedFormat::Jsonl
+    } else if head.len() >= 20 && head[..20].eq_ignore_ascii_case(b"Company_Phone_Number") {
+        FeedFormat::Ftc
+    } else if matches!(ext.as_deref(), Some("jsonl" | "ndjson")) {
+        FeedFormat::Jsonl
+    } else {
+        FeedFormat::Csv
+    })
+}
+
+/// Rows waiting to be written, and the counters of the import.
+struct Writer<'t> {
+    rows: Vec<Row>,
+    upsert: rusqlite::CachedStatement<'t>,
+    delete: rusqlite::CachedStatement<'t>,
+    source: i64,
+    imported: u64,
+    removed: u64,
+    touched: u64,
+}
+
+impl<'t> Writer<'t> {
+    fn new(tx: &'t Transaction<'t>, source: i64) -> rusqlite::Result<Writer<'t>> {
+        Ok(Writer {
+            rows: Vec::with_capacity(CHUNK_ROWS),
+            upsert: tx.prepare_cached(
+                "INSERT INTO reports (number, source, categories, count, first_seen, last_seen)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (number, source) DO UPDATE SET
+                     categories = categories | excluded.categories,
+                     count = count + excluded.count,
+                     first_seen = min(first_seen, excluded.first_seen),
+                     last_seen = max(last_seen, excluded.last_seen)",
+            )?,
+            delete: tx.prepare_cached("DELETE FROM reports WHERE number = ?1 AND source = ?2")?,
+            source,
+            imported: 0,
+            removed: 0,
+            touched: 0,
+        })
+    }
+
+    fn push(&mut self, row: Row) -> rusqlite::Result<()> {
+        if row.remove {
+            self.removed += 1;
+        } else {
+            self.imported += 1;
+        }
+        self.rows.push(row);
+        if self.rows.len() >= CHUNK_ROWS {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    /// Sorts the buffer by number (stably, so a number's rows keep their file order), folds
+    /// each number's rows into one write, and writes them in key order.
+    fn flush(&mut self) -> rusqlite::Result<()> {
+        self.rows.sort_by_key(|r| r.number);
+        let mut i = 0;
+        while i < self.rows.len() {
+            let number = self.rows[i].number;
+            let mut delete = false;
+            let mut acc: Option<Row> = None;
+            while i < self.rows.len() && self.rows[i].number == number {
+                let row = self.rows[i];
+                if row.remove {
+                    delete = true;
+                    acc = None;
+                } else if let Some(a) = acc.as_mut() {
+                    a.count = a.count.saturating_add(row.count);
+                    a.categories |= row.categories;
+                    a.first_seen = a.first_seen.min(row.first_seen);
+                    a.last_seen = a.last_seen.max(row.last_seen);
+                } else {
+                    acc = Some(row);
+                }
+                i += 1;
+            }
+            let key = number as i64;
+            if delete {
+                self.delete.execute(params![key, self.source])?;
+            }
+            if let Some(a) = acc {
+                self.upsert.execute(params![
+                    key,
+                    self.source,
+                    a.categories,
+                    a.count,
+                    a.first_seen,
+                    a.last_seen
+                ])?;
+            }
+            self.touched += 1;
+        }
+        self.rows.clear();
+        Ok(())
+    }
+}
+
+/// Reports progress as (bytes read, file size).
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+
+impl Store {
+    /// Imports a feed file in one transaction (see the module docs). `progress` is called now
+    /// and then with (bytes read, file size).
+    pub fn import_file(
+        &self,
+        path: &Path,
+        options: &ImportOptions,
+        mut progress: Option<Progress<'_>>,
+    ) -> Result<ImportSummary, StoreError> {
+        let started = Instant::now();
+        let io = |e| StoreError::io(path, e);
+        let file = File::open(path).map_err(io)?;
+        let size = file.metadata().map_err(io)?.len();
+
+        // Trusted keys: given for this import, and stored in the database.
+        let mut keys = options.trusted_keys.clone();
+        for stored in self.trusted_keys()? {
+            if let Ok(key) = parse_public_key(&stored.key) {
+                keys.push(key);
+            }
+        }
+        let verifiers = if keys.is_empty() {
+            Vec::new()
+        } else {
+            let sig_path = options
+                .signature
+                .clone()
+                .unwrap_or_else(|| PathBuf::from(format!("{}.sig", path.display())));
+            let signature = sign::read_signature(&sig_path, path)?;
+            keys.iter()
+                .map(|k| k.verify_stream(&signature))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| StoreError::Signature {
+                    path: path.to_owned(),
+                    message: format!("malformed signature: {e}"),
+                })?
+        };
+
+        let bytes = Rc::new(Cell::new(0u64));
+        let mut reader = BufReader::with_capacity(
+            256 * 1024,
+            HashingReader::new(file, verifiers, bytes.clone()),
+        );
+        let meta = read_metadata(&mut reader, path)?;
+        let format = match agree(path, "format", options.format, meta.format)? {
+            Some(f) => f,
+            None => sniff(&mut reader, path)?,
+        };
+        let name = agree(path, "name", options.name.clone(), meta.name.clone())?
+            .or_else(|| (format == FeedFormat::Ftc).then(|| "ftc-dnc".to_owned()))
+            .ok_or_else(|| StoreError::BadFeed {
+                path: path.to_owned(),
+                message: "no feed name: add a `# name: NAME` line or give --source NAME".into(),
+            })?;
+        let kind = agree(path, "kind", options.kind, meta.kind)?.unwrap_or(match format {
+            FeedFormat::Ftc => FeedKind::Delta,
+            _ => FeedKind::Full,
+        });
+        let given_version = agree(path, "version", options.version, meta.version)?;
+
+        let Some(writer) = &self.writer else {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+            });
+        };
+        let mut conn = lock(writer);
+        let e = |context| sql(&self.path, context);
+        conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)
+            .map_err(e("preparing the import"))?;
+        let result = (|| {
+            let tx = conn
+                .transaction_with_behavior(TransactionBehavior::Immediate)
+                .map_err(e("starting the import"))?;
+            let installed: Option<(i64, i64)> = tx
+                .query_row(
+                    "SELECT id, version FROM feeds WHERE name = ?1",
+                    [&name],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .optional()
+                .map_err(e("reading the feed"))?;
+            let installed_version = installed.map(|(_, v)| v as u64);
+            let version = given_version.unwrap_or(installed_version.map_or(1, |v| v + 1));
+            let stamp = now();
+            let source = match installed {
+                Some((id, _)) => id,
+                None => {
+                    tx.execute(
+                        "INSERT INTO feeds (name, version, kind, format, imported_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                        params![name, version as i64, kind.as_str(), format.as_str(), stamp],
+                    )
+                    .map_err(e("adding the feed"))?;
+                    tx.last_insert_rowid()
+                }
+            };
+            if kind == FeedKind::Full && installed.is_some() {
+                tx.execute("DELETE FROM reports WHERE source = ?1", [source])
+                    .map_err(e("replacing the feed"))?;
+            }
+
+            let mut summary = ImportSummary {
+                file: path.to_owned(),
+                feed: name.clone(),
+                version,
+                kind,
+                format,
+                rows_read: 0,
+                imported: 0,
+                removed: 0,
+                skipped: 0,
+                protected: 0,
+                numbers_touched: 0,
+                already_imported: false,
+                signed: !keys.is_empty(),
+                problems: Vec::new(),
+                seconds: 0.0,
+            };
+            let numbers = Numbers {
+                classifier: &self.classifier,
+            };
+            let mut out = Writer::new(&tx, source).map_err(e("preparing the import"))?;
+            let skip = options.skip_invalid;
+            // One line's outcome: a row, a protected number, or a problem to skip or abort on.
+            let mut take = |summary: &mut ImportSummary,
+                            out: &mut Writer<'_>,
+                            line: u64,
+                            parsed: Result<Parsed, String>|
+             -> Result<(), StoreError> {
+                summary.rows_read += 1;
+                match parsed {
+                    Ok(Parsed::Row(row)) => out.push(row).map_err(e("writing reports"))?,
+                    Ok(Parsed::Protected) => summary.protected += 1,
+                    Err(message) if skip => {
+                        summary.skipped += 1;
+                        if summary.problems.len() < PROBLEMS_QUOTED {
+                            summary.problems.push(format!("line {line}: {message}"));
+                        }
+                    }
+                    Err(message) => return Err(bad_line(path, line, message)),
+                }
+                if summary.rows_read % 65_536 == 0 {
+                    if let Some(progress) = progress.as_mut() {
+                        progress(bytes.get(), size);
+                    }
+                }
+                Ok(())
+            };
+
+            let hashing = match format {
+                FeedFormat::Jsonl => {
+                    let mut line = Vec::with_capacity(256);
+                    let mut n = meta.lines;
+                    while parse::read_line(&mut reader, &mut line).map_err(io)? {
+                        n += 1;
+                        let text = line.trim_ascii();
+                        if text.is_empty() || text.starts_with(b"#") {
+                            continue;
+                        }
+                        let parsed = parse::parse_json(text, &numbers, kind, stamp);
+                        take(&mut summary, &mut out, n, parsed)?;
+                    }
+                    reader.into_inner()
+                }
+                FeedFormat::Csv | FeedFormat::Ftc => {
+                    let mut csv = parse::csv_reader(reader);
+                    let header_line = meta.lines + 1;
+                    let header = csv
+                        .byte_headers()
+                        .map_err(|err| bad_line(path, header_line, err.to_string()))?
+                        .clone();
+                    let layout = if format == FeedFormat::Ftc {
+                        Layout::ftc(&header)
+                    } else {
+                        Layout::callguard(&header)
+                    }
+                    .map_err(|m| bad_line(path, header_line, m))?;
+                    let mut record = csv::ByteRecord::new();
+                    loop {
+                        match csv.read_byte_record(&mut record) {
+                            Ok(false) => break,
+                            Ok(true) => {
+                                let line = meta.lines + record.position().map_or(0, |p| p.line());
+                                let parsed = layout.parse(&record, &numbers, kind, stamp);
+                                take(&mut summary, &mut out, line, parsed)?;
+                            }
+                            Err(err) => {
+                                let line = meta.lines
+                                    + err.position().map_or(summary.rows_read + 2, |p| p.line());
+                                if let csv::ErrorKind::Io(source) = err.into_kind() {
+                                    return Err(io(source));
+                                }
+                                take(
+                                    &mut summary,
+                                    &mut out,
+                                    line,
+                                    Err("wrong number of fields".to_owned()),
+                                )?;
+                            }
+                        }
+                    }
+                    csv.into_inner().into_inner()
+                }
+            };
+            out.flush().map_err(e("writing reports"))?;
+            summary.imported = out.imported;
+            summary.removed = out.removed;
+            summary.numbers_touched = out.touched;
+            drop(out);
+
+            let (sha, verified) = hashing.finish().map_err(io)?;
+            if verified == Some(false) {
+                return Err(StoreError::Signature {
+                    path: path.to_owned(),
+                    message: "the signature does not match the file for any trusted key \
+                              (tampered, or signed by another key)"
+                        .into(),
+                });
+            }
+            let seen: Option<i64> = tx
+                .query_row(
+                    "SELECT version FROM feed_imports WHERE feed = ?1 AND sha256 = ?2",
+                    params![source, sha.as_slice()],
+                    |r| r.get(0),
+                )
+                .optional()
+                .map_err(e("checking earlier imports"))?;
+            if let Some(seen) = seen {
+                // Roll back: this exact file is already in.
+                drop(tx);
+                return Ok(ImportSummary {
+                    version: seen as u64,
+                    imported: 0,
+                    removed: 0,
+                    numbers_touched: 0,
+                    already_imported: true,
+                    ..summary
+                });
+            }
+            if let Some(installed) = installed_version {
+                if version < installed {
+                    return Err(StoreError::FeedOutdated {
+                        name,
+                        installed,
+                        given: version,
+                    });
+                }
+                if version == installed {
+                    return Err(StoreError::FeedConflict { name, version });
+                }
+            }
+            tx.execute(
+                "UPDATE feeds SET version = ?2, kind = ?3, format = ?4, imported_at = ?5,
+                     sha256 = ?6 WHERE id = ?1",
+                params![
+                    source,
+                    version as i64,
+                    kind.as_str(),
+                    format.as_str(),
+                    stamp,
+                    sha.as_slice()
+                ],
+            )
+            .map_err(e("recording the feed"))?;
+            tx.execute(
+                "INSERT INTO feed_imports (feed, sha256, version, kind, rows, imported_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![
+                    source,
+                    sha.as_slice(),
+                    version as i64,
+                    kind.as_str(),
+                    summary.rows_read as i64,
+                    stamp
+                ],
+            )
+            .map_err(e("recording the feed"))?;
+            if kind == FeedKind::Full {
+                summary.numbers_touched =
+                    tx.query_row(
+                        "SELECT count(*) FROM reports WHERE source = ?1",
+                        [source],
+                        |r| r.get::<_, i64>(0),
+                    )
+                    .map_err(e("counting the feed"))? as u64;
+            }
+            bump(&tx, "evidence_gen").map_err(e("recording the feed"))?;
+            tx.commit().map_err(e("committing the import"))?;
+            Ok(summary)
+        })();
+        // Give the import's page cache back, and the WAL's disk space after a big import.
+        let _ = conn.pragma_update(None, "cache_size", -2000);
+        if matches!(&result, Ok(s) if s.rows_read > 100_000) {
+            let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+        }
+        drop(conn);
+        if let Some(progress) = progress.as_mut() {
+            progress(size, size);
+        }
+        result.map(|mut s| {
+            s.seconds = started.elapsed().as_secs_f64();
+            s
+        })
+    }
+}

@@ -1,0 +1,341 @@
+//! The user's allow and block lists: exact numbers, prefixes and ranges.
+//!
+//! Entries are normalised with the home region before they are stored, so `050-1234-5678` and
+//! `+81 50 1234 5678` are one entry, written `+815012345678`. Prefixes are written `+8150*`
+//! (or nationally, `050*`) and ranges `FROM..TO` with two full numbers of the same length.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Serialize, Serializer};
+
+use crate::classify::{Classifier, NumberKind};
+use crate::number::{Presentation, E164};
+use crate::store::error::StoreError;
+use crate::store::time::UnixTime;
+use crate::Lang;
+
+/// Which list an entry is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ListKind {
+    /// Always let these ring (above everything but emergency numbers).
+    Allow,
+    /// Always block these.
+    Block,
+}
+
+impl ListKind {
+    /// The stable name: `allow` or `block`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ListKind::Allow => "allow",
+            ListKind::Block => "block",
+        }
+    }
+}
+
+impl FromStr for ListKind {
+    type Err = StoreError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "allow" => Ok(ListKind::Allow),
+            "block" => Ok(ListKind::Block),
+            _ => Err(StoreError::Unknown(format!(
+                "unknown list {text:?}: expected allow or block"
+            ))),
+        }
+    }
+}
+
+impl fmt::Display for ListKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What numbers a list entry covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Pattern {
+    /// One number.
+    Exact(E164),
+    /// Every number whose E.164 digits start with `digits` (`len` digits long, the first not 0).
+    Prefix {
+        /// The prefix digits as an integer.
+        digits: u64,
+        /// How many digits the prefix has.
+        len: u8,
+    },
+    /// Every number from `from` to `to` inclusive (same length).
+    Range {
+        /// The first number.
+        from: E164,
+        /// The last number.
+        to: E164,
+    },
+}
+
+impl Pattern {
+    /// Whether `number` is covered.
+    pub fn matches(&self, number: E164) -> bool {
+        match *self {
+            Pattern::Exact(n) => n == number,
+            Pattern::Range { from, to } => from <= number && number <= to,
+            Pattern::Prefix { digits, len } => {
+                let count = number.digit_count();
+                let len = usize::from(len);
+                count >= len && number.as_u64() / 10u64.pow((count - len) as u32) == digits
+            }
+        }
+    }
+
+    /// Larger is more specific: an exact number beats a range, a range beats a prefix, and a
+    /// longer prefix beats a shorter one.
+    pub(crate) fn specificity(&self) -> u64 {
+        match *self {
+            Pattern::Exact(_) => u64::MAX,
+            Pattern::Range { from, to } => {
+                u64::MAX - 1 - (to.as_u64() - from.as_u64()).min(1 << 62)
+            }
+            Pattern::Prefix { len, .. } => u64::from(len),
+        }
+    }
+
+    pub(crate) fn kind_str(&self) -> &'static str {
+        match self {
+            Pattern::Exact(_) => "exact",
+            Pattern::Prefix { .. } => "prefix",
+            Pattern::Range { .. } => "range",
+        }
+    }
+
+    /// The (lo, hi, digits) columns of `list_entries`.
+    pub(crate) fn columns(&self) -> (i64, i64, i64) {
+        match *self {
+            Pattern::Exact(n) => (n.as_i64(), n.as_i64(), n.digit_count() as i64),
+            Pattern::Prefix { digits, len } => (digits as i64, digits as i64, i64::from(len)),
+            Pattern::Range { from, to } => (from.as_i64(), to.as_i64(), from.digit_count() as i64),
+        }
+    }
+
+    /// Rebuilds a pattern from its columns (the inverse of [`Pattern::columns`]).
+    pub(crate) fn from_columns(kind: &str, lo: i64, hi: i64, digits: i64) -> Option<Pattern> {
+        let number = |v: i64| u64::try_from(v).ok().and_then(E164::from_u64);
+        match kind {
+            "exact" => number(lo).map(Pattern::Exact),
+            "range" => Some(Pattern::Range {
+                from: number(lo)?,
+                to: number(hi)?,
+            }),
+            "prefix" => Some(Pattern::Prefix {
+                digits: u64::try_from(lo).ok()?,
+                len: u8::try_from(digits).ok()?,
+            }),
+            _ => None,
+        }
+    }
+
+    /// Parses a pattern typed by a person, normalising numbers for `classifier`'s home region.
+    pub fn parse(text: &str, classifier: &Classifier) -> Result<Pattern, StoreError> {
+        let bad = |reason: String| StoreError::InvalidPattern {
+            input: text.to_owned(),
+            reason,
+        };
+        let trimmed = text.trim();
+        if let Some((from, to)) = trimmed.split_once("..") {
+            let from = normalize_number(from, classifier)?;
+            let to = normalize_number(to, classifier)?;
+            if from.digit_count() != to.digit_count() {
+                return Err(bad(format!(
+                    "{from} and {to} differ in length: a range covers numbers of one length"
+                )));
+            }
+            if from > to {
+                return Err(bad(format!("{from} comes after {to}")));
+            }
+            return Ok(if from == to {
+                Pattern::Exact(from)
+            } else {
+                Pattern::Range { from, to }
+            });
+        }
+        if let Some(stem) = trimmed.strip_suffix('*') {
+            let digits = classifier
+                .prefix_digits(stem)
+                .map_err(|reason| bad(reason.message(Lang::En)))?;
+            if digits.is_empty() || digits.len() > crate::number::MAX_E164_DIGITS {
+                return Err(bad(format!("{digits:?} is not a number prefix")));
+            }
+            let value = digits
+                .parse::<u64>()
+                .map_err(|_| bad(format!("{digits:?} is not a number prefix")))?;
+            return Ok(Pattern::Prefix {
+                digits: value,
+                len: digits.len() as u8,
+            });
+        }
+        normalize_number(trimmed, classifier).map(Pattern::Exact)
+    }
+}
+
+impl fmt::Display for Pattern {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Pattern::Exact(n) => write!(f, "+{}", n.as_u64()),
+            Pattern::Prefix { digits, .. } => write!(f, "+{digits}*"),
+            Pattern::Range { from, to } => write!(f, "+{}..+{}", from.as_u64(), to.as_u64()),
+        }
+    }
+}
+
+impl Serialize for Pattern {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Normalises a number typed by a person, refusing what can never be listed or reported:
+/// emergency and special numbers, hidden and invalid texts.
+pub fn normalize_number(text: &str, classifier: &Classifier) -> Result<E164, StoreError> {
+    let info = classifier.classify(text, Presentation::Allowed);
+    if info.kind.is_protected() {
+        return Err(StoreError::ProtectedNumber {
+            input: text.trim().to_owned(),
+            kind: info.kind.as_str().to_owned(),
+        });
+    }
+    match (info.kind, info.e164) {
+        (NumberKind::Invalid | NumberKind::Hidden, _) | (_, None) => {
+            Err(StoreError::InvalidNumber {
+                input: text.trim().to_owned(),
+                reason: info
+                    .invalid
+                    .map(|r| r.message(Lang::En))
+                    .unwrap_or_else(|| "no complete number".to_owned()),
+            })
+        }
+        (_, Some(number)) => Ok(number),
+    }
+}
+
+/// One entry of a list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListEntry {
+    /// The list.
+    pub list: ListKind,
+    /// The numbers covered.
+    pub pattern: Pattern,
+    /// A short name shown with the call ("Dentist", "Fake police").
+    pub label: Option<String>,
+    /// A longer note.
+    pub note: Option<String>,
+    /// When it was added (Unix seconds).
+    pub added_at: UnixTime,
+}
+
+/// A number found on a list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ListHit {
+    /// The list.
+    pub list: ListKind,
+    /// The entry's label.
+    pub label: Option<String>,
+    /// The entry's note.
+    pub note: Option<String>,
+    /// The entry that matched.
+    pub pattern: Pattern,
+}
+
+/// The entry that decides for `number`: the allow list beats the block list (the user's
+/// "always ring" wins), and within a list the most specific entry wins.
+pub(crate) fn best_hit(entries: &[ListEntry], number: E164) -> Option<ListHit> {
+    entries
+        .iter()
+        .filter(|e| e.pattern.matches(number))
+        .max_by_key(|e| (e.list == ListKind::Allow, e.pattern.specificity()))
+        .map(|e| ListHit {
+            list: e.list,
+            label: e.label.clone(),
+            note: e.note.clone(),
+            pattern: e.pattern,
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::region::Region;
+
+    fn jp() -> Classifier {
+        Classifier::new(Region::JP)
+    }
+
+    #[test]
+    fn national_and_international_forms_are_one_entry() {
+        let a = Pattern::parse("050-1234-5678", &jp()).expect("national");
+        let b = Pattern::parse("+81 50 1234 5678", &jp()).expect("international");
+        assert_eq!(a, b);
+        assert_eq!(a.to_string(), "+815012345678");
+    }
+
+    #[test]
+    fn prefixes_and_ranges() {
+        let p = Pattern::parse("050*", &jp()).expect("prefix");
+        assert_eq!(p, Pattern::parse("+8150*", &jp()).expect("prefix"));
+        assert_eq!(p.to_string(), "+8150*");
+        let n = E164::from_digits("815012345678").expect("number");
+        assert!(p.matches(n));
+        assert!(!p.matches(E164::from_digits("819012345678").expect("number")));
+        let r = Pattern::parse("+815012345600..+815012345699", &jp()).expect("range");
+        assert!(r.matches(n));
+        assert!(!r.matches(E164::from_digits("815012345700").expect("number")));
+        assert_eq!(
+            Pattern::parse(&r.to_string(), &jp()).expect("round trip"),
+            r
+        );
+    }
+
+    #[test]
+    fn refuses_emergency_invalid_and_bad_ranges() {
+        assert!(matches!(
+            Pattern::parse("110", &jp()),
+            Err(StoreError::ProtectedNumber { .. })
+        ));
+        assert!(matches!(
+            Pattern::parse("hello", &jp()),
+            Err(StoreError::InvalidNumber { .. })
+        ));
+        assert!(matches!(
+            Pattern::parse("+815012345699..+815012345600", &jp()),
+            Err(StoreError::InvalidPattern { .. })
+        ));
+        assert!(matches!(
+            Pattern::parse("+815012345699..+81312345678", &jp()),
+            Err(StoreError::InvalidPattern { .. })
+        ));
+    }
+
+    #[test]
+    fn allow_beats_block_and_specific_beats_general() {
+        let n = E164::from_digits("815012345678").expect("number");
+        let entry = |list, text: &str| ListEntry {
+            list,
+            pattern: Pattern::parse(text, &jp()).expect("pattern"),
+            label: Some(text.to_owned()),
+            note: None,
+            added_at: 0,
+        };
+        let entries = vec![
+            entry(ListKind::Block, "+8150*"),
+            entry(ListKind::Block, "+815012345678"),
+            entry(ListKind::Block, "+81501*"),
+        ];
+        let hit = best_hit(&entries, n).expect("hit");
+        assert_eq!(hit.pattern, Pattern::Exact(n));
+        let mut with_allow = entries.clone();
+        with_allow.push(entry(ListKind::Allow, "+815012*"));
+        assert_eq!(best_hit(&with_allow, n).expect("hit").list, ListKind::Allow);
+        assert!(best_hit(&entries, E164::from_digits("819012345678").expect("n")).is_none());
+    }
+}

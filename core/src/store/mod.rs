@@ -1,0 +1,813 @@
+//! The on-device database: the user's lists, reported numbers, feeds and the call log.
+//!
+//! One SQLite file in WAL mode, with one writer connection and one reader connection, so
+//! screening (reads) never waits for an import (a write) in another thread or process. Every
+//! write is one transaction: a bad feed line, a wrong signature or a full disk leaves the file
+//! as it was. The schema is versioned ([`schema`]); opening an older file upgrades it.
+//!
+//! - [`Store::lookup`]: what the store knows about one number ([`Evidence`]), called on every
+//!   call. Numbers on no list and in no report are answered from memory.
+//! - Lists: [`Store::add_list_entry`], [`Store::remove_list_entry`], [`Store::list_entries`].
+//! - Reports: [`Store::report`], [`Store::export_user_reports`].
+//! - Feeds: [`Store::import_file`] (CSV, JSON Lines, the FTC's CSV; signed or not),
+//!   [`Store::feeds`], [`Store::remove_feed`], trusted keys.
+//! - Call log: [`Store::log_call`], [`Store::recent_calls`].
+
+mod error;
+pub mod feed;
+mod filter;
+mod lists;
+mod reports;
+pub mod schema;
+mod time;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rusqlite::{
+    params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
+};
+use serde::Serialize;
+
+pub use error::StoreError;
+pub use feed::{FeedFormat, FeedKind, ImportOptions, ImportSummary};
+pub use lists::{normalize_number, ListEntry, ListHit, ListKind, Pattern};
+pub use reports::{Category, ReportSummary, UserReport};
+pub use time::{format_time, now, parse_time, UnixTime};
+
+use crate::classify::Classifier;
+use crate::number::E164;
+use crate::region::Region;
+use error::sql;
+use filter::Reader;
+
+/// How a store is opened.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// The home region, used to normalise numbers people type (`050-1234-5678`).
+    pub region: Region,
+    /// Open without a writer: for a second process that only screens (the iOS extension).
+    pub read_only: bool,
+    /// Reports lose half their weight every this many days.
+    pub half_life_days: f64,
+    /// [`Evidence::recent_calls`] counts calls within this window.
+    pub recent_window: Duration,
+    /// The call log keeps at most this many calls ...
+    pub call_log_max_rows: u32,
+    /// ... and none older than this.
+    pub call_log_max_age: Duration,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            region: Region::JP,
+            read_only: false,
+            half_life_days: 90.0,
+            recent_window: Duration::from_secs(3600),
+            call_log_max_rows: 10_000,
+            call_log_max_age: Duration::from_secs(90 * 86_400),
+        }
+    }
+}
+
+/// What the store knows about one number: everything the risk engine needs from it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The list entry that decides for the number, if any (allow beats block).
+    pub list: Option<ListHit>,
+    /// What was reported about it, if anything.
+    pub reports: Option<ReportSummary>,
+    /// Calls from this number logged within [`StoreOptions::recent_window`].
+    pub recent_calls: u32,
+}
+
+impl Evidence {
+    /// Whether the store knows nothing about the number.
+    pub fn is_empty(&self) -> bool {
+        self.list.is_none() && self.reports.is_none() && self.recent_calls == 0
+    }
+}
+
+/// A feed as installed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FeedInfo {
+    /// Its name.
+    pub name: String,
+    /// The installed version.
+    pub version: u64,
+    /// Whether the last import replaced (`full`) or patched (`delta`).
+    pub kind: String,
+    /// The format of the last import.
+    pub format: String,
+    /// When it was last imported (Unix seconds).
+    pub imported_at: UnixTime,
+    /// How many numbers it reports.
+    pub numbers: u64,
+}
+
+/// A trusted feed-signing key stored in the database.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrustedKey {
+    /// A name for people.
+    pub name: String,
+    /// The ed25519 public key, base64.
+    pub key: String,
+    /// When it was added (Unix seconds).
+    pub added_at: UnixTime,
+}
+
+/// Counts for `callguard stats`.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    /// The database file.
+    pub path: PathBuf,
+    /// Its schema version.
+    pub schema_version: i64,
+    /// Bytes on disk: the database file and its write-ahead log.
+    pub file_bytes: u64,
+    /// Entries on the allow list.
+    pub allow_entries: u64,
+    /// Entries on the block list.
+    pub block_entries: u64,
+    /// Distinct reported numbers.
+    pub reported_numbers: u64,
+    /// The user's own reports.
+    pub user_reports: u64,
+    /// Installed feeds.
+    pub feeds: Vec<FeedInfo>,
+    /// Calls in the call log.
+    pub logged_calls: u64,
+    /// Trusted keys stored in the database.
+    pub trusted_keys: u64,
+}
+
+/// The on-device database. `Sync`: share it between threads behind an `Arc`.
+pub struct Store {
+    path: PathBuf,
+    classifier: Classifier,
+    options: StoreOptions,
+    writer: Option<Mutex<Connection>>,
+    reader: Mutex<Reader>,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("path", &self.path)
+            .field("read_only", &self.writer.is_none())
+            .finish()
+    }
+}
+
+/// Poisoning only means another thread panicked mid-call; the connection itself is still sound
+/// (SQLite rolls back an unfinished transaction), so keep going: screening fails open.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// The reader maps up to this much of the database file.
+const READER_MMAP_BYTES: i64 = 256 << 20;
+
+impl Store {
+    /// Opens (creating and upgrading as needed) the database at `path` for the home `region`.
+    pub fn open(path: impl AsRef<Path>, region: Region) -> Result<Store, StoreError> {
+        Store::open_with(
+            path,
+            StoreOptions {
+                region,
+                ..StoreOptions::default()
+            },
+        )
+    }
+
+    /// Opens the database at `path` with `options`.
+    pub fn open_with(path: impl AsRef<Path>, options: StoreOptions) -> Result<Store, StoreError> {
+        let path = path.as_ref().to_owned();
+        let writer = if options.read_only {
+            if !path.exists() {
+                return Err(StoreError::io(
+                    &path,
+                    std::io::Error::new(std::io::ErrorKind::NotFound, "no database here"),
+                ));
+            }
+            None
+        } else {
+            Some(Mutex::new(open_writer(&path)?))
+        };
+        let reader = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(sql(&path, "opening the reader"))?;
+        reader
+            .busy_timeout(BUSY_TIMEOUT)
+            .map_err(sql(&path, "opening the reader"))?;
+        // Look-ups of reported numbers land on random leaf pages: reading them through a
+        // memory map costs no system call and no copy, and the pages stay shared with the
+        // operating system's cache instead of a second private copy.
+        reader
+            .pragma_update(None, "mmap_size", READER_MMAP_BYTES)
+            .map_err(sql(&path, "opening the reader"))?;
+        let found = schema::version(&reader).map_err(sql(&path, "reading the schema version"))?;
+        if found != schema::SCHEMA_VERSION {
+            return Err(if found > schema::SCHEMA_VERSION {
+                StoreError::SchemaTooNew {
+                    path,
+                    found,
+                    supported: schema::SCHEMA_VERSION,
+                }
+            } else {
+                StoreError::Corrupt {
+                    path,
+                    detail: format!(
+                        "schema version {found} needs an upgrade: open it once read-write"
+                    ),
+                }
+            });
+        }
+        Ok(Store {
+            classifier: Classifier::new(options.region),
+            path,
+            options,
+            writer,
+            reader: Mutex::new(Reader::new(reader)),
+        })
+    }
+
+    /// The database file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The classifier used to normalise typed numbers.
+    pub fn classifier(&self) -> &Classifier {
+        &self.classifier
+    }
+
+    fn err(&self, context: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+        sql(&self.path, context)
+    }
+
+    /// Runs `f` in one IMMEDIATE write transaction: all of it or none of it.
+    fn write<T>(
+        &self,
+        context: &'static str,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let Some(writer) = &self.writer else {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+            });
+        };
+        let mut conn = lock(writer);
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(self.err(context))?;
+        let value = f(&tx)?;
+        tx.commit().map_err(self.err(context))?;
+        Ok(value)
+    }
+
+    /// The reader, synced with the database.
+    fn reader(&self) -> Result<MutexGuard<'_, Reader>, StoreError> {
+        let mut reader = lock(&self.reader);
+        let since = now() - self.options.call_log_max_age.as_secs() as i64;
+        reader
+            .sync(since)
+            .map_err(self.err("refreshing the in-memory view"))?;
+        Ok(reader)
+    }
+
+    /// What the store knows about `number` now.
+    pub fn lookup(&self, number: E164) -> Result<Evidence, StoreError> {
+        self.lookup_at(number, now())
+    }
+
+    /// What the store knows about `number` at time `now` (decay and the recent-call window are
+    /// measured from it).
+    pub fn lookup_at(&self, number: E164, now: UnixTime) -> Result<Evidence, StoreError> {
+        let reader = self.reader()?;
+        let list = lists::best_hit(&reader.entries, number);
+        let n = number.as_u64();
+        let window = self.options.recent_window.as_secs() as i64;
+        let recent_calls = reader.calls.get(&n).map_or(0, |times| {
+            times.iter().filter(|&&t| t >= now - window).count() as u32
+        });
+        let reports = if reader.is_reported(n) {
+            let rows = query_report_rows(&reader.conn, number).map_err(self.err("looking up"))?;
+            reports::summarize(&rows, now, self.options.half_life_days, |id| {
+                reader
+                    .feed_names
+                    .get(&id)
+                    .cloned()
+                    .unwrap_or_else(|| format!("feed#{id}"))
+            })
+        } else {
+            None
+        };
+        Ok(Evidence {
+            list,
+            reports,
+            recent_calls,
+        })
+    }
+
+    /// Normalises a number a person typed (see [`normalize_number`]).
+    pub fn normalize(&self, text: &str) -> Result<E164, StoreError> {
+        normalize_number(text, &self.classifier)
+    }
+
+    /// Adds an entry to a list, or updates its label and note if the pattern is already there.
+    pub fn add_list_entry(
+        &self,
+        list: ListKind,
+        pattern: &str,
+        label: Option<&str>,
+        note: Option<&str>,
+    ) -> Result<ListEntry, StoreError> {
+        let pattern = Pattern::parse(pattern, &self.classifier)?;
+        let added_at = now();
+        self.write("adding a list entry", |tx| {
+            let (lo, hi, digits) = pattern.columns();
+            tx.execute(
+                "INSERT INTO list_entries (list, kind, lo, hi, digits, pattern, label, note, added_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (list, pattern) DO UPDATE SET label = excluded.label,
+                     note = excluded.note",
+                params![
+                    list.as_str(),
+                    pattern.kind_str(),
+                    lo,
+                    hi,
+                    digits,
+                    pattern.to_string(),
+                    label,
+                    note,
+                    added_at
+                ],
+            )
+            .map_err(self.err("adding a list entry"))?;
+            bump(tx, "evidence_gen").map_err(self.err("adding a list entry"))?;
+            let added_at: i64 = tx
+                .query_row(
+                    "SELECT added_at FROM list_entries WHERE list = ?1 AND pattern = ?2",
+                    params![list.as_str(), pattern.to_string()],
+                    |r| r.get(0),
+                )
+                .map_err(self.err("adding a list entry"))?;
+            Ok(ListEntry {
+                list,
+                pattern,
+                label: label.map(str::to_owned),
+                note: note.map(str::to_owned),
+                added_at,
+            })
+        })
+    }
+
+    /// Removes an entry; `Ok(false)` if it was not there.
+    pub fn remove_list_entry(&self, list: ListKind, pattern: &str) -> Result<bool, StoreError> {
+        let pattern = Pattern::parse(pattern, &self.classifier)?;
+        self.write("removing a list entry", |tx| {
+            let removed = tx
+                .execute(
+                    "DELETE FROM list_entries WHERE list = ?1 AND pattern = ?2",
+                    params![list.as_str(), pattern.to_string()],
+                )
+                .map_err(self.err("removing a list entry"))?;
+            if removed > 0 {
+                bump(tx, "evidence_gen").map_err(self.err("removing a list entry"))?;
+            }
+            Ok(removed > 0)
+        })
+    }
+
+    /// Every list entry, oldest first.
+    pub fn list_entries(&self) -> Result<Vec<ListEntry>, StoreError> {
+        Ok(self.reader()?.entries.clone())
+    }
+
+    /// Records the user's report of `number` (typed text) as `category`.
+    pub fn report(
+        &self,
+        number: &str,
+        category: Category,
+        note: Option<&str>,
+    ) -> Result<UserReport, StoreError> {
+        let number = self.normalize(number)?;
+        self.report_number(number, category, note, now())
+    }
+
+    /// Records the user's report of a normalised `number` at time `at`.
+    pub fn report_number(
+        &self,
+        number: E164,
+        category: Category,
+        note: Option<&str>,
+        at: UnixTime,
+    ) -> Result<UserReport, StoreError> {
+        self.write("recording a report", |tx| {
+            let e = self.err("recording a report");
+            tx.execute(
+                "INSERT INTO user_reports (number, category, note, reported_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![number.as_i64(), category.as_str(), note, at],
+            )
+            .map_err(e)?;
+            tx.execute(
+                "INSERT INTO reports (number, source, categories, count, first_seen, last_seen)
+                 VALUES (?1, 0, ?2, 1, ?3, ?3)
+                 ON CONFLICT (number, source) DO UPDATE SET
+                     categories = categories | excluded.categories, count = count + 1,
+                     first_seen = min(first_seen, excluded.first_seen),
+                     last_seen = max(last_seen, excluded.last_seen)",
+                params![number.as_i64(), category.bit(), at],
+            )
+            .map_err(self.err("recording a report"))?;
+            bump(tx, "evidence_gen").map_err(self.err("recording a report"))?;
+            Ok(UserReport {
+                number,
+                category,
+                note: note.map(str::to_owned),
+                reported_at: at,
+            })
+        })
+    }
+
+    /// The user's own reports, oldest first.
+    pub fn user_reports(&self) -> Result<Vec<UserReport>, StoreError> {
+        let reader = self.reader()?;
+        let e = || self.err("reading the user's reports");
+        let mut stmt = reader
+            .conn
+            .prepare("SELECT number, category, note, reported_at FROM user_reports ORDER BY id")
+            .map_err(e())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })
+            .map_err(e())?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (number, category, note, reported_at) = row.map_err(e())?;
+            let (Some(number), Ok(category)) = (
+                u64::try_from(number).ok().and_then(E164::from_u64),
+                category.parse::<Category>(),
+            ) else {
+                continue;
+            };
+            out.push(UserReport {
+                number,
+                category,
+                note,
+                reported_at,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Writes the user's own reports as one JSON document for an app to upload:
+    /// `{"format": "callguard-user-reports", "version": 1, "exported_at": TIME, "reports":
+    /// [{"number": "+81...", "category": "scam", "note": null, "reported_at": TIME}]}` with
+    /// times as `YYYY-MM-DDTHH:MM:SSZ`. Returns how many reports were written.
+    pub fn export_user_reports(&self, out: &mut dyn Write) -> Result<usize, StoreError> {
+        #[derive(Serialize)]
+        struct Item<'a> {
+            number: E164,
+            category: Category,
+            note: Option<&'a str>,
+            reported_at: String,
+        }
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            format: &'static str,
+            version: u32,
+            exported_at: String,
+            reports: Vec<Item<'a>>,
+        }
+        let reports = self.user_reports()?;
+        let doc = Doc {
+            format: "callguard-user-reports",
+            version: 1,
+            exported_at: format_time(now()),
+            reports: reports
+                .iter()
+                .map(|r| Item {
+                    number: r.number,
+                    category: r.category,
+                    note: r.note.as_deref(),
+                    reported_at: format_time(r.reported_at),
+                })
+                .collect(),
+        };
+        let io = |e: std::io::Error| StoreError::io(Path::new("<export>"), e);
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| io(e.into()))?;
+        out.write_all(b"\n").map_err(io)?;
+        Ok(reports.len())
+    }
+
+    /// Logs a screened call (number `None` for hidden callers) with its verdict and reason
+    /// codes. The log keeps [`StoreOptions::call_log_max_rows`] calls and none older than
+    /// [`StoreOptions::call_log_max_age`].
+    pub fn log_call(
+        &self,
+        number: Option<E164>,
+        at: UnixTime,
+        verdict: &str,
+        reason_codes: &[&str],
+    ) -> Result<(), StoreError> {
+        let max_rows = i64::from(self.options.call_log_max_rows);
+        let oldest = at - self.options.call_log_max_age.as_secs() as i64;
+        let gen = self.write("logging a call", |tx| {
+            let e = || self.err("logging a call");
+            tx.execute(
+                "INSERT INTO call_log (number, at, verdict, reasons) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    number.map(E164::as_i64),
+                    at,
+                    verdict,
+                    reason_codes.join(",")
+                ],
+            )
+            .map_err(e())?;
+            let id = tx.last_insert_rowid();
+            tx.execute("DELETE FROM call_log WHERE id <= ?1", [id - max_rows])
+                .map_err(e())?;
+            if id % 64 == 0 {
+                tx.execute("DELETE FROM call_log WHERE at < ?1", [oldest])
+                    .map_err(e())?;
+            }
+            bump(tx, "calls_gen").map_err(e())
+        })?;
+        // Keep our own reader's view current without reloading the whole log.
+        let mut reader = lock(&self.reader);
+        if reader.calls_gen == Some(gen - 1) {
+            if let Some(number) = number {
+                reader.calls.entry(number.as_u64()).or_default().push(at);
+            }
+            reader.calls_gen = Some(gen);
+        }
+        Ok(())
+    }
+
+    /// How many calls from `number` were logged within `window` before now.
+    pub fn recent_calls(&self, number: E164, window: Duration) -> Result<u32, StoreError> {
+        let since = now() - window.as_secs() as i64;
+        let reader = self.reader()?;
+        Ok(reader.calls.get(&number.as_u64()).map_or(0, |times| {
+            times.iter().filter(|&&t| t >= since).count() as u32
+        }))
+    }
+
+    /// The installed feeds.
+    pub fn feeds(&self) -> Result<Vec<FeedInfo>, StoreError> {
+        let reader = self.reader()?;
+        feeds_of(&reader.conn).map_err(self.err("listing feeds"))
+    }
+
+    /// Removes a feed and everything it reported; the user's lists and reports stay.
+    /// Returns how many numbers it had.
+    pub fn remove_feed(&self, name: &str) -> Result<u64, StoreError> {
+        self.write("removing a feed", |tx| {
+            let e = || self.err("removing a feed");
+            let id: Option<i64> = tx
+                .query_row("SELECT id FROM feeds WHERE name = ?1", [name], |r| r.get(0))
+                .optional()
+                .map_err(e())?;
+            let Some(id) = id else {
+                return Err(StoreError::Unknown(format!("no feed named {name:?}")));
+            };
+            let removed = tx
+                .execute("DELETE FROM reports WHERE source = ?1", [id])
+                .map_err(e())?;
+            tx.execute("DELETE FROM feed_imports WHERE feed = ?1", [id])
+                .map_err(e())?;
+            tx.execute("DELETE FROM feeds WHERE id = ?1", [id])
+                .map_err(e())?;
+            bump(tx, "evidence_gen").map_err(e())?;
+            Ok(removed as u64)
+        })
+    }
+
+    /// Trusts `key` for signed feeds from now on, under `name`.
+    pub fn add_trusted_key(
+        &self,
+        name: &str,
+        key: &ed25519_dalek::VerifyingKey,
+    ) -> Result<(), StoreError> {
+        self.write("adding a trusted key", |tx| {
+            tx.execute(
+                "INSERT INTO trusted_keys (name, key, added_at) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (name) DO UPDATE SET key = excluded.key",
+                params![name, key.as_bytes().as_slice(), now()],
+            )
+            .map_err(self.err("adding a trusted key"))?;
+            Ok(())
+        })
+    }
+
+    /// Stops trusting the key named `name`; `Ok(false)` if there was none.
+    pub fn remove_trusted_key(&self, name: &str) -> Result<bool, StoreError> {
+        self.write("removing a trusted key", |tx| {
+            let n = tx
+                .execute("DELETE FROM trusted_keys WHERE name = ?1", [name])
+                .map_err(self.err("removing a trusted key"))?;
+            Ok(n > 0)
+        })
+    }
+
+    /// The trusted keys stored in the database.
+    pub fn trusted_keys(&self) -> Result<Vec<TrustedKey>, StoreError> {
+        use base64::Engine as _;
+        let reader = self.reader()?;
+        let e = || self.err("reading trusted keys");
+        let mut stmt = reader
+            .conn
+            .prepare("SELECT name, key, added_at FROM trusted_keys ORDER BY name")
+            .map_err(e())?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok(TrustedKey {
+                    name: r.get(0)?,
+                    key: base64::engine::general_purpose::STANDARD.encode(r.get::<_, Vec<u8>>(1)?),
+                    added_at: r.get(2)?,
+                })
+            })
+            .map_err(e())?;
+        rows.collect::<Result<_, _>>().map_err(e())
+    }
+
+    /// Counts for people.
+    pub fn stats(&self) -> Result<Stats, StoreError> {
+        let reader = self.reader()?;
+        let conn = &reader.conn;
+        let e = || self.err("counting");
+        let count = |q: &str| -> Result<u64, StoreError> {
+            conn.query_row(q, [], |r| r.get::<_, i64>(0))
+                .map(|n| n as u64)
+                .map_err(e())
+        };
+        let file_bytes = [
+            self.path.clone(),
+            PathBuf::from(format!("{}-wal", self.path.display())),
+        ]
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum();
+        Ok(Stats {
+            path: self.path.clone(),
+            schema_version: schema::version(conn).map_err(e())?,
+            file_bytes,
+            allow_entries: count("SELECT count(*) FROM list_entries WHERE list = 'allow'")?,
+            block_entries: count("SELECT count(*) FROM list_entries WHERE list = 'block'")?,
+            reported_numbers: reader.reported.len() as u64,
+            user_reports: count("SELECT count(*) FROM user_reports")?,
+            feeds: feeds_of(conn).map_err(e())?,
+            logged_calls: count("SELECT count(*) FROM call_log")?,
+            trusted_keys: count("SELECT count(*) FROM trusted_keys")?,
+        })
+    }
+
+    /// Copies the write-ahead log into the database file and truncates it (after big imports,
+    /// so the WAL does not keep the disk space of the last import).
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        let Some(writer) = &self.writer else {
+            return Ok(());
+        };
+        let conn = lock(writer);
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .map_err(self.err("checkpointing"))
+    }
+}
+
+fn open_writer(path: &Path) -> Result<Connection, StoreError> {
+    let e = |context| sql(path, context);
+    let mut conn = Connection::open(path).map_err(e("opening the database"))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(e("opening the database"))?;
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(e("switching to WAL"))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(StoreError::ReadOnly {
+            path: path.to_owned(),
+        });
+    }
+    // WAL + NORMAL: a power cut may lose the last transaction, never corrupt the file.
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(e("configuring the database"))?;
+    match schema::migrate_to(&mut conn, schema::SCHEMA_VERSION)
+        .map_err(e("upgrading the schema"))?
+    {
+        schema::Migration::Current => Ok(conn),
+        schema::Migration::TooNew(found) => Err(StoreError::SchemaTooNew {
+            path: path.to_owned(),
+            found,
+            supported: schema::SCHEMA_VERSION,
+        }),
+    }
+}
+
+/// Increments a generation counter in `meta` and returns its new value. Readers reload the
+/// in-memory part a counter guards when it moves.
+fn bump(tx: &Transaction<'_>, key: &str) -> rusqlite::Result<i64> {
+    tx.query_row(
+        "UPDATE meta SET value = value + 1 WHERE key = ?1 RETURNING value",
+        [key],
+        |r| r.get(0),
+    )
+}
+
+fn query_report_rows(conn: &Connection, number: E164) -> rusqlite::Result<Vec<reports::SourceRow>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT source, categories, count, first_seen, last_seen FROM reports WHERE number = ?1",
+    )?;
+    let rows = stmt.query_map([number.as_i64()], |r| {
+        Ok(reports::SourceRow {
+            source: r.get(0)?,
+            categories: r.get::<_, i64>(1)? as u8,
+            count: r.get::<_, i64>(2)?.max(0) as u64,
+            first_seen: r.get(3)?,
+            last_seen: r.get(4)?,
+        })
+    })?;
+    rows.collect()
+}
+
+fn feeds_of(conn: &Connection) -> rusqlite::Result<Vec<FeedInfo>> {
+    let mut counts = std::collections::HashMap::<i64, u64>::new();
+    {
+        let mut stmt = conn.prepare("SELECT source, count(*) FROM reports GROUP BY source")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
+        for row in rows {
+            let (source, n) = row?;
+            counts.insert(source, n as u64);
+        }
+    }
+    let mut stmt = conn
+        .prepare("SELECT id, name, version, kind, format, imported_at FROM feeds ORDER BY name")?;
+    let rows = stmt.query_map([], |r| {
+        let id: i64 = r.get(0)?;
+        Ok(FeedInfo {
+            name: r.get(1)?,
+            version: r.get::<_, i64>(2)? as u64,
+            kind: r.get(3)?,
+            format: r.get(4)?,
+            imported_at: r.get(5)?,
+            numbers: counts.get(&id).copied().unwrap_or(0),
+        })
+    })?;
+    rows.collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_fails_the_import_and_changes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = Store::open(dir.path().join("db"), Region::JP).expect("open");
+        store
+            .add_list_entry(ListKind::Block, "+815012345678", None, None)
+            .expect("list");
+        let feed = dir.path().join("feed.csv");
+        let mut text = String::from("# name: big\nnumber\n");
+        for i in 0..50_000u64 {
+            text.push_str(&format!("+8190{:08}\n", i * 7));
+        }
+        std::fs::write(&feed, text).expect("write");
+        // SQLite's page limit stands in for a full disk.
+        if let Some(writer) = &store.writer {
+            let conn = lock(writer);
+            let pages: i64 = conn
+                .query_row("PRAGMA page_count", [], |r| r.get(0))
+                .expect("pages");
+            conn.pragma_update(None, "max_page_count", pages + 20)
+                .expect("limit");
+        }
+        let err = store
+            .import_file(&feed, &ImportOptions::default(), None)
+            .expect_err("full");
+        assert!(matches!(err, StoreError::DiskFull { .. }), "{err}");
+        assert!(store.feeds().expect("feeds").is_empty());
+        assert_eq!(store.list_entries().expect("entries").len(), 1);
+        assert!(store
+            .lookup(E164::from_u64(819_000_000_007).expect("n"))
+            .expect("lookup")
+            .reports
+            .is_none());
+    }
+}

@@ -1,0 +1,221 @@
+//! Reported numbers: what the user and the feeds say about a number, and how much it weighs.
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::Serialize;
+
+use crate::number::E164;
+use crate::store::error::StoreError;
+use crate::store::time::UnixTime;
+
+/// What a number was reported for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Category {
+    /// A scam: impersonation, fake police or ministry, refund or cash-card fraud.
+    Scam,
+    /// Fraud other than a scripted scam (fake invoices, investment fraud).
+    Fraud,
+    /// Unwanted bulk calls.
+    Spam,
+    /// Sales calls.
+    Telemarketing,
+    /// An automated or recorded voice.
+    Robocall,
+    /// Surveys and polls.
+    Survey,
+    /// Anything else.
+    Other,
+}
+
+impl Category {
+    /// Every category, in bit order.
+    pub const ALL: [Category; 7] = [
+        Category::Scam,
+        Category::Fraud,
+        Category::Spam,
+        Category::Telemarketing,
+        Category::Robocall,
+        Category::Survey,
+        Category::Other,
+    ];
+
+    /// The stable name used in feeds, JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Scam => "scam",
+            Category::Fraud => "fraud",
+            Category::Spam => "spam",
+            Category::Telemarketing => "telemarketing",
+            Category::Robocall => "robocall",
+            Category::Survey => "survey",
+            Category::Other => "other",
+        }
+    }
+
+    /// The bit of this category in the `categories` column (a set in one byte).
+    pub fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
+
+    /// The categories in a bit set.
+    pub fn from_bits(bits: u8) -> Vec<Category> {
+        Category::ALL
+            .into_iter()
+            .filter(|c| bits & c.bit() != 0)
+            .collect()
+    }
+
+    /// Parses a name without allocating (feeds call this once per row).
+    pub fn parse_bytes(text: &[u8]) -> Option<Category> {
+        let text = text.trim_ascii();
+        Category::ALL
+            .into_iter()
+            .find(|c| c.as_str().as_bytes().eq_ignore_ascii_case(text))
+    }
+}
+
+impl FromStr for Category {
+    type Err = StoreError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Category::parse_bytes(text.as_bytes()).ok_or_else(|| {
+            StoreError::Unknown(format!(
+                "unknown category {text:?}: expected scam, fraud, spam, telemarketing, \
+                 robocall, survey or other"
+            ))
+        })
+    }
+}
+
+impl fmt::Display for Category {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Everything reported about one number, summed over the user and the feeds.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReportSummary {
+    /// Reports from every source.
+    pub total_count: u64,
+    /// The user's own reports.
+    pub user_count: u32,
+    /// The decayed weight: each source adds `trust × log2(1 + count) × 0.5^(age / half-life)`,
+    /// age counted from its last report (user trust 2, feeds 1). A single fresh feed report
+    /// weighs 1; a thousand stale ones fade.
+    pub weight: f64,
+    /// Every category any source gave.
+    pub categories: Vec<Category>,
+    /// The first report (Unix seconds).
+    pub first_seen: UnixTime,
+    /// The last report (Unix seconds).
+    pub last_seen: UnixTime,
+    /// Who reported: `user` and feed names.
+    pub sources: Vec<String>,
+}
+
+/// One row of `reports`: one source's view of one number.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SourceRow {
+    pub source: i64,
+    pub categories: u8,
+    pub count: u64,
+    pub first_seen: UnixTime,
+    pub last_seen: UnixTime,
+}
+
+/// Trust of the user's own reports against a feed's.
+const USER_TRUST: f64 = 2.0;
+const FEED_TRUST: f64 = 1.0;
+
+/// Sums the sources' rows into one summary at time `now`.
+pub(crate) fn summarize(
+    rows: &[SourceRow],
+    now: UnixTime,
+    half_life_days: f64,
+    feed_name: impl Fn(i64) -> String,
+) -> Option<ReportSummary> {
+    let first = rows.first()?;
+    let mut summary = ReportSummary {
+        total_count: 0,
+        user_count: 0,
+        weight: 0.0,
+        categories: Vec::new(),
+        first_seen: first.first_seen,
+        last_seen: first.last_seen,
+        sources: Vec::with_capacity(rows.len()),
+    };
+    let mut bits = 0u8;
+    let half_life = (half_life_days * 86_400.0).max(1.0);
+    for row in rows {
+        summary.total_count += row.count;
+        bits |= row.categories;
+        summary.first_seen = summary.first_seen.min(row.first_seen);
+        summary.last_seen = summary.last_seen.max(row.last_seen);
+        let (trust, name) = if row.source == 0 {
+            summary.user_count = u32::try_from(row.count).unwrap_or(u32::MAX);
+            (USER_TRUST, "user".to_owned())
+        } else {
+            (FEED_TRUST, feed_name(row.source))
+        };
+        let age = (now - row.last_seen).max(0) as f64;
+        summary.weight += trust * (1.0 + row.count as f64).log2() * 0.5f64.powf(age / half_life);
+        summary.sources.push(name);
+    }
+    summary.categories = Category::from_bits(bits);
+    Some(summary)
+}
+
+/// One of the user's own reports, as exported for an app to upload.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct UserReport {
+    /// The number, `+` and E.164 digits.
+    pub number: E164,
+    /// What it was reported for.
+    pub category: Category,
+    /// The user's words.
+    pub note: Option<String>,
+    /// When (Unix seconds).
+    pub reported_at: UnixTime,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn category_bits_round_trip() {
+        let bits = Category::Scam.bit() | Category::Robocall.bit();
+        assert_eq!(
+            Category::from_bits(bits),
+            vec![Category::Scam, Category::Robocall]
+        );
+        assert_eq!(Category::parse_bytes(b" SCAM "), Some(Category::Scam));
+        assert!("nonsense".parse::<Category>().is_err());
+    }
+
+    #[test]
+    fn weight_decays_and_user_counts_more() {
+        let now = 100 * 86_400;
+        let row = |source, count, last_seen| SourceRow {
+            source,
+            categories: Category::Scam.bit(),
+            count,
+            first_seen: 0,
+            last_seen,
+        };
+        let fresh = summarize(&[row(1, 1, now)], now, 90.0, |_| "f".into()).expect("some");
+        assert!((fresh.weight - 1.0).abs() < 1e-9);
+        let stale =
+            summarize(&[row(1, 1, now - 90 * 86_400)], now, 90.0, |_| "f".into()).expect("some");
+        assert!((stale.weight - 0.5).abs() < 1e-9);
+        let user =
+            summarize(&[row(0, 1, now), row(1, 3, now)], now, 90.0, |_| "f".into()).expect("some");
+        assert!((user.weight - 4.0).abs() < 1e-9);
+        assert_eq!(user.user_count, 1);
+        assert_eq!(user.total_count, 4);
+        assert_eq!(user.sources, vec!["user".to_owned(), "f".to_owned()]);
+    }
+}

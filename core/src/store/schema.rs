@@ -1,0 +1,220 @@
+//! The database schema and its migrations.
+//!
+//! `PRAGMA user_version` holds the schema version. [`STEPS`]`[v]` upgrades a database from
+//! version `v` to `v + 1`; each step runs in its own transaction together with the version bump,
+//! so a crash or a full disk leaves the database at one version or the next, never in between.
+//! A fresh database is built by running every step from 0, which is exactly what an old
+//! database goes through: there is one definition of the schema, not two that could drift.
+//!
+//! Policy: never edit a released step; add a new one. Steps must keep every row of the user's
+//! lists and reports.
+
+use rusqlite::{Connection, TransactionBehavior};
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 3;
+
+/// One upgrade step per version: `STEPS[v]` takes a database from version `v` to `v + 1`.
+pub(crate) const STEPS: [&str; SCHEMA_VERSION as usize] = [V1, V2, V3];
+
+/// Version 1: lists, reports and feeds.
+///
+/// `reports` is keyed by (number, source), WITHOUT ROWID, so a reported number costs one b-tree
+/// cell of about 25 bytes and no index. Source 0 is the user; feeds have ids from 1.
+/// `categories` is a bit set (see `Category::bit`).
+const V1: &str = "
+CREATE TABLE meta (
+    key TEXT PRIMARY KEY NOT NULL,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('evidence_gen', 0);
+CREATE TABLE list_entries (
+    id INTEGER PRIMARY KEY,
+    list TEXT NOT NULL CHECK (list IN ('allow', 'block')),
+    kind TEXT NOT NULL CHECK (kind IN ('exact', 'prefix', 'range')),
+    lo INTEGER NOT NULL,
+    hi INTEGER NOT NULL,
+    digits INTEGER NOT NULL,
+    pattern TEXT NOT NULL,
+    label TEXT,
+    note TEXT,
+    added_at INTEGER NOT NULL,
+    UNIQUE (list, pattern)
+);
+CREATE TABLE feeds (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    version INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    format TEXT NOT NULL,
+    imported_at INTEGER NOT NULL
+);
+CREATE TABLE reports (
+    number INTEGER NOT NULL,
+    source INTEGER NOT NULL,
+    categories INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    first_seen INTEGER NOT NULL,
+    last_seen INTEGER NOT NULL,
+    PRIMARY KEY (number, source)
+) WITHOUT ROWID;
+CREATE TABLE user_reports (
+    id INTEGER PRIMARY KEY,
+    number INTEGER NOT NULL,
+    category TEXT NOT NULL,
+    note TEXT,
+    reported_at INTEGER NOT NULL
+);
+CREATE INDEX user_reports_number ON user_reports (number);
+";
+
+/// Version 2: the call log, and the history of imported files (for idempotent re-imports).
+const V2: &str = "
+CREATE TABLE call_log (
+    id INTEGER PRIMARY KEY,
+    number INTEGER,
+    at INTEGER NOT NULL,
+    verdict TEXT NOT NULL,
+    reasons TEXT NOT NULL
+);
+CREATE INDEX call_log_number_at ON call_log (number, at);
+INSERT INTO meta (key, value) VALUES ('calls_gen', 0);
+CREATE TABLE feed_imports (
+    feed INTEGER NOT NULL,
+    sha256 BLOB NOT NULL,
+    version INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    rows INTEGER NOT NULL,
+    imported_at INTEGER NOT NULL,
+    PRIMARY KEY (feed, sha256)
+) WITHOUT ROWID;
+ALTER TABLE feeds ADD COLUMN sha256 BLOB;
+";
+
+/// Version 3: trusted feed-signing keys kept in the database.
+const V3: &str = "
+CREATE TABLE trusted_keys (
+    name TEXT PRIMARY KEY NOT NULL,
+    key BLOB NOT NULL UNIQUE,
+    added_at INTEGER NOT NULL
+) WITHOUT ROWID;
+";
+
+/// What [`migrate`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Migration {
+    /// The database is at `SCHEMA_VERSION` (after zero or more steps).
+    Current,
+    /// The database is newer than this build.
+    TooNew(i64),
+}
+
+/// The schema version of an open database.
+pub(crate) fn version(conn: &Connection) -> rusqlite::Result<i64> {
+    conn.query_row("PRAGMA user_version", [], |row| row.get(0))
+}
+
+/// Upgrades the database to `target` (normally [`SCHEMA_VERSION`]), one step per transaction.
+pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result<Migration> {
+    loop {
+        // IMMEDIATE: take the write lock before reading the version, so two processes opening
+        // an old database at once do not both run the same step.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let current = version(&tx)?;
+        if current > SCHEMA_VERSION {
+            return Ok(Migration::TooNew(current));
+        }
+        if current >= target {
+            return Ok(Migration::Current);
+        }
+        // `current` is in 0..SCHEMA_VERSION here.
+        tx.execute_batch(STEPS[current as usize])?;
+        tx.pragma_update(None, "user_version", current + 1)?;
+        tx.commit()?;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schema_of(conn: &Connection) -> Vec<(String, String, String)> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT type, name, coalesce(sql, '') FROM sqlite_master \
+                 WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+            )
+            .expect("prepare");
+        let rows = stmt
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .expect("query");
+        rows.collect::<Result<_, _>>().expect("rows")
+    }
+
+    /// Writes rows every schema version has, so the migration must carry them along.
+    fn fill_v1(conn: &Connection) {
+        conn.execute_batch(
+            "INSERT INTO list_entries (list, kind, lo, hi, digits, pattern, label, note, added_at)
+                 VALUES ('block', 'exact', 815012345678, 815012345678, 12, '+815012345678',
+                         'scam', NULL, 1700000000);
+             INSERT INTO feeds (name, version, kind, format, imported_at)
+                 VALUES ('police', 3, 'full', 'csv', 1700000000);
+             INSERT INTO reports VALUES (815012345678, 0, 1, 2, 1700000000, 1700000100);
+             INSERT INTO reports VALUES (815012345678, 1, 4, 7, 1690000000, 1700000100);
+             INSERT INTO user_reports (number, category, note, reported_at)
+                 VALUES (815012345678, 'scam', 'said he was police', 1700000100);",
+        )
+        .expect("fill");
+    }
+
+    #[test]
+    fn every_past_schema_migrates_to_the_fresh_one() {
+        let mut fresh = Connection::open_in_memory().expect("open");
+        assert_eq!(
+            migrate_to(&mut fresh, SCHEMA_VERSION).expect("migrate"),
+            Migration::Current
+        );
+        assert_eq!(version(&fresh).expect("version"), SCHEMA_VERSION);
+        let want = schema_of(&fresh);
+        assert!(want.iter().any(|(_, name, _)| name == "trusted_keys"));
+
+        for past in 0..SCHEMA_VERSION {
+            let mut old = Connection::open_in_memory().expect("open");
+            migrate_to(&mut old, past).expect("build past schema");
+            assert_eq!(version(&old).expect("version"), past);
+            if past >= 1 {
+                fill_v1(&old);
+            }
+            migrate_to(&mut old, SCHEMA_VERSION).expect("upgrade");
+            assert_eq!(version(&old).expect("version"), SCHEMA_VERSION);
+            assert_eq!(schema_of(&old), want, "schema after migrating from v{past}");
+            if past >= 1 {
+                let lists: i64 = old
+                    .query_row("SELECT count(*) FROM list_entries", [], |r| r.get(0))
+                    .expect("count");
+                let reports: i64 = old
+                    .query_row("SELECT count(*) FROM reports", [], |r| r.get(0))
+                    .expect("count");
+                let user: i64 = old
+                    .query_row("SELECT count(*) FROM user_reports", [], |r| r.get(0))
+                    .expect("count");
+                assert_eq!((lists, reports, user), (1, 2, 1), "data kept from v{past}");
+            }
+            let gens: i64 = old
+                .query_row("SELECT count(*) FROM meta", [], |r| r.get(0))
+                .expect("meta");
+            assert_eq!(gens, 2, "meta rows after migrating from v{past}");
+        }
+    }
+
+    #[test]
+    fn a_newer_schema_is_refused() {
+        let mut conn = Connection::open_in_memory().expect("open");
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .expect("pragma");
+        assert_eq!(
+            migrate_to(&mut conn, SCHEMA_VERSION).expect("migrate"),
+            Migration::TooNew(SCHEMA_VERSION + 1)
+        );
+    }
+}

@@ -1,0 +1,283 @@
+//! The store's lists, reports, look-ups and call log, through the public API.
+
+use std::time::Duration;
+
+use callguard_core::store::{Category, ListKind, Pattern, Store, StoreError, StoreOptions};
+use callguard_core::{Region, E164};
+
+fn n(digits: &str) -> E164 {
+    E164::from_digits(digits).expect("number")
+}
+
+fn open(dir: &tempfile::TempDir) -> Store {
+    Store::open(dir.path().join("callguard.db"), Region::JP).expect("open")
+}
+
+#[test]
+fn list_entries_are_normalised_persist_and_decide_lookups() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    {
+        let store = open(&dir);
+        store
+            .add_list_entry(ListKind::Block, "050-1234-5678", Some("fake police"), None)
+            .expect("add");
+        // The same number in another spelling updates the entry rather than adding one.
+        store
+            .add_list_entry(
+                ListKind::Block,
+                "+81 50 1234 5678",
+                Some("fake police 2"),
+                Some("n"),
+            )
+            .expect("add again");
+        store
+            .add_list_entry(ListKind::Block, "+8190*", None, None)
+            .expect("prefix");
+        store
+            .add_list_entry(
+                ListKind::Allow,
+                "090-1111-0000..090-1111-0099",
+                Some("family"),
+                None,
+            )
+            .expect("range");
+        assert_eq!(store.list_entries().expect("entries").len(), 3);
+    }
+    // Reopen: everything is still there.
+    let store = open(&dir);
+    let entries = store.list_entries().expect("entries");
+    assert_eq!(entries.len(), 3);
+    assert_eq!(entries[0].label.as_deref(), Some("fake police 2"));
+
+    let hit = store
+        .lookup(n("815012345678"))
+        .expect("lookup")
+        .list
+        .expect("hit");
+    assert_eq!(
+        (hit.list, hit.pattern),
+        (ListKind::Block, Pattern::Exact(n("815012345678")))
+    );
+    let prefix = store
+        .lookup(n("819012345678"))
+        .expect("lookup")
+        .list
+        .expect("hit");
+    assert_eq!(prefix.list, ListKind::Block);
+    // The allow range wins over the block prefix it sits in.
+    let family = store
+        .lookup(n("819011110042"))
+        .expect("lookup")
+        .list
+        .expect("hit");
+    assert_eq!(
+        (family.list, family.label.as_deref()),
+        (ListKind::Allow, Some("family"))
+    );
+    assert!(store.lookup(n("81312345678")).expect("lookup").is_empty());
+
+    assert!(store
+        .remove_list_entry(ListKind::Block, "05012345678")
+        .expect("remove"));
+    assert!(!store
+        .remove_list_entry(ListKind::Block, "05012345678")
+        .expect("remove"));
+    assert!(store
+        .lookup(n("815012345678"))
+        .expect("lookup")
+        .list
+        .is_none());
+}
+
+#[test]
+fn emergency_special_and_invalid_numbers_are_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(&dir);
+    for text in ["110", "119", "188"] {
+        let err = store
+            .add_list_entry(ListKind::Block, text, None, None)
+            .expect_err(text);
+        assert!(
+            matches!(err, StoreError::ProtectedNumber { .. }),
+            "{text}: {err}"
+        );
+        assert!(store.report(text, Category::Scam, None).is_err(), "{text}");
+    }
+    let err = store
+        .add_list_entry(ListKind::Block, "not a number", None, None)
+        .expect_err("invalid");
+    assert!(matches!(err, StoreError::InvalidNumber { .. }), "{err}");
+    assert!(err.is_bad_input());
+    assert!(store.list_entries().expect("entries").is_empty());
+}
+
+#[test]
+fn reports_sum_up_decay_and_export() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = open(&dir);
+    let number = n("815012345678");
+    let day = 86_400;
+    store
+        .report_number(
+            number,
+            Category::Scam,
+            Some("said he was police"),
+            100 * day,
+        )
+        .expect("report");
+    store
+        .report_number(number, Category::Robocall, None, 110 * day)
+        .expect("report");
+    let fresh = store.lookup_at(number, 110 * day).expect("lookup");
+    let reports = fresh.reports.expect("reports");
+    assert_eq!(reports.total_count, 2);
+    assert_eq!(reports.user_count, 2);
+    assert_eq!(reports.categories, vec![Category::Scam, Category::Robocall]);
+    assert_eq!(
+        (reports.first_seen, reports.last_seen),
+        (100 * day, 110 * day)
+    );
+    assert_eq!(reports.sources, vec!["user".to_owned()]);
+    let later = store
+        .lookup_at(number, 200 * day)
+        .expect("lookup")
+        .reports
+        .expect("reports");
+    assert!(
+        later.weight < reports.weight / 1.9,
+        "decays: {later:?} vs {reports:?}"
+    );
+
+    let mut out = Vec::new();
+    assert_eq!(store.export_user_reports(&mut out).expect("export"), 2);
+    let doc: serde_json::Value = serde_json::from_slice(&out).expect("JSON");
+    assert_eq!(doc["format"], "callguard-user-reports");
+    assert_eq!(doc["reports"][0]["number"], "+815012345678");
+    assert_eq!(doc["reports"][0]["category"], "scam");
+    assert_eq!(doc["reports"][0]["note"], "said he was police");
+    assert_eq!(doc["reports"][1]["category"], "robocall");
+}
+
+#[test]
+fn call_log_counts_recent_calls_and_keeps_its_bound() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open_with(
+        dir.path().join("db"),
+        StoreOptions {
+            call_log_max_rows: 5,
+            ..StoreOptions::default()
+        },
+    )
+    .expect("open");
+    let number = n("815012345678");
+    let now = callguard_core::store::now();
+    store
+        .log_call(Some(number), now - 7200, "allow", &[])
+        .expect("log");
+    store
+        .log_call(Some(number), now - 60, "warn", &["reported"])
+        .expect("log");
+    store
+        .log_call(None, now - 30, "silence", &["hidden"])
+        .expect("log");
+    assert_eq!(store.lookup(number).expect("lookup").recent_calls, 1);
+    assert_eq!(
+        store
+            .recent_calls(number, Duration::from_secs(3 * 3600))
+            .expect("recent"),
+        2
+    );
+    // A second handle on the same file (another process, say) sees the calls too.
+    let other = Store::open(dir.path().join("db"), Region::JP).expect("open");
+    assert_eq!(
+        other
+            .recent_calls(number, Duration::from_secs(3 * 3600))
+            .expect("recent"),
+        2
+    );
+    for _ in 0..10 {
+        store.log_call(None, now, "allow", &[]).expect("log");
+    }
+    assert_eq!(store.stats().expect("stats").logged_calls, 5);
+    assert_eq!(
+        other
+            .recent_calls(number, Duration::from_secs(3 * 3600))
+            .expect("recent"),
+        0,
+        "old calls pruned beyond the row bound"
+    );
+}
+
+#[test]
+fn read_only_stores_refuse_writes_and_missing_files_are_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("callguard.db");
+    let missing = Store::open_with(
+        &path,
+        StoreOptions {
+            read_only: true,
+            ..StoreOptions::default()
+        },
+    )
+    .expect_err("no file yet");
+    assert!(missing.to_string().contains("callguard.db"), "{missing}");
+
+    open(&dir)
+        .add_list_entry(ListKind::Block, "05012345678", None, None)
+        .expect("add");
+    let reader = Store::open_with(
+        &path,
+        StoreOptions {
+            read_only: true,
+            ..StoreOptions::default()
+        },
+    )
+    .expect("open read-only");
+    assert!(reader
+        .lookup(n("815012345678"))
+        .expect("lookup")
+        .list
+        .is_some());
+    let err = reader
+        .add_list_entry(ListKind::Block, "05099998888", None, None)
+        .expect_err("read-only");
+    assert!(matches!(err, StoreError::ReadOnly { .. }), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_read_only_file_gives_a_clear_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("callguard.db");
+    drop(open(&dir));
+    for p in [dir.path().to_owned(), path.clone()] {
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o555)).expect("chmod");
+    }
+    // Root ignores permissions: only check when they bite.
+    let bites = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&path)
+        .is_err();
+    let result = Store::open(&path, Region::JP)
+        .and_then(|s| s.add_list_entry(ListKind::Block, "05012345678", None, None));
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    if bites {
+        let err = result.expect_err("read-only file");
+        assert!(
+            matches!(err, StoreError::ReadOnly { .. } | StoreError::Sqlite { .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("callguard.db"), "{err}");
+    }
+}
+
+#[test]
+fn a_file_that_is_not_a_database_is_named() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("notes.txt");
+    std::fs::write(&path, "this is not SQLite ".repeat(100)).expect("write");
+    let err = Store::open(&path, Region::JP).expect_err("not a db");
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+    assert!(err.to_string().contains("notes.txt"), "{err}");
+}
