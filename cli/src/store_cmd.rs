@@ -96,39 +96,6 @@ impl From<ListArg> for ListKind {
     }
 }
 
-/// Report categories on the command line.
-#[derive(Debug, Clone, Copy, ValueEnum)]
-pub enum CategoryArg {
-    /// A scam.
-    Scam,
-    /// Fraud.
-    Fraud,
-    /// Spam.
-    Spam,
-    /// Sales calls.
-    Telemarketing,
-    /// A recorded voice.
-    Robocall,
-    /// A survey.
-    Survey,
-    /// Anything else.
-    Other,
-}
-
-impl From<CategoryArg> for Category {
-    fn from(c: CategoryArg) -> Category {
-        match c {
-            CategoryArg::Scam => Category::Scam,
-            CategoryArg::Fraud => Category::Fraud,
-            CategoryArg::Spam => Category::Spam,
-            CategoryArg::Telemarketing => Category::Telemarketing,
-            CategoryArg::Robocall => Category::Robocall,
-            CategoryArg::Survey => Category::Survey,
-            CategoryArg::Other => Category::Other,
-        }
-    }
-}
-
 /// `callguard import`.
 #[derive(Debug, Args)]
 pub struct ImportArgs {
@@ -211,8 +178,8 @@ pub struct ReportArgs {
     /// The number.
     pub number: String,
     /// What it was.
-    #[arg(long, value_enum)]
-    pub category: CategoryArg,
+    #[arg(long, value_parser = parse_category)]
+    pub category: Category,
     /// What happened, in the user's words.
     #[arg(long)]
     pub note: Option<String>,
@@ -398,7 +365,7 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
         StoreCommand::Report(args) => {
             let db = open_store(&args.store)?;
             let report = db
-                .report(&args.number, args.category.into(), args.note.as_deref())
+                .report(&args.number, args.category, args.note.as_deref())
                 .map_err(store_error)?;
             println!("reported {} as {}", report.number, report.category);
             Ok(())
@@ -592,4 +559,9 @@ fn stats(args: &StatsArgs) -> Result<(), CliError> {
         );
     }
     Ok(())
+}
+
+/// A report category as the command line gives it (the store's own names).
+fn parse_category(text: &str) -> Result<Category, String> {
+    text.parse().map_err(|e: StoreError| e.to_string())
 }
