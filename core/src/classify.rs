@@ -242,6 +242,15 @@ impl NumberInfo {
         }
     }
 
+    /// What is known of a number that could not be classified (the fail-open path): only the
+    /// text and the presentation.
+    pub fn unclassified(input: &str, presentation: Presentation) -> NumberInfo {
+        NumberInfo {
+            kind: NumberKind::Invalid,
+            ..NumberInfo::hidden(input, presentation)
+        }
+    }
+
     /// Whether the presentation hid the number.
     pub fn is_hidden(&self) -> bool {
         self.kind == NumberKind::Hidden
@@ -402,12 +411,13 @@ impl Classifier {
             );
         }
         let Some(country_code) = self.country_code(digits) else {
+            let listed = self.listed_unassigned_code(digits);
             let code = digits.get(..3).unwrap_or(digits).parse().unwrap_or(0);
             return NumberInfo::invalid(
                 input,
                 InvalidReason::UnassignedCountryCode {
-                    country_code: self.listed_unassigned_code(digits).unwrap_or(code),
-                    seen_on_scam_calls: self.listed_unassigned_code(digits).is_some(),
+                    country_code: listed.unwrap_or(code),
+                    seen_on_scam_calls: listed.is_some(),
                 },
             );
         };
@@ -424,13 +434,12 @@ impl Classifier {
         let (kind, country) = if let Some(o) = self.rules.kind_override(digits) {
             (o.kind, Some(o.country))
         } else {
-            let nsn = &digits[country_code.to_string().len()..];
+            let nsn = &digits[code_digits(country_code)..];
             if country_code == 1
                 && (nsn.len() != 10 || nsn.starts_with('0') || nsn.starts_with('1'))
             {
                 return NumberInfo::invalid(input, InvalidReason::NorthAmericanFormat);
             }
-            let main_region = crate::plan::main_region(country_code);
             match crate::plan::lookup(country_code, nsn) {
                 Some((country, kind)) => {
                     if kind == NumberKind::Premium {
@@ -442,7 +451,7 @@ impl Classifier {
                     return NumberInfo::invalid(
                         input,
                         InvalidReason::NotInNumberingPlan {
-                            country: main_region,
+                            country: crate::plan::main_region(country_code),
                         },
                     )
                 }
@@ -480,6 +489,15 @@ impl Classifier {
             let code: u16 = digits[..len].parse().ok()?;
             self.rules.is_unassigned_country_code(code).then_some(code)
         })
+    }
+}
+
+/// How many digits a country code (1 to 999) has.
+fn code_digits(code: u16) -> usize {
+    match code {
+        0..=9 => 1,
+        10..=99 => 2,
+        _ => 3,
     }
 }
 

@@ -102,18 +102,7 @@ impl Screener {
             self.risk.assess(call, info)
         }));
         outcome.unwrap_or_else(|_| {
-            let info = NumberInfo {
-                input: text.to_owned(),
-                presentation: call.presentation,
-                e164: None,
-                country: None,
-                kind: NumberKind::Invalid,
-                international: None,
-                flags: Vec::new(),
-                prefixes: Vec::new(),
-                invalid: None,
-                service: None,
-            };
+            let info = NumberInfo::unclassified(text, call.presentation);
             self.risk.unavailable(info, "internal error")
         })
     }

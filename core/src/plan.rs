@@ -140,9 +140,10 @@ fn plans_for(code: u16) -> Option<Arc<Vec<RegionPlan>>> {
     Some(built)
 }
 
-/// Whether the country code is in the metadata.
+/// Whether the country code is in the metadata. Answered from the plan cache once the code
+/// has been seen, so the call path does not allocate.
 pub(crate) fn is_known_country_code(code: u16) -> bool {
-    DATABASE.by_code(&code).is_some()
+    plans_for(code).is_some()
 }
 
 /// The main region of a country code, if it is geographic.

@@ -208,8 +208,14 @@ fn non_geographic_codes() {
     assert_eq!(info.international, Some(true));
     assert!(info.has_flag(NumberFlag::InternationalPremium));
 
-    let info = classify("JP", "+882 1234 5678 90");
-    assert!(info.has_flag(NumberFlag::InternationalNetwork) || info.kind == NumberKind::Invalid);
+    let info = classify("JP", "+882 16 1234 5678");
+    assert!(info.has_flag(NumberFlag::InternationalNetwork), "{info:?}");
+    assert_eq!((info.kind, info.country), (NumberKind::Voip, None));
+    // An unallocated +882 range is invalid, not an international-network number.
+    assert_eq!(
+        classify("JP", "+882 1234 5678 90").kind,
+        NumberKind::Invalid
+    );
     let info = classify("JP", "+800 1234 5678");
     assert_eq!(info.kind, NumberKind::TollFree);
     assert_eq!(info.international, Some(true));
