@@ -10,7 +10,10 @@ use callguard_core::{
 };
 use clap::Args;
 
+use callguard_core::store::{self, Store};
+
 use crate::output;
+use crate::store_cmd::{default_db_path, store_error};
 use crate::CliError;
 
 /// Options shared by `check` and `demo`: where the caller is and how to speak.
@@ -57,6 +60,13 @@ pub struct CheckArgs {
     /// Print JSON instead of text for people.
     #[arg(long)]
     json: bool,
+    /// The database to consult for lists, reports and recent calls [default: the default
+    /// database, if it exists].
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+    /// Record the screened call in the database's call log (repeat-caller rules count these).
+    #[arg(long)]
+    log: bool,
     /// Screen every line of FILE (or - for standard input); prints one JSON object per line.
     #[arg(long, value_name = "FILE|-", conflicts_with = "number")]
     batch: Option<PathBuf>,
@@ -68,7 +78,15 @@ pub struct CheckArgs {
 
 /// Runs `check`.
 pub fn run(args: &CheckArgs) -> Result<(), CliError> {
-    let screener = args.screen.screener()?;
+    let mut screener = args.screen.screener()?;
+    if let Some(store) = open_store(args)? {
+        screener = screener.with_store(Arc::new(store));
+    } else if args.log {
+        return Err(CliError::Usage(
+            "--log needs a database: give --db PATH (create one with `callguard list` or `import`)"
+                .into(),
+        ));
+    }
     let lang = args.screen.lang();
     if let Some(path) = &args.batch {
         return batch(args, &screener, lang, path);
@@ -86,6 +104,11 @@ pub fn run(args: &CheckArgs) -> Result<(), CliError> {
         is_contact: args.contact,
     };
     let assessment = screener.screen(&call);
+    if args.log {
+        screener
+            .record(&assessment, store::now())
+            .map_err(store_error)?;
+    }
     let stdout = io::stdout();
     let mut out = stdout.lock();
     let written = if args.json {
@@ -121,9 +144,35 @@ fn batch(args: &CheckArgs, screener: &Screener, lang: Lang, path: &Path) -> Resu
         }
         call.number = Some(number.to_owned());
         let assessment = screener.screen(&call);
+        if args.log {
+            screener
+                .record(&assessment, store::now())
+                .map_err(store_error)?;
+        }
         output::write_json_line(&mut out, &assessment, lang).map_err(CliError::output)?;
     }
     out.flush().map_err(CliError::output)
+}
+
+/// The store `check` consults: `--db PATH` (which must exist), else the default database if
+/// there is one, else none.
+fn open_store(args: &CheckArgs) -> Result<Option<Store>, CliError> {
+    let path = match &args.db {
+        Some(path) if !path.exists() => {
+            return Err(CliError::Usage(format!(
+                "no database at {}: create one with `callguard list add` or `callguard import`",
+                path.display()
+            )))
+        }
+        Some(path) => path.clone(),
+        None => match default_db_path().filter(|p| p.exists()) {
+            Some(path) => path,
+            None => return Ok(None),
+        },
+    };
+    Store::open(&path, args.screen.region)
+        .map(Some)
+        .map_err(store_error)
 }
 
 /// A preset name or a risk rule pack file.

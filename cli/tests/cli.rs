@@ -5,7 +5,11 @@ use serde_json::Value;
 
 fn callguard() -> Command {
     let mut cmd = Command::cargo_bin("callguard").expect("binary");
-    cmd.env_remove("LANG").env_remove("LC_ALL");
+    // No default database: `check` consults one only when asked.
+    let no_data = std::env::temp_dir().join("callguard-cli-tests-no-data");
+    cmd.env_remove("LANG")
+        .env_remove("LC_ALL")
+        .env("XDG_DATA_HOME", no_data);
     cmd
 }
 
@@ -193,4 +197,60 @@ fn demo_shows_the_scam_calls_and_the_ordinary_ones() {
         .map(|l| serde_json::from_str(l).expect("JSON"))
         .collect();
     assert!(calls.len() >= 15);
+}
+
+#[test]
+fn check_consults_the_database() {
+    let dir = std::env::temp_dir().join(format!("callguard-check-db-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let db = dir.join("cg.db");
+    let db_arg = format!("--db={}", db.display());
+
+    // --db must name an existing database; --log needs one.
+    let out = callguard()
+        .args(["check", &db_arg, "03-1234-5678"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let out = callguard()
+        .args(["check", "--log", "03-1234-5678"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+
+    callguard()
+        .args([
+            "list",
+            "add",
+            "block",
+            "050-1234-5678",
+            "--label",
+            "fake police",
+            &db_arg,
+        ])
+        .assert()
+        .success();
+    let v = check_json(&[&db_arg, "+81 50 1234 5678"]);
+    assert_eq!(v["verdict"], "block");
+    assert_eq!(v["reasons"][0]["code"], "block_list");
+
+    callguard()
+        .args(["report", "+44 20 7946 0958", "--category", "scam", &db_arg])
+        .assert()
+        .success();
+    let v = check_json(&[&db_arg, "0041-010-44-20-7946-0958"]);
+    assert_eq!(v["reasons"][0]["code"], "reported");
+
+    for _ in 0..3 {
+        check_json(&[&db_arg, "--log", "03-1234-5678"]);
+    }
+    let v = check_json(&[&db_arg, "03-1234-5678"]);
+    let codes: Vec<&str> = v["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .filter_map(|r| r["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"repeat_caller"), "{codes:?}");
+    let _ = std::fs::remove_dir_all(&dir);
 }

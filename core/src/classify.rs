@@ -333,6 +333,19 @@ impl Classifier {
     /// rules in lists (`+8150*`). Short, hidden and invalid texts give the reason they are not a
     /// prefix.
     pub fn prefix_digits(&self, text: &str) -> Result<String, InvalidReason> {
+        // A bare country code (`+1`, `+81`) is a fine prefix though too short for a number.
+        let compact: String = text
+            .chars()
+            .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '(' | ')'))
+            .collect();
+        if let Some(digits) = compact.strip_prefix('+') {
+            if (1..=3).contains(&digits.len())
+                && digits.bytes().all(|b| b.is_ascii_digit())
+                && !digits.starts_with('0')
+            {
+                return Ok(digits.to_owned());
+            }
+        }
         match self.normalize(text, Presentation::Allowed).parsed {
             Parsed::International(digits) => Ok(digits),
             Parsed::National(digits) => {

@@ -76,6 +76,7 @@ impl fmt::Display for Lang {
 pub struct Screener {
     classifier: Classifier,
     risk: Arc<RiskRules>,
+    store: Option<Arc<store::Store>>,
 }
 
 impl Screener {
@@ -86,7 +87,44 @@ impl Screener {
 
     /// A screener from a classifier and risk rules of the caller's choosing.
     pub fn with_parts(classifier: Classifier, risk: Arc<RiskRules>) -> Screener {
-        Screener { classifier, risk }
+        Screener {
+            classifier,
+            risk,
+            store: None,
+        }
+    }
+
+    /// The same screener, consulting `store` (lists, reports, recent calls) on every call.
+    pub fn with_store(self, store: Arc<store::Store>) -> Screener {
+        Screener {
+            store: Some(store),
+            ..self
+        }
+    }
+
+    /// The store consulted, if any.
+    pub fn store(&self) -> Option<&Arc<store::Store>> {
+        self.store.as_ref()
+    }
+
+    /// Records a screened call in the store's call log (for repeat-caller rules and
+    /// statistics). Call it after answering the phone, off the screening path. Without a store
+    /// this does nothing.
+    pub fn record(
+        &self,
+        assessment: &Assessment,
+        at: store::UnixTime,
+    ) -> Result<(), store::StoreError> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        let codes: Vec<&str> = assessment.reasons.iter().map(|r| r.code.as_str()).collect();
+        store.log_call(
+            assessment.number.e164,
+            at,
+            assessment.verdict.as_str(),
+            &codes,
+        )
     }
 
     /// The classifier in use.
@@ -99,7 +137,15 @@ impl Screener {
         let text = call.number.as_deref().unwrap_or("");
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let info = self.classifier.classify(text, call.presentation);
-            self.risk.assess(call, info)
+            let evidence = match (&self.store, info.e164) {
+                (Some(store), Some(number)) => match store.lookup(number) {
+                    Ok(evidence) => Some(evidence),
+                    // Fail open: a store that cannot answer never blocks a call.
+                    Err(err) => return self.risk.unavailable(info, &err.to_string()),
+                },
+                _ => None,
+            };
+            self.risk.assess(call, info, evidence.as_ref())
         }));
         outcome.unwrap_or_else(|_| {
             let info = NumberInfo::unclassified(text, call.presentation);

@@ -16,6 +16,7 @@ use crate::call::{IncomingCall, Verification};
 use crate::classify::{NumberFlag, NumberInfo, NumberKind};
 use crate::number::Presentation;
 use crate::rules::{LocalText, RulePackError};
+use crate::store::{Category, Evidence, ListHit, ListKind};
 use crate::Lang;
 
 const PACK: &str = "risk";
@@ -108,13 +109,23 @@ pub enum ReasonCode {
     VerificationFailed,
     /// Verification passed (the number is real, not the caller honest).
     VerificationPassed,
+    /// On the user's allow list.
+    AllowList,
+    /// On the user's block list.
+    BlockList,
+    /// Reported as a scam or fraud (by the user or a feed).
+    Reported,
+    /// Reported as a nuisance (spam, telemarketing, robocall, survey, other).
+    ReportedNuisance,
+    /// Called several times within a short window.
+    RepeatCaller,
     /// Screening could not run; the call rings.
     ScreeningUnavailable,
 }
 
 impl ReasonCode {
     /// Every code, in a fixed order.
-    pub const ALL: [ReasonCode; 19] = [
+    pub const ALL: [ReasonCode; 24] = [
         ReasonCode::EmergencyNumber,
         ReasonCode::SpecialService,
         ReasonCode::Contact,
@@ -133,6 +144,11 @@ impl ReasonCode {
         ReasonCode::MissingPlus,
         ReasonCode::VerificationFailed,
         ReasonCode::VerificationPassed,
+        ReasonCode::AllowList,
+        ReasonCode::BlockList,
+        ReasonCode::Reported,
+        ReasonCode::ReportedNuisance,
+        ReasonCode::RepeatCaller,
         ReasonCode::ScreeningUnavailable,
     ];
 
@@ -157,6 +173,11 @@ impl ReasonCode {
             ReasonCode::MissingPlus => "missing_plus",
             ReasonCode::VerificationFailed => "verification_failed",
             ReasonCode::VerificationPassed => "verification_passed",
+            ReasonCode::AllowList => "allow_list",
+            ReasonCode::BlockList => "block_list",
+            ReasonCode::Reported => "reported",
+            ReasonCode::ReportedNuisance => "reported_nuisance",
+            ReasonCode::RepeatCaller => "repeat_caller",
             ReasonCode::ScreeningUnavailable => "screening_unavailable",
         }
     }
@@ -231,6 +252,8 @@ struct PackFile {
     #[allow(dead_code)] // documentation in the data
     description: String,
     thresholds: Thresholds,
+    /// Calls within the store's recent window that make a repeat caller.
+    repeat_caller_min_calls: u32,
     signals: HashMap<String, Signal>,
 }
 
@@ -239,6 +262,7 @@ struct PackFile {
 pub struct RiskRules {
     version: String,
     thresholds: Thresholds,
+    repeat_caller_min_calls: u32,
     signals: HashMap<ReasonCode, Signal>,
 }
 
@@ -302,9 +326,17 @@ impl RiskRules {
                 "missing",
             ));
         }
+        if file.repeat_caller_min_calls < 2 {
+            return Err(RulePackError::new(
+                PACK,
+                "repeat_caller_min_calls",
+                "a repeat caller has called at least twice",
+            ));
+        }
         Ok(RiskRules {
             version: file.version,
             thresholds: file.thresholds,
+            repeat_caller_min_calls: file.repeat_caller_min_calls,
             signals,
         })
     }
@@ -351,25 +383,56 @@ impl RiskRules {
         )
     }
 
-    /// Assesses a call whose number has been classified.
-    pub fn assess(&self, call: &IncomingCall, number: NumberInfo) -> Assessment {
+    /// Assesses a call whose number has been classified, with what the store knows about the
+    /// number (`None` when there is no store or the number has no E.164 form).
+    ///
+    /// Precedence, highest first: emergency and special service numbers ring; the user's allow
+    /// list and contacts ring; the user's block list blocks; then the evidence is scored.
+    pub fn assess(
+        &self,
+        call: &IncomingCall,
+        number: NumberInfo,
+        evidence: Option<&Evidence>,
+    ) -> Assessment {
         let mut signals: Vec<(ReasonCode, Option<LocalText>)> = Vec::new();
-
-        // Precedence: never block emergency and special service numbers; contacts ring.
-        let protected = match number.kind {
-            NumberKind::Emergency => Some(ReasonCode::EmergencyNumber),
-            NumberKind::Special => Some(ReasonCode::SpecialService),
-            _ if call.is_contact => Some(ReasonCode::Contact),
-            _ => None,
+        let list_hit = evidence.and_then(|e| e.list.as_ref());
+        let list_detail = |hit: &ListHit| {
+            let text = hit.label.clone().unwrap_or_else(|| hit.pattern.to_string());
+            LocalText {
+                ja: text.clone(),
+                en: text,
+            }
         };
-        if let Some(code) = protected {
-            let (reason, _) = self.reason(code, number.service.as_ref());
+
+        let protected = match number.kind {
+            NumberKind::Emergency => Some((ReasonCode::EmergencyNumber, number.service.clone())),
+            NumberKind::Special => Some((ReasonCode::SpecialService, number.service.clone())),
+            _ => match list_hit {
+                Some(hit) if hit.list == ListKind::Allow => {
+                    Some((ReasonCode::AllowList, Some(list_detail(hit))))
+                }
+                _ if call.is_contact => Some((ReasonCode::Contact, None)),
+                _ => None,
+            },
+        };
+        if let Some((code, detail)) = protected {
+            let (reason, _) = self.reason(code, detail.as_ref());
             return Assessment {
                 number,
                 verdict: Verdict::Allow,
                 score: 0,
                 reasons: vec![reason],
                 advice: None,
+            };
+        }
+        if let Some(hit) = list_hit.filter(|h| h.list == ListKind::Block) {
+            let (reason, advice) = self.reason(ReasonCode::BlockList, Some(&list_detail(hit)));
+            return Assessment {
+                number,
+                verdict: Verdict::Block,
+                score: 100,
+                reasons: vec![reason],
+                advice,
             };
         }
 
@@ -436,13 +499,51 @@ impl RiskRules {
             Verification::Passed => signals.push((ReasonCode::VerificationPassed, None)),
             Verification::NotVerified => {}
         }
+        // Reports weigh by their decayed weight: one fresh feed report counts once, the user's
+        // own report twice, stale ones fade (see `ReportSummary::weight`); capped at twice.
+        let mut report_scale = 1.0;
+        if let Some(reports) = evidence.and_then(|e| e.reports.as_ref()) {
+            let scam = reports
+                .categories
+                .iter()
+                .any(|c| matches!(c, Category::Scam | Category::Fraud));
+            let code = if scam {
+                ReasonCode::Reported
+            } else {
+                ReasonCode::ReportedNuisance
+            };
+            report_scale = reports.weight.clamp(0.0, 2.0);
+            let detail = LocalText {
+                ja: format!("{}件・{}", reports.total_count, reports.sources.join("、")),
+                en: format!(
+                    "{} report{} from {}",
+                    reports.total_count,
+                    if reports.total_count == 1 { "" } else { "s" },
+                    reports.sources.join(", ")
+                ),
+            };
+            signals.push((code, Some(detail)));
+        }
+        if let Some(calls) = evidence
+            .map(|e| e.recent_calls)
+            .filter(|&n| n >= self.repeat_caller_min_calls)
+        {
+            let detail = LocalText {
+                ja: format!("最近{calls}回"),
+                en: format!("{calls} recent calls"),
+            };
+            signals.push((ReasonCode::RepeatCaller, Some(detail)));
+        }
 
         let mut reasons = Vec::with_capacity(signals.len());
         let mut advice = None;
         let mut best_advice_weight = 0;
         let mut total: u32 = 0;
         for (code, detail) in signals {
-            let (reason, reason_advice) = self.reason(code, detail.as_ref());
+            let (mut reason, reason_advice) = self.reason(code, detail.as_ref());
+            if matches!(code, ReasonCode::Reported | ReasonCode::ReportedNuisance) {
+                reason.weight = (f64::from(reason.weight) * report_scale).round().min(100.0) as u8;
+            }
             total += u32::from(reason.weight);
             if reason_advice.is_some() && (advice.is_none() || reason.weight > best_advice_weight) {
                 best_advice_weight = reason.weight;

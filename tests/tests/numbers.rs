@@ -348,5 +348,8 @@ fn prefix_digits_for_list_rules() {
     assert_eq!(jp.prefix_digits("+8150").as_deref(), Ok("8150"));
     assert_eq!(jp.prefix_digits("050").as_deref(), Ok("8150"));
     assert_eq!(jp.prefix_digits("+1 809").as_deref(), Ok("1809"));
+    assert_eq!(jp.prefix_digits("+1").as_deref(), Ok("1"));
+    assert_eq!(jp.prefix_digits("+81").as_deref(), Ok("81"));
+    assert!(jp.prefix_digits("+0").is_err());
     assert!(jp.prefix_digits("非通知").is_err());
 }
