@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use callguard_core::{
-    Classifier, IncomingCall, Lang, Presentation, Region, RiskRules, Screener, Verification,
+    Classifier, IncomingCall, Lang, LocalTime, Policy, Presentation, Region, Screener, Verification,
 };
 use clap::Args;
 
@@ -22,7 +22,7 @@ pub struct ScreenArgs {
     /// The home region (ISO 3166 code): national numbers are read as dialled there.
     #[arg(long, default_value = "JP", value_parser = parse_region)]
     pub region: Region,
-    /// The policy: a preset name (balanced) or a risk rule pack JSON file.
+    /// The policy: a preset (balanced, elderly, minimal) or a policy JSON file.
     #[arg(long, default_value = "balanced")]
     pub policy: String,
     /// Language of messages and advice (default: from LANG, else en).
@@ -57,6 +57,16 @@ pub struct CheckArgs {
     /// The caller is in the person's contacts.
     #[arg(long)]
     contact: bool,
+    /// Who the caller says they are (e.g. "総務省", "the police"): compared with the number.
+    #[arg(long, value_name = "TEXT")]
+    claims: Option<String>,
+    /// A file with the words heard on the call or left as a message (- for standard input):
+    /// scanned for scam scripts.
+    #[arg(long, value_name = "FILE|-")]
+    transcript: Option<PathBuf>,
+    /// The local time of the call (HH:MM), for the policy's quiet hours.
+    #[arg(long, value_name = "HH:MM", value_parser = parse_time)]
+    at: Option<LocalTime>,
     /// Print JSON instead of text for people.
     #[arg(long)]
     json: bool,
@@ -99,9 +109,8 @@ pub fn run(args: &CheckArgs) -> Result<(), CliError> {
     }
     let call = IncomingCall {
         number: args.number.clone(),
-        presentation: args.presentation,
-        verification: args.verification,
-        is_contact: args.contact,
+        transcript: read_transcript(args)?,
+        ..call_template(args)
     };
     let assessment = screener.screen(&call);
     if args.log {
@@ -130,10 +139,8 @@ fn batch(args: &CheckArgs, screener: &Screener, lang: Lang, path: &Path) -> Resu
     let stdout = io::stdout();
     let mut out = BufWriter::with_capacity(1 << 16, stdout.lock());
     let mut call = IncomingCall {
-        number: None,
-        presentation: args.presentation,
-        verification: args.verification,
-        is_contact: args.contact,
+        transcript: read_transcript(args)?,
+        ..call_template(args)
     };
     for (index, line) in input.lines().enumerate() {
         let line = line
@@ -152,6 +159,38 @@ fn batch(args: &CheckArgs, screener: &Screener, lang: Lang, path: &Path) -> Resu
         output::write_json_line(&mut out, &assessment, lang).map_err(CliError::output)?;
     }
     out.flush().map_err(CliError::output)
+}
+
+/// The call the options describe, without its number and transcript.
+fn call_template(args: &CheckArgs) -> IncomingCall {
+    IncomingCall {
+        number: None,
+        presentation: args.presentation,
+        verification: args.verification,
+        is_contact: args.contact,
+        local_time: args.at,
+        claims: args.claims.clone(),
+        transcript: None,
+    }
+}
+
+/// The transcript file's text, if one was given.
+fn read_transcript(args: &CheckArgs) -> Result<Option<String>, CliError> {
+    let Some(path) = &args.transcript else {
+        return Ok(None);
+    };
+    let text = if path.as_os_str() == "-" {
+        if args.batch.as_deref().is_some_and(|b| b.as_os_str() == "-") {
+            return Err(CliError::Usage(
+                "--transcript - and --batch - cannot both read standard input".into(),
+            ));
+        }
+        std::io::read_to_string(io::stdin())
+    } else {
+        std::fs::read_to_string(path)
+    }
+    .map_err(|e| CliError::Usage(format!("cannot read transcript {}: {e}", path.display())))?;
+    Ok(Some(text))
 }
 
 /// The store `check` consults: `--db PATH` (which must exist), else the default database if
@@ -175,20 +214,22 @@ fn open_store(args: &CheckArgs) -> Result<Option<Store>, CliError> {
         .map_err(store_error)
 }
 
-/// A preset name or a risk rule pack file.
-fn load_policy(policy: &str) -> Result<Arc<RiskRules>, CliError> {
-    if policy == "balanced" {
-        return Ok(RiskRules::embedded());
+/// A preset name or a policy file.
+fn load_policy(policy: &str) -> Result<Arc<Policy>, CliError> {
+    if let Some(preset) = Policy::preset(policy) {
+        return Ok(preset);
     }
     let path = Path::new(policy);
     if !path.exists() && !policy.contains(['/', '.']) {
+        let presets: Vec<&str> = Policy::preset_names().collect();
         return Err(CliError::Usage(format!(
-            "unknown policy {policy:?}: expected the preset balanced or a policy file"
+            "unknown policy {policy:?}: expected a preset ({}) or a policy file",
+            presets.join(", ")
         )));
     }
     let text = std::fs::read_to_string(path)
         .map_err(|e| CliError::Usage(format!("cannot read policy {}: {e}", path.display())))?;
-    RiskRules::from_json(&text)
+    Policy::from_json(&text)
         .map(Arc::new)
         .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
 }
@@ -216,6 +257,10 @@ fn parse_lang(text: &str) -> Result<Lang, String> {
 }
 
 fn parse_presentation(text: &str) -> Result<Presentation, String> {
+    text.parse()
+}
+
+fn parse_time(text: &str) -> Result<LocalTime, String> {
     text.parse()
 }
 

@@ -6,7 +6,7 @@
 
 use std::io::{self, Write};
 
-use callguard_core::{IncomingCall, Lang, LocalText, Presentation, Verification};
+use callguard_core::{IncomingCall, Lang, LocalText, LocalTime, Presentation, Verification};
 use clap::Args;
 use serde::Deserialize;
 use unicode_width::UnicodeWidthStr;
@@ -37,6 +37,15 @@ struct Sample {
     verification: Verification,
     #[serde(default)]
     contact: bool,
+    /// Who the caller said they were.
+    #[serde(default)]
+    claims: Option<String>,
+    /// What the caller said.
+    #[serde(default)]
+    transcript: Option<String>,
+    /// The local time of the call.
+    #[serde(default)]
+    at: Option<LocalTime>,
     caller: LocalText,
 }
 
@@ -62,6 +71,9 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
                 presentation: s.presentation,
                 verification: s.verification,
                 is_contact: s.contact,
+                local_time: s.at,
+                claims: s.claims.clone(),
+                transcript: s.transcript.clone(),
             };
             (s, screener.screen(&call))
         })

@@ -8,7 +8,8 @@
 //!   an invalid text with the reason why.
 //! - [`classify`]: country, kind and "international?" of a number ([`Classifier`]).
 //! - [`rules`]: versioned rule packs (numbering facts), embedded and replaceable.
-//! - [`risk`]: signals → score → [`Verdict`], with reasons and advice ([`RiskRules`]).
+//! - [`risk`]: signals → score → [`Verdict`] under a [`Policy`], with reasons and advice.
+//! - [`official`]: organisations scammers impersonate and their real numbers (claims).
 //! - [`call`]: the [`IncomingCall`] a shell hands in.
 //! - [`store`]: the on-device database (SQLite): user lists, reports, feeds, call log.
 //! - [`Screener`]: the one call a shell makes; it fails open.
@@ -16,6 +17,7 @@
 pub mod call;
 pub mod classify;
 pub mod number;
+pub mod official;
 mod plan;
 pub mod region;
 pub mod risk;
@@ -27,11 +29,12 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::str::FromStr;
 use std::sync::Arc;
 
-pub use call::{IncomingCall, Verification};
+pub use call::{IncomingCall, LocalTime, Verification};
 pub use classify::{Classifier, NumberFlag, NumberInfo, NumberKind};
 pub use number::{InvalidReason, Presentation, E164};
+pub use official::OfficialDirectory;
 pub use region::Region;
-pub use risk::{Assessment, Reason, ReasonCode, RiskRules, Verdict};
+pub use risk::{Assessment, Findings, Policy, Reason, ReasonCode, RiskEngine, Verdict};
 pub use rules::{LocalText, RulePackError};
 
 /// A language callguard speaks to people in.
@@ -75,23 +78,30 @@ impl fmt::Display for Lang {
 #[derive(Debug, Clone)]
 pub struct Screener {
     classifier: Classifier,
-    risk: Arc<RiskRules>,
+    risk: RiskEngine,
     store: Option<Arc<store::Store>>,
+    official: Arc<OfficialDirectory>,
 }
 
 impl Screener {
-    /// A screener for `home` with the embedded rule packs.
+    /// A screener for `home` with the default policy (`balanced`) and the embedded rule packs.
     pub fn new(home: Region) -> Screener {
-        Screener::with_parts(Classifier::new(home), RiskRules::embedded())
+        Screener::with_parts(Classifier::new(home), Policy::default_policy())
     }
 
-    /// A screener from a classifier and risk rules of the caller's choosing.
-    pub fn with_parts(classifier: Classifier, risk: Arc<RiskRules>) -> Screener {
+    /// A screener from a classifier and a policy of the caller's choosing.
+    pub fn with_parts(classifier: Classifier, policy: Arc<Policy>) -> Screener {
         Screener {
             classifier,
-            risk,
+            risk: RiskEngine::new(policy),
             store: None,
+            official: OfficialDirectory::embedded(),
         }
+    }
+
+    /// The policy in use.
+    pub fn policy(&self) -> &Arc<Policy> {
+        self.risk.policy()
     }
 
     /// The same screener, consulting `store` (lists, reports, recent calls) on every call.
@@ -105,6 +115,19 @@ impl Screener {
     /// The store consulted, if any.
     pub fn store(&self) -> Option<&Arc<store::Store>> {
         self.store.as_ref()
+    }
+
+    /// What the caller's claim (or, without one, the words heard) says about who is calling.
+    fn findings(&self, call: &IncomingCall, info: &NumberInfo) -> Findings {
+        let claim = call
+            .claims
+            .as_deref()
+            .or(call.transcript.as_deref())
+            .and_then(|text| self.official.check(text, info));
+        Findings {
+            claim,
+            script: None,
+        }
     }
 
     /// Records a screened call in the store's call log (for repeat-caller rules and
@@ -145,7 +168,8 @@ impl Screener {
                 },
                 _ => None,
             };
-            self.risk.assess(call, info, evidence.as_ref())
+            let findings = self.findings(call, &info);
+            self.risk.assess(call, info, evidence.as_ref(), &findings)
         }));
         outcome.unwrap_or_else(|_| {
             let info = NumberInfo::unclassified(text, call.presentation);

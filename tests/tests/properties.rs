@@ -1,8 +1,16 @@
 //! Properties of the number path over arbitrary input: it never panics, its output is stable,
 //! and emergency numbers are always allowed.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use callguard_core::risk::{
+    ClaimOutcome, Findings, HardRule, Policy, ReasonCode, RiskEngine, ScriptFinding, Thresholds,
+};
+use callguard_core::store::{Category, Evidence, ReportSummary};
 use callguard_core::{
-    Classifier, IncomingCall, NumberKind, Presentation, Region, Screener, Verdict, Verification,
+    Classifier, IncomingCall, LocalText, LocalTime, NumberKind, Presentation, Region, Screener,
+    Verdict, Verification,
 };
 use proptest::prelude::*;
 
@@ -71,7 +79,13 @@ proptest! {
         ]),
         is_contact in any::<bool>(),
     ) {
-        let call = IncomingCall { number: Some(text), presentation, verification, is_contact };
+        let call = IncomingCall {
+            number: Some(text),
+            presentation,
+            verification,
+            is_contact,
+            ..IncomingCall::default()
+        };
         let assessment = Screener::new(region).screen(&call);
         prop_assert!(assessment.score <= 100);
         prop_assert!(!assessment.reasons.is_empty() || assessment.verdict == Verdict::Allow);
@@ -96,5 +110,172 @@ proptest! {
             prop_assert_eq!(assessment.verdict, Verdict::Allow, "{} {}", region, number);
             prop_assert_eq!(assessment.number.kind, NumberKind::Emergency);
         }
+    }
+}
+
+/// Any policy the format allows: random weights, thresholds and hard rules.
+fn policies() -> impl Strategy<Value = Arc<Policy>> {
+    let weighted: Vec<ReasonCode> = ReasonCode::ALL
+        .into_iter()
+        .filter(|c| {
+            !matches!(
+                c,
+                ReasonCode::EmergencyNumber
+                    | ReasonCode::SpecialService
+                    | ReasonCode::Contact
+                    | ReasonCode::AllowList
+                    | ReasonCode::BlockList
+                    | ReasonCode::PolicyRule
+                    | ReasonCode::ClaimMatches
+                    | ReasonCode::ScreeningUnavailable
+            )
+        })
+        .collect();
+    let n = weighted.len();
+    (
+        prop::collection::vec(0u8..=100, n),
+        (1u8..=100, 0u8..=100, 0u8..=100),
+        prop::collection::vec(0usize..4, 0..4),
+        2u32..6,
+    )
+        .prop_map(move |(weights, (warn, a, b), rules, repeat)| {
+            let silence = warn.max(a);
+            let block = silence.max(b);
+            let hard_rules = rules
+                .into_iter()
+                .map(|r| match r {
+                    0 => HardRule::International {
+                        verdict: Verdict::Block,
+                    },
+                    1 => HardRule::Hidden {
+                        presentations: vec![Presentation::Restricted, Presentation::Unknown],
+                        verdict: Verdict::Block,
+                    },
+                    2 => HardRule::Kind {
+                        kinds: vec![NumberKind::Voip, NumberKind::Fixed, NumberKind::Invalid],
+                        verdict: Verdict::Block,
+                    },
+                    _ => HardRule::QuietHours {
+                        from: LocalTime { hour: 0, minute: 0 },
+                        to: LocalTime {
+                            hour: 23,
+                            minute: 59,
+                        },
+                        verdict: Verdict::Block,
+                    },
+                })
+                .collect();
+            let mut policy = (*Policy::default_policy()).clone();
+            policy.weights = weighted
+                .iter()
+                .copied()
+                .zip(weights)
+                .collect::<HashMap<_, _>>();
+            policy.thresholds = Thresholds {
+                warn,
+                silence,
+                block,
+            };
+            policy.repeat_caller_min_calls = repeat;
+            policy.hard_rules = hard_rules;
+            // What the format allows, `from_json` accepts.
+            Arc::new(Policy::from_json(&policy.to_json()).expect("a valid policy"))
+        })
+}
+
+fn evidence() -> impl Strategy<Value = Option<Evidence>> {
+    prop::option::of((0u64..50, 0.0f64..3.0, any::<bool>(), 0u32..6).prop_map(
+        |(count, weight, scam, recent_calls)| Evidence {
+            list: None,
+            reports: (count > 0).then(|| ReportSummary {
+                total_count: count,
+                user_count: 0,
+                weight,
+                categories: vec![if scam { Category::Scam } else { Category::Spam }],
+                first_seen: 0,
+                last_seen: 0,
+                sources: vec!["feed".into()],
+            }),
+            recent_calls,
+        },
+    ))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    #[test]
+    fn emergency_numbers_ring_under_any_policy(
+        policy in policies(),
+        evidence in evidence(),
+        number in prop::sample::select(vec!["110", "118", "119", "112", "911", "#9110", "188"]),
+        claims in prop::option::of(prop::sample::select(vec!["総務省", "警察", "bank"])),
+    ) {
+        let engine = RiskEngine::new(policy);
+        let call = IncomingCall {
+            number: Some(number.to_owned()),
+            verification: Verification::Failed,
+            local_time: Some(LocalTime { hour: 23, minute: 0 }),
+            claims: claims.map(str::to_owned),
+            ..IncomingCall::default()
+        };
+        let info = Classifier::new(Region::JP).classify(number, Presentation::Allowed);
+        let a = engine.assess(&call, info, evidence.as_ref(), &Findings::default());
+        prop_assert_eq!(a.verdict, Verdict::Allow);
+    }
+
+    #[test]
+    fn adding_evidence_never_lowers_the_score(
+        policy in policies(),
+        text in prop::sample::select(vec![
+            "+1 202 555 0143", "050-1234-5678", "03-1234-5678", "+83 1234 5678", "+979 123456789",
+        ]),
+        evidence in evidence(),
+        extra_reports in 1u64..20,
+        script_score in 1u8..=100,
+    ) {
+        let engine = RiskEngine::new(policy);
+        let info = Classifier::new(Region::JP).classify(text, Presentation::Allowed);
+        let call = IncomingCall::from_number(text);
+        let base = engine.assess(&call, info.clone(), evidence.as_ref(), &Findings::default());
+
+        // More reports, a failed verification, a scam script, an impersonation claim, night.
+        let mut more = evidence.clone().unwrap_or(Evidence {
+            list: None,
+            reports: None,
+            recent_calls: 0,
+        });
+        let mut reports = more.reports.clone().unwrap_or(ReportSummary {
+            total_count: 0,
+            user_count: 0,
+            weight: 0.0,
+            categories: vec![Category::Spam],
+            first_seen: 0,
+            last_seen: 0,
+            sources: vec!["feed".into()],
+        });
+        reports.total_count += extra_reports;
+        reports.weight += 0.5;
+        reports.categories.push(Category::Scam);
+        more.reports = Some(reports);
+        more.recent_calls += 1;
+        let worse_call = IncomingCall {
+            verification: Verification::Failed,
+            local_time: Some(LocalTime { hour: 23, minute: 30 }),
+            ..call.clone()
+        };
+        let findings = Findings {
+            claim: Some(ClaimOutcome::Impersonation {
+                organisation: LocalText { ja: "総務省".into(), en: "the Ministry".into() },
+                advice: LocalText { ja: "切って".into(), en: "hang up".into() },
+            }),
+            script: Some(ScriptFinding {
+                score: script_score,
+                summary: LocalText { ja: "脅し".into(), en: "threats".into() },
+            }),
+        };
+        let worse = engine.assess(&worse_call, info, Some(&more), &findings);
+        prop_assert!(worse.score >= base.score, "{} < {}", worse.score, base.score);
+        prop_assert!(worse.verdict >= base.verdict);
     }
 }

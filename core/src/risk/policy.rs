@@ -1,0 +1,450 @@
+//! Policies: how much each signal weighs, where the verdicts start, and the hard rules a
+//! family or carrier sets (block calls from abroad, silence unknown numbers at night ...).
+//!
+//! A policy is versioned JSON. Three presets are embedded (`core/rules/policies/`):
+//! `balanced` (the default), `elderly` (the police's advice for older people) and `minimal`
+//! (lists and strong evidence only). A caregiver can lock a policy with a PIN: the policy then
+//! carries a salted PBKDF2 hash, and [`Policy::change_allowed`] says whether a change may be
+//! made.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::str::FromStr;
+use std::sync::{Arc, OnceLock};
+
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+
+use super::{ReasonCode, Verdict};
+use crate::call::LocalTime;
+use crate::classify::NumberKind;
+use crate::number::Presentation;
+use crate::rules::RulePackError;
+
+const FORMAT: u32 = 1;
+/// PBKDF2-HMAC-SHA256 rounds for a new lock. A PIN has few digits, so the lock stops a casual
+/// change on the phone, not an attacker who has the file; the rounds make guessing slower.
+const LOCK_ROUNDS: u32 = 100_000;
+
+const PRESETS: [(&str, &str); 3] = [
+    (
+        "balanced",
+        include_str!("../../rules/policies/balanced.json"),
+    ),
+    ("elderly", include_str!("../../rules/policies/elderly.json")),
+    ("minimal", include_str!("../../rules/policies/minimal.json")),
+];
+
+/// Score thresholds: a score at or above one gives that verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// Warn from this score.
+    pub warn: u8,
+    /// Silence from this score.
+    pub silence: u8,
+    /// Block from this score.
+    pub block: u8,
+}
+
+impl Thresholds {
+    /// The verdict a score gives.
+    pub fn verdict(&self, score: u8) -> Verdict {
+        if score >= self.block {
+            Verdict::Block
+        } else if score >= self.silence {
+            Verdict::Silence
+        } else if score >= self.warn {
+            Verdict::Warn
+        } else {
+            Verdict::Allow
+        }
+    }
+
+    /// The lowest score that gives `verdict`.
+    pub fn floor(&self, verdict: Verdict) -> u8 {
+        match verdict {
+            Verdict::Allow => 0,
+            Verdict::Warn => self.warn,
+            Verdict::Silence => self.silence,
+            Verdict::Block => self.block,
+        }
+    }
+}
+
+/// A rule that sets at least a verdict, whatever the score, for callers who are neither
+/// contacts nor on the allow list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "rule", rename_all = "snake_case", deny_unknown_fields)]
+pub enum HardRule {
+    /// Calls from outside the home region.
+    International {
+        /// The verdict.
+        verdict: Verdict,
+    },
+    /// Calls without a number, with one of these presentations.
+    Hidden {
+        /// Which presentations.
+        presentations: Vec<Presentation>,
+        /// The verdict.
+        verdict: Verdict,
+    },
+    /// Numbers of these kinds.
+    Kind {
+        /// Which kinds (never emergency or special: those always ring).
+        kinds: Vec<NumberKind>,
+        /// The verdict.
+        verdict: Verdict,
+    },
+    /// Calls between `from` and `to` local time (across midnight when `from` > `to`).
+    QuietHours {
+        /// When quiet hours start.
+        from: LocalTime,
+        /// When they end.
+        to: LocalTime,
+        /// The verdict.
+        verdict: Verdict,
+    },
+}
+
+impl HardRule {
+    /// The verdict the rule sets.
+    pub fn verdict(&self) -> Verdict {
+        match self {
+            HardRule::International { verdict }
+            | HardRule::Hidden { verdict, .. }
+            | HardRule::Kind { verdict, .. }
+            | HardRule::QuietHours { verdict, .. } => *verdict,
+        }
+    }
+}
+
+/// A caregiver's lock: a salted PBKDF2-HMAC-SHA256 hash of a PIN.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyLock {
+    /// The salt, base64.
+    pub salt: String,
+    /// The derived key, base64.
+    pub hash: String,
+    /// PBKDF2 rounds.
+    pub rounds: u32,
+}
+
+impl PolicyLock {
+    fn derive(pin: &str, salt: &[u8], rounds: u32) -> [u8; 32] {
+        let mut key = [0u8; 32];
+        pbkdf2::pbkdf2_hmac::<sha2::Sha256>(pin.as_bytes(), salt, rounds, &mut key);
+        key
+    }
+
+    fn new(pin: &str) -> Result<PolicyLock, PolicyError> {
+        let mut salt = [0u8; 16];
+        getrandom::getrandom(&mut salt)
+            .map_err(|e| PolicyError::Lock(format!("no randomness for the salt: {e}")))?;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        Ok(PolicyLock {
+            salt: b64.encode(salt),
+            hash: b64.encode(PolicyLock::derive(pin, &salt, LOCK_ROUNDS)),
+            rounds: LOCK_ROUNDS,
+        })
+    }
+
+    fn accepts(&self, pin: &str) -> bool {
+        let b64 = base64::engine::general_purpose::STANDARD;
+        let (Ok(salt), Ok(hash)) = (b64.decode(&self.salt), b64.decode(&self.hash)) else {
+            return false;
+        };
+        let derived = PolicyLock::derive(pin, &salt, self.rounds);
+        // Constant-time comparison: the time taken says nothing about how close a guess was.
+        hash.len() == derived.len()
+            && hash
+                .iter()
+                .zip(derived.iter())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
+    }
+}
+
+/// A policy could not be changed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    /// The policy is locked and the PIN was missing or wrong.
+    #[error("the policy {0:?} is locked by a caregiver: the PIN is missing or wrong")]
+    Locked(String),
+    /// A PIN that cannot be used.
+    #[error("{0}")]
+    Lock(String),
+}
+
+/// A policy, checked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Policy {
+    /// The pack format.
+    pub format: u32,
+    /// The policy's name (a preset's name, or one a family or carrier chose).
+    pub name: String,
+    /// Its version.
+    pub version: String,
+    /// What it does, for people.
+    pub description: String,
+    /// Where the verdicts start.
+    pub thresholds: Thresholds,
+    /// Logged calls within the store's recent window that make a repeat caller.
+    pub repeat_caller_min_calls: u32,
+    /// The weight of each scored signal; a signal that is not listed weighs 0.
+    pub weights: HashMap<ReasonCode, u8>,
+    /// Rules that set a verdict whatever the score.
+    #[serde(default)]
+    pub hard_rules: Vec<HardRule>,
+    /// A caregiver's lock, if any.
+    #[serde(default)]
+    pub lock: Option<PolicyLock>,
+}
+
+/// Codes that are decided by precedence or carry no weight of their own.
+const UNWEIGHTED: [ReasonCode; 8] = [
+    ReasonCode::EmergencyNumber,
+    ReasonCode::SpecialService,
+    ReasonCode::Contact,
+    ReasonCode::AllowList,
+    ReasonCode::BlockList,
+    ReasonCode::PolicyRule,
+    ReasonCode::ClaimMatches,
+    ReasonCode::ScreeningUnavailable,
+];
+
+impl Policy {
+    /// The names of the embedded presets.
+    pub fn preset_names() -> impl Iterator<Item = &'static str> {
+        PRESETS.iter().map(|(name, _)| *name)
+    }
+
+    /// An embedded preset by name, parsed once.
+    pub fn preset(name: &str) -> Option<Arc<Policy>> {
+        static PARSED: OnceLock<Vec<(&'static str, Arc<Policy>)>> = OnceLock::new();
+        let parsed = PARSED.get_or_init(|| {
+            PRESETS
+                .iter()
+                .map(|(name, json)| {
+                    // Every preset is checked by a unit test, so this cannot fail in a release.
+                    let policy = Policy::from_json(json)
+                        .unwrap_or_else(|e| panic!("the embedded {name} policy is invalid: {e}"));
+                    (*name, Arc::new(policy))
+                })
+                .collect()
+        });
+        parsed
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, p)| p.clone())
+    }
+
+    /// The default policy, `balanced`.
+    pub fn default_policy() -> Arc<Policy> {
+        Policy::preset("balanced").unwrap_or_else(|| unreachable!("balanced is embedded"))
+    }
+
+    /// Reads and checks a policy from JSON: known reason codes only, weights 0 to 100,
+    /// rising thresholds, and no hard rule about emergency or special numbers.
+    pub fn from_json(text: &str) -> Result<Policy, RulePackError> {
+        let pack = "policy";
+        let policy: Policy =
+            serde_json::from_str(text).map_err(|e| RulePackError::from_json(pack, &e))?;
+        if policy.format != FORMAT {
+            return Err(RulePackError::new(
+                pack,
+                "format",
+                format_args!(
+                    "format {} is not supported (expected {FORMAT})",
+                    policy.format
+                ),
+            ));
+        }
+        let t = &policy.thresholds;
+        if !(0 < t.warn && t.warn <= t.silence && t.silence <= t.block && t.block <= 100) {
+            return Err(RulePackError::new(
+                pack,
+                "thresholds",
+                "need 0 < warn <= silence <= block <= 100",
+            ));
+        }
+        if policy.repeat_caller_min_calls < 2 {
+            return Err(RulePackError::new(
+                pack,
+                "repeat_caller_min_calls",
+                "a repeat caller has called at least twice",
+            ));
+        }
+        for (code, weight) in &policy.weights {
+            let at = format!("weights.{}", code.as_str());
+            if *weight > 100 {
+                return Err(RulePackError::new(pack, at, "a weight is 0 to 100"));
+            }
+            if UNWEIGHTED.contains(code) {
+                return Err(RulePackError::new(
+                    pack,
+                    at,
+                    "decided by precedence, not by a weight",
+                ));
+            }
+        }
+        for (i, rule) in policy.hard_rules.iter().enumerate() {
+            if let HardRule::Kind { kinds, .. } = rule {
+                if kinds.iter().any(|k| k.is_protected()) {
+                    return Err(RulePackError::new(
+                        pack,
+                        format_args!("hard_rules[{i}]"),
+                        "emergency and special service numbers always ring",
+                    ));
+                }
+            }
+            if rule.verdict() == Verdict::Allow {
+                return Err(RulePackError::new(
+                    pack,
+                    format_args!("hard_rules[{i}]"),
+                    "a hard rule warns, silences or blocks",
+                ));
+            }
+        }
+        Ok(policy)
+    }
+
+    /// The policy as JSON, as [`Policy::from_json`] reads it.
+    pub fn to_json(&self) -> String {
+        // A `Policy` holds only strings, numbers and maps with string keys.
+        serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// The weight of a scored signal.
+    pub fn weight(&self, code: ReasonCode) -> u8 {
+        self.weights.get(&code).copied().unwrap_or(0)
+    }
+
+    /// Whether a caregiver locked the policy.
+    pub fn is_locked(&self) -> bool {
+        self.lock.is_some()
+    }
+
+    /// Whether a change to the policy is allowed with `pin`: always for an unlocked policy,
+    /// only with the right PIN for a locked one.
+    pub fn change_allowed(&self, pin: Option<&str>) -> bool {
+        match (&self.lock, pin) {
+            (None, _) => true,
+            (Some(lock), Some(pin)) => lock.accepts(pin),
+            (Some(_), None) => false,
+        }
+    }
+
+    /// The same policy locked with `pin` (4 to 64 characters). Locking a locked policy needs
+    /// its current PIN as `current`.
+    pub fn locked_with(&self, pin: &str, current: Option<&str>) -> Result<Policy, PolicyError> {
+        if !self.change_allowed(current) {
+            return Err(PolicyError::Locked(self.name.clone()));
+        }
+        if !(4..=64).contains(&pin.chars().count()) {
+            return Err(PolicyError::Lock("a PIN has 4 to 64 characters".into()));
+        }
+        Ok(Policy {
+            lock: Some(PolicyLock::new(pin)?),
+            ..self.clone()
+        })
+    }
+
+    /// The same policy without its lock, given the right PIN.
+    pub fn unlocked(&self, pin: &str) -> Result<Policy, PolicyError> {
+        if !self.change_allowed(Some(pin)) {
+            return Err(PolicyError::Locked(self.name.clone()));
+        }
+        Ok(Policy {
+            lock: None,
+            ..self.clone()
+        })
+    }
+}
+
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {}", self.name, self.version)
+    }
+}
+
+impl FromStr for Policy {
+    type Err = RulePackError;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Policy::from_json(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn presets_load() {
+        for name in Policy::preset_names() {
+            let policy = Policy::preset(name).expect("preset");
+            assert_eq!(policy.name, name);
+            assert!(!policy.is_locked());
+            let again = Policy::from_json(&policy.to_json()).expect("round trip");
+            assert_eq!(&again, policy.as_ref());
+        }
+        assert!(Policy::preset("strict").is_none());
+        let elderly = Policy::preset("elderly").expect("elderly");
+        assert!(elderly.hard_rules.iter().any(|r| matches!(
+            r,
+            HardRule::International {
+                verdict: Verdict::Block
+            }
+        )));
+    }
+
+    #[test]
+    fn bad_policies_are_named() {
+        let base = Policy::default_policy().to_json();
+        let cases = [
+            (base.replace("\"warn\": 30", "\"warn\": 90"), "thresholds"),
+            (base.replace("\"invalid_number\": 90", "\"invalid_number\": 190"), "weights.invalid_number"),
+            (base.replace("\"hard_rules\": []", r#""hard_rules": [{"rule": "kind", "kinds": ["emergency"], "verdict": "block"}]"#), "hard_rules[0]"),
+            (base.replace("\"hard_rules\": []", r#""hard_rules": [{"rule": "international", "verdict": "allow"}]"#), "hard_rules[0]"),
+            (base.replace("\"repeat_caller_min_calls\": 3", "\"repeat_caller_min_calls\": 1"), "repeat_caller_min_calls"),
+            (base.replace("\"ip_phone\": 30", "\"contact\": 30"), "weights.contact"),
+        ];
+        for (json, location) in cases {
+            assert_ne!(json, base, "the replacement for {location} must apply");
+            let err = Policy::from_json(&json).expect_err(location);
+            assert_eq!(err.location, location, "{err}");
+        }
+        let err =
+            Policy::from_json(&base.replace("\"ip_phone\"", "\"ip_fone\"")).expect_err("code");
+        assert!(err.message.contains("ip_fone"), "{err}");
+    }
+
+    #[test]
+    fn a_caregiver_lock() {
+        let open = Policy::preset("elderly").expect("elderly");
+        assert!(open.change_allowed(None));
+        let locked = open.locked_with("2468", None).expect("lock");
+        assert!(locked.is_locked());
+        assert!(!locked.change_allowed(None));
+        assert!(!locked.change_allowed(Some("1357")));
+        assert!(locked.change_allowed(Some("2468")));
+        // The lock survives a round trip through JSON and keeps no PIN in clear.
+        let json = locked.to_json();
+        assert!(!json.contains("2468"));
+        let reread = Policy::from_json(&json).expect("locked policy");
+        assert!(reread.change_allowed(Some("2468")));
+        assert_eq!(
+            reread.locked_with("9999", Some("0000")),
+            Err(PolicyError::Locked("elderly".into()))
+        );
+        assert!(reread.unlocked("1111").is_err());
+        assert!(!reread.unlocked("2468").expect("unlock").is_locked());
+        assert!(open.locked_with("12", None).is_err());
+        // Two locks with the same PIN use different salts.
+        let other = open.locked_with("2468", None).expect("lock");
+        assert_ne!(other.lock, locked.lock);
+    }
+}
