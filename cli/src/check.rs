@@ -215,7 +215,7 @@ fn open_store(args: &CheckArgs) -> Result<Option<Store>, CliError> {
 }
 
 /// A preset name or a policy file.
-fn load_policy(policy: &str) -> Result<Arc<Policy>, CliError> {
+pub fn load_policy(policy: &str) -> Result<Arc<Policy>, CliError> {
     if let Some(preset) = Policy::preset(policy) {
         return Ok(preset);
     }

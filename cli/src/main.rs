@@ -6,6 +6,7 @@
 mod check;
 mod demo;
 mod output;
+mod policy_cmd;
 mod store_cmd;
 
 use std::process::ExitCode;
@@ -24,6 +25,9 @@ struct Cli {
 enum Command {
     /// Check one caller number, or a whole call log with --batch.
     Check(check::CheckArgs),
+    /// Show, lock and unlock policies.
+    #[command(subcommand)]
+    Policy(policy_cmd::PolicyCommand),
     /// Screen a built-in set of sample calls (scam calls among them) and print a table.
     Demo(demo::DemoArgs),
     /// The on-device database: import, list, report, reports, stats, feed, key.
@@ -70,6 +74,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Demo(args) => demo::run(&args),
+        Command::Policy(cmd) => policy_cmd::run(&cmd),
         Command::Store(cmd) => store_cmd::run(cmd),
     };
     match result {

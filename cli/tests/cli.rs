@@ -254,3 +254,66 @@ fn check_consults_the_database() {
     assert!(codes.contains(&"repeat_caller"), "{codes:?}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn policies_claims_and_quiet_hours() {
+    let v = check_json(&["--policy", "elderly", "+1 202 555 0143"]);
+    assert_eq!(v["verdict"], "block");
+    let v = check_json(&["--policy", "minimal", "+1 202 555 0143"]);
+    assert_eq!(v["verdict"], "allow");
+    let v = check_json(&["--policy", "elderly", "--at", "22:15", "03-1234-5678"]);
+    assert_eq!(v["verdict"], "silence");
+    assert_eq!(v["reasons"][0]["code"], "quiet_hours");
+    let v = check_json(&["--lang", "en", "--claims", "総務省", "+1 202 555 0143"]);
+    assert_eq!(v["verdict"], "block");
+    assert!(
+        v["advice"]
+            .as_str()
+            .is_some_and(|a| a.contains("03-5253-5111")),
+        "{v}"
+    );
+    let out = callguard()
+        .args(["check", "--at", "25:00", "03-1234-5678"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_caregiver_locks_a_policy() {
+    let dir = std::env::temp_dir().join(format!("callguard-lock-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let file = dir.join("family.json");
+    callguard()
+        .args(["policy", "lock", "elderly", "--pin", "2468", "--out"])
+        .arg(&file)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&file).expect("policy file");
+    assert!(text.contains("\"lock\"") && !text.contains("2468"));
+    let verify = |pin: &str| {
+        callguard()
+            .args(["policy", "verify"])
+            .arg(&file)
+            .args(["--pin", pin])
+            .output()
+            .expect("run")
+            .status
+            .code()
+    };
+    assert_eq!(verify("2468"), Some(0));
+    assert_eq!(verify("1357"), Some(1));
+    // A locked policy still screens.
+    let v = check_json(&["--policy", file.to_str().expect("utf-8"), "+1 202 555 0143"]);
+    assert_eq!(v["verdict"], "block");
+    let unlocked = dir.join("open.json");
+    callguard()
+        .args(["policy", "unlock"])
+        .arg(&file)
+        .args(["--pin", "1357", "--out"])
+        .arg(&unlocked)
+        .assert()
+        .code(1);
+    assert!(!unlocked.exists());
+    let _ = std::fs::remove_dir_all(&dir);
+}
