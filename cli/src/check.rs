@@ -234,7 +234,8 @@ pub fn load_policy(policy: &str) -> Result<Arc<Policy>, CliError> {
         .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
 }
 
-fn lang_from_env() -> Lang {
+/// The language from the environment: `LC_ALL`, then `LANG`; `ja*` is Japanese, else English.
+pub fn lang_from_env() -> Lang {
     let lang = std::env::var("LC_ALL")
         .ok()
         .filter(|v| !v.is_empty())
@@ -252,7 +253,8 @@ fn parse_region(text: &str) -> Result<Region, String> {
         .map_err(|e: callguard_core::region::UnknownRegion| e.to_string())
 }
 
-fn parse_lang(text: &str) -> Result<Lang, String> {
+/// Parses `--lang`.
+pub fn parse_lang(text: &str) -> Result<Lang, String> {
     text.parse()
 }
 

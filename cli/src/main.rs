@@ -7,6 +7,7 @@ mod check;
 mod demo;
 mod output;
 mod policy_cmd;
+mod scan_cmd;
 mod store_cmd;
 
 use std::process::ExitCode;
@@ -30,6 +31,8 @@ enum Command {
     Policy(policy_cmd::PolicyCommand),
     /// Screen a built-in set of sample calls (scam calls among them) and print a table.
     Demo(demo::DemoArgs),
+    /// Look for scam-script phrases in a transcript, voicemail or SMS (TEXT, or - for stdin).
+    Scan(scan_cmd::ScanArgs),
     /// The on-device database: import, list, report, reports, stats, feed, key.
     #[command(flatten)]
     Store(store_cmd::StoreCommand),
@@ -75,6 +78,7 @@ fn main() -> ExitCode {
         Command::Check(args) => check::run(&args),
         Command::Demo(args) => demo::run(&args),
         Command::Policy(cmd) => policy_cmd::run(&cmd),
+        Command::Scan(args) => scan_cmd::run(&args),
         Command::Store(cmd) => store_cmd::run(cmd),
     };
     match result {

@@ -10,6 +10,7 @@
 //! - [`rules`]: versioned rule packs (numbering facts), embedded and replaceable.
 //! - [`risk`]: signals → score → [`Verdict`] under a [`Policy`], with reasons and advice.
 //! - [`official`]: organisations scammers impersonate and their real numbers (claims).
+//! - [`script`]: scam-phrase detection in transcripts, voicemail and SMS ([`script::ScriptScanner`]).
 //! - [`call`]: the [`IncomingCall`] a shell hands in.
 //! - [`store`]: the on-device database (SQLite): user lists, reports, feeds, call log.
 //! - [`Screener`]: the one call a shell makes; it fails open.
@@ -22,6 +23,7 @@ mod plan;
 pub mod region;
 pub mod risk;
 pub mod rules;
+pub mod script;
 pub mod store;
 
 use std::fmt;
@@ -81,6 +83,7 @@ pub struct Screener {
     risk: RiskEngine,
     store: Option<Arc<store::Store>>,
     official: Arc<OfficialDirectory>,
+    scanner: Arc<script::ScriptScanner>,
 }
 
 impl Screener {
@@ -96,6 +99,7 @@ impl Screener {
             risk: RiskEngine::new(policy),
             store: None,
             official: OfficialDirectory::embedded(),
+            scanner: script::ScriptScanner::embedded(),
         }
     }
 
@@ -117,17 +121,42 @@ impl Screener {
         self.store.as_ref()
     }
 
-    /// What the caller's claim (or, without one, the words heard) says about who is calling.
+    /// What the caller's claim and the words heard say about who is calling and why.
+    ///
+    /// The words count only when they read like a script (level medium or high): a sentence
+    /// that merely names the ministry or the police is neither a claim nor a warning.
     fn findings(&self, call: &IncomingCall, info: &NumberInfo) -> Findings {
+        let scanned = call
+            .transcript
+            .as_deref()
+            .map(|text| (text, self.scanner.scan(text)))
+            .filter(|(_, result)| result.level >= script::Level::Medium);
         let claim = call
             .claims
             .as_deref()
-            .or(call.transcript.as_deref())
+            .or(scanned.as_ref().map(|(text, _)| *text))
             .and_then(|text| self.official.check(text, info));
-        Findings {
-            claim,
-            script: None,
-        }
+        let script = scanned.map(|(_, result)| {
+            let labels = |lang: Lang| {
+                let names: Vec<&str> = result
+                    .categories
+                    .iter()
+                    .map(|c| self.scanner.label(*c).get(lang))
+                    .collect();
+                names.join(match lang {
+                    Lang::Ja => "、",
+                    Lang::En => ", ",
+                })
+            };
+            risk::ScriptFinding {
+                score: result.score,
+                summary: LocalText {
+                    ja: labels(Lang::Ja),
+                    en: labels(Lang::En),
+                },
+            }
+        });
+        Findings { claim, script }
     }
 
     /// Records a screened call in the store's call log (for repeat-caller rules and

@@ -435,19 +435,20 @@ impl RiskEngine {
         }
 
         let mut reasons = Vec::with_capacity(signals.len());
-        let mut advice: Option<(u8, LocalText)> = None;
+        let mut advice: Option<(u16, LocalText)> = None;
         let mut total: u32 = 0;
         for signal in &signals {
             let (reason, reason_advice) = self.reason(signal);
             total += u32::from(reason.weight);
             if let Some(text) = reason_advice {
-                // The advice of the heaviest reason that has any; hard rules count as heavy.
-                let rank = if signal.code == ReasonCode::PolicyRule
-                    || signal.code == ReasonCode::QuietHours
-                {
-                    reason.weight.max(1)
+                // The most specific advice wins: advice made for this call (the organisation's
+                // own number to call back), then hard rules, then the heaviest reason's.
+                let rank = if signal.advice.is_some() {
+                    u16::MAX
+                } else if matches!(signal.code, ReasonCode::PolicyRule | ReasonCode::QuietHours) {
+                    u16::from(reason.weight.max(1))
                 } else {
-                    reason.weight
+                    u16::from(reason.weight)
                 };
                 if advice.as_ref().is_none_or(|(best, _)| rank > *best) {
                     advice = Some((rank, text));

@@ -1,0 +1,200 @@
+//! `callguard scan`: look for scam-script phrases in a transcript, a voicemail or an SMS.
+
+use std::io::{self, Read, Write};
+
+use callguard_core::script::{Level, ScanResult, ScriptScanner, MAX_INPUT_BYTES};
+use callguard_core::Lang;
+use clap::Args;
+use serde::Serialize;
+
+use crate::CliError;
+
+/// `callguard scan` options.
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// The text to scan, or - to read it from standard input (the first 64 KiB are scanned).
+    #[arg(value_name = "TEXT|-")]
+    text: String,
+    /// Language of labels and messages (default: from LANG, else en).
+    #[arg(long, value_parser = crate::check::parse_lang)]
+    lang: Option<Lang>,
+    /// Print one JSON object instead of text for people.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct JsonScan<'a> {
+    level: Level,
+    score: u8,
+    matches: Vec<JsonMatch<'a>>,
+    categories: Vec<&'static str>,
+    combos: &'a [String],
+    truncated: bool,
+}
+
+#[derive(Serialize)]
+struct JsonMatch<'a> {
+    category: &'static str,
+    label: &'a str,
+    text: &'a str,
+    start: usize,
+    end: usize,
+}
+
+/// Runs `callguard scan`.
+pub fn run(args: &ScanArgs) -> Result<(), CliError> {
+    let lang = args.lang.unwrap_or_else(crate::check::lang_from_env);
+    let text = if args.text == "-" {
+        read_stdin()?
+    } else {
+        args.text.clone()
+    };
+    let scanner = ScriptScanner::embedded();
+    let result = scanner.scan(&text);
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        write_json(&mut out, &scanner, &result, lang)
+    } else {
+        write_human(&mut out, &scanner, &result, lang)
+    }
+    .and_then(|()| out.flush())
+    .map_err(CliError::output)
+}
+
+/// Standard input as text: at most a few bytes beyond what the scanner reads, so that a huge
+/// input is reported as truncated without being held in memory.
+fn read_stdin() -> Result<String, CliError> {
+    let limit = MAX_INPUT_BYTES + 4;
+    let mut bytes = Vec::new();
+    io::stdin()
+        .lock()
+        .take(limit as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| CliError::Usage(format!("cannot read standard input: {e}")))?;
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(err) => {
+            let utf8 = err.utf8_error();
+            let full = err.as_bytes().len() == limit;
+            if full && utf8.error_len().is_none() {
+                // The read stopped inside a character: keep what came before it.
+                let mut bytes = err.into_bytes();
+                bytes.truncate(utf8.valid_up_to());
+                String::from_utf8(bytes).map_err(|_| not_utf8())
+            } else {
+                Err(not_utf8())
+            }
+        }
+    }
+}
+
+fn not_utf8() -> CliError {
+    CliError::Usage("standard input is not UTF-8 text".into())
+}
+
+fn write_json(
+    out: &mut impl Write,
+    scanner: &ScriptScanner,
+    r: &ScanResult,
+    lang: Lang,
+) -> io::Result<()> {
+    let json = JsonScan {
+        level: r.level,
+        score: r.score,
+        matches: r
+            .matches
+            .iter()
+            .map(|m| JsonMatch {
+                category: m.category.as_str(),
+                label: scanner.label(m.category).get(lang),
+                text: &m.text,
+                start: m.start,
+                end: m.end,
+            })
+            .collect(),
+        categories: r.categories.iter().map(|c| c.as_str()).collect(),
+        combos: &r.combos,
+        truncated: r.truncated,
+    };
+    serde_json::to_writer(&mut *out, &json)?;
+    out.write_all(b"\n")
+}
+
+fn write_human(
+    out: &mut impl Write,
+    scanner: &ScriptScanner,
+    r: &ScanResult,
+    lang: Lang,
+) -> io::Result<()> {
+    let (level, score, found, nothing, truncated) = match lang {
+        Lang::Ja => (
+            "判定",
+            "スコア",
+            "見つかった言葉",
+            "詐欺によく使われる言葉は見つかりませんでした。",
+            "長いため、先頭の 64 KiB だけを調べました。",
+        ),
+        Lang::En => (
+            "Level",
+            "score",
+            "Phrases found",
+            "No phrases common in scam calls were found.",
+            "The text is long; only its first 64 KiB were scanned.",
+        ),
+    };
+    writeln!(
+        out,
+        "{level}: {} ({score} {}/100)",
+        r.level.label(lang),
+        r.score
+    )?;
+    if r.matches.is_empty() {
+        writeln!(out, "{nothing}")?;
+    } else {
+        writeln!(out, "{found}:")?;
+        for m in &r.matches {
+            let words = one_line(&m.text);
+            let label = scanner.label(m.category).get(lang);
+            match lang {
+                Lang::Ja => writeln!(out, "  「{words}」 … {label}")?,
+                Lang::En => writeln!(out, "  \"{words}\" … {label}")?,
+            }
+        }
+    }
+    if r.level >= Level::Medium {
+        writeln!(out, "{}", advice(lang))?;
+    }
+    if r.truncated {
+        writeln!(out, "{truncated}")?;
+    }
+    Ok(())
+}
+
+fn advice(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Ja => {
+            "助言: 電話を切ってください。名乗った機関には、自分で調べた番号に掛け直して確かめましょう。\
+             暗証番号やカードを人に渡したり、ATM で手続きしたりしないでください。"
+        }
+        Lang::En => {
+            "Advice: hang up. Call the organisation back on a number you looked up yourself. \
+             Never give anyone your PIN or card, and never go to an ATM because a caller told you to."
+        }
+    }
+}
+
+/// The words on one line: control characters (line breaks, bidi overrides) become spaces.
+fn one_line(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+            {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect()
+}

@@ -1,0 +1,171 @@
+//! `callguard scan` end to end: the JSON contract, text for people, stdin, exit codes.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn callguard() -> Command {
+    let mut cmd = Command::cargo_bin("callguard").expect("binary");
+    cmd.env_remove("LANG").env_remove("LC_ALL");
+    cmd
+}
+
+fn scan_json(text: &str) -> Value {
+    let out = callguard()
+        .args(["scan", "--json", text])
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("one JSON object")
+}
+
+#[test]
+fn json_contract_for_a_ministry_script() {
+    let v = scan_json("総務省です。２時間以内に通信を停止します。");
+    assert_eq!(v["level"], "high");
+    let score = v["score"].as_u64().expect("score");
+    assert!((70..=100).contains(&score), "{score}");
+    let matches = v["matches"].as_array().expect("matches");
+    let cutoff = matches
+        .iter()
+        .find(|m| m["category"] == "service_cutoff")
+        .expect("service_cutoff match");
+    assert_eq!(cutoff["text"], "通信を停止");
+    assert!(cutoff["start"].is_u64() && cutoff["end"].is_u64());
+    assert!(matches
+        .iter()
+        .any(|m| m["category"] == "urgency" && m["text"] == "２時間以内"));
+    assert_eq!(v["truncated"], false);
+}
+
+#[test]
+fn json_for_a_news_sentence_is_not_alarming() {
+    let v = scan_json("総務省は本日、新しい方針を発表した");
+    assert!(v["level"] == "none" || v["level"] == "low", "{v}");
+    let v = scan_json("See you on Sunday!");
+    assert_eq!(v["level"], "none");
+    assert_eq!(v["score"], 0);
+    assert_eq!(v["matches"], Value::Array(vec![]));
+}
+
+#[test]
+fn labels_follow_the_language() {
+    let out = callguard()
+        .args([
+            "scan",
+            "--json",
+            "--lang",
+            "ja",
+            "This is the police. There is an arrest warrant.",
+        ])
+        .output()
+        .expect("run");
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let labels: Vec<&str> = v["matches"]
+        .as_array()
+        .expect("matches")
+        .iter()
+        .filter_map(|m| m["label"].as_str())
+        .collect();
+    assert!(labels.contains(&"公的機関・警察を名乗る"), "{labels:?}");
+}
+
+#[test]
+fn text_for_people_in_english_and_japanese() {
+    let text =
+        "This is the city office. Take your mobile phone to the ATM today, the deadline is today.";
+    let out = callguard()
+        .args(["scan", "--lang", "en", text])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("Level: HIGH"), "{stdout}");
+    assert!(stdout.contains("\"city office\""), "{stdout}");
+    assert!(stdout.contains("Claims to be an authority"), "{stdout}");
+    assert!(stdout.contains("Advice: hang up"), "{stdout}");
+
+    let out = callguard()
+        .env("LANG", "ja_JP.UTF-8")
+        .args([
+            "scan",
+            "区役所です。還付金があります。ATMで手続きしてください",
+        ])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(stdout.starts_with("判定: 高"), "{stdout}");
+    assert!(stdout.contains("「区役所」"), "{stdout}");
+    assert!(stdout.contains("助言"), "{stdout}");
+
+    let out = callguard()
+        .args(["scan", "Happy birthday!"])
+        .output()
+        .expect("run");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("No phrases common in scam calls were found."),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn reads_standard_input() {
+    let out = callguard()
+        .args(["scan", "--json", "-"])
+        .write_stdin("警察です。\nあなたの口座が犯罪に使われています。\n")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["level"], "high");
+    assert!(v["categories"]
+        .as_array()
+        .expect("categories")
+        .contains(&Value::from("crime_accusation")));
+}
+
+#[test]
+fn long_standard_input_is_truncated_not_refused() {
+    let mut text = "あ".repeat(40_000);
+    text.push_str("総務省です。通信を停止します");
+    let out = callguard()
+        .args(["scan", "--json", "-"])
+        .write_stdin(text)
+        .output()
+        .expect("run");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    assert_eq!(v["truncated"], true);
+}
+
+#[test]
+fn bad_usage_exits_2_with_one_line() {
+    let out = callguard()
+        .args(["scan", "-"])
+        .write_stdin(vec![0xff, 0xfe, b'a'])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains("not UTF-8"), "{stderr}");
+
+    let out = callguard()
+        .args(["scan", "--lang", "fr", "hello"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = callguard().arg("scan").output().expect("run");
+    assert_eq!(out.status.code(), Some(2));
+}

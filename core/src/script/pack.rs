@@ -1,0 +1,389 @@
+//! The script rule pack: reading, checking and compiling `core/rules/script.json`.
+//!
+//! Phrases are normalised with the same function as the scanned text and compiled into one
+//! Aho-Corasick automaton; regexes run on the normalised text. Every error names the entry.
+
+use std::collections::HashMap;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+use regex::{Regex, RegexBuilder};
+use serde::Deserialize;
+
+use super::normalize::{is_word, normalize};
+use super::{Category, Level};
+use crate::rules::{LocalText, RulePackError};
+
+pub(crate) const PACK: &str = "script";
+/// The pack format this code reads.
+const FORMAT: u32 = 1;
+/// Longest phrase or regex source accepted, in bytes.
+const MAX_PATTERN_BYTES: usize = 256;
+/// Compiled size limit for one regex, so a replaced pack cannot exhaust memory.
+const REGEX_SIZE_LIMIT: usize = 1 << 20;
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PackFile {
+    format: u32,
+    version: String,
+    #[allow(dead_code)] // documentation in the data
+    description: String,
+    thresholds: Thresholds,
+    categories: Vec<CategoryEntry>,
+    #[serde(default)]
+    combos: Vec<ComboEntry>,
+}
+
+/// Scores at or above which a result reaches each level.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct Thresholds {
+    pub(crate) low: u8,
+    pub(crate) medium: u8,
+    pub(crate) high: u8,
+}
+
+impl Thresholds {
+    pub(crate) fn level(&self, score: u8) -> Level {
+        if score >= self.high {
+            Level::High
+        } else if score >= self.medium {
+            Level::Medium
+        } else if score >= self.low {
+            Level::Low
+        } else {
+            Level::None
+        }
+    }
+
+    pub(crate) fn floor(&self, level: Level) -> u8 {
+        match level {
+            Level::None => 0,
+            Level::Low => self.low,
+            Level::Medium => self.medium,
+            Level::High => self.high,
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CategoryEntry {
+    code: Category,
+    label: LocalText,
+    weight: u8,
+    #[allow(dead_code)] // documentation in the data
+    source: String,
+    #[serde(default)]
+    phrases: Vec<PhraseEntry>,
+    #[serde(default)]
+    regexes: Vec<RegexEntry>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum PhraseEntry {
+    Plain(String),
+    Weighted(WeightedPhrase),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WeightedPhrase {
+    text: String,
+    weight: u8,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegexEntry {
+    pattern: String,
+    #[serde(default)]
+    weight: Option<u8>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ComboEntry {
+    id: String,
+    #[serde(default)]
+    all: Vec<Category>,
+    #[serde(default)]
+    any: Vec<Category>,
+    bonus: u8,
+    #[serde(default)]
+    floor: Option<Level>,
+    #[allow(dead_code)] // documentation in the data
+    note: String,
+}
+
+/// A set of categories as a bit mask.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct CategorySet(u16);
+
+impl CategorySet {
+    pub(crate) fn insert(&mut self, c: Category) {
+        self.0 |= 1 << c.index();
+    }
+
+    pub(crate) fn contains(self, c: Category) -> bool {
+        self.0 & (1 << c.index()) != 0
+    }
+
+    fn contains_all(self, other: CategorySet) -> bool {
+        self.0 & other.0 == other.0
+    }
+
+    fn intersects(self, other: CategorySet) -> bool {
+        self.0 & other.0 != 0
+    }
+
+    fn of(list: &[Category]) -> CategorySet {
+        let mut set = CategorySet::default();
+        for &c in list {
+            set.insert(c);
+        }
+        set
+    }
+}
+
+/// A co-occurrence rule: when it holds, its bonus is added and the level raised to its floor.
+#[derive(Debug)]
+pub(crate) struct Combo {
+    pub(crate) id: String,
+    all: CategorySet,
+    any: CategorySet,
+    pub(crate) bonus: u8,
+    pub(crate) floor: Option<Level>,
+}
+
+impl Combo {
+    pub(crate) fn holds(&self, found: CategorySet) -> bool {
+        found.contains_all(self.all) && (self.any.0 == 0 || found.intersects(self.any))
+    }
+}
+
+/// What a literal phrase stands for (one phrase may serve several categories).
+#[derive(Debug)]
+pub(crate) struct Literal {
+    pub(crate) hits: Vec<(Category, u8)>,
+    /// The phrase starts with a Latin letter or digit: the match must not continue a word.
+    left_boundary: bool,
+    /// The phrase ends with a Latin letter or digit: the match must not run into a word.
+    right_boundary: bool,
+}
+
+impl Literal {
+    /// Whether the match `start..end` of this phrase in `text` stands on word boundaries.
+    pub(crate) fn on_boundaries(&self, text: &str, start: usize, end: usize) -> bool {
+        let left_ok = !self.left_boundary
+            || text
+                .get(..start)
+                .and_then(|t| t.chars().next_back())
+                .is_none_or(|c| !is_word(c));
+        let right_ok = !self.right_boundary
+            || text
+                .get(end..)
+                .and_then(|t| t.chars().next())
+                .is_none_or(|c| !is_word(c));
+        left_ok && right_ok
+    }
+}
+
+/// A checked, compiled pack.
+#[derive(Debug)]
+pub(crate) struct Compiled {
+    pub(crate) version: String,
+    pub(crate) thresholds: Thresholds,
+    pub(crate) labels: Vec<LocalText>,
+    pub(crate) automaton: Option<AhoCorasick>,
+    pub(crate) literals: Vec<Literal>,
+    pub(crate) regexes: Vec<(Regex, Category, u8)>,
+    pub(crate) combos: Vec<Combo>,
+}
+
+fn err(location: impl std::fmt::Display, message: impl std::fmt::Display) -> RulePackError {
+    RulePackError::new(PACK, location, message)
+}
+
+fn check_weight(weight: u8, at: &str) -> Result<u8, RulePackError> {
+    if (1..=100).contains(&weight) {
+        Ok(weight)
+    } else {
+        Err(err(
+            at,
+            format_args!("weight {weight} is not between 1 and 100"),
+        ))
+    }
+}
+
+pub(crate) fn parse(text: &str) -> Result<Compiled, RulePackError> {
+    let file: PackFile =
+        serde_json::from_str(text).map_err(|e| RulePackError::from_json(PACK, &e))?;
+    compile(file)
+}
+
+fn compile(file: PackFile) -> Result<Compiled, RulePackError> {
+    if file.format != FORMAT {
+        return Err(err(
+            "format",
+            format_args!(
+                "format {} is not supported (expected {FORMAT})",
+                file.format
+            ),
+        ));
+    }
+    let t = file.thresholds;
+    if !(1 <= t.low && t.low < t.medium && t.medium < t.high && t.high <= 100) {
+        return Err(err("thresholds", "need 1 <= low < medium < high <= 100"));
+    }
+
+    let mut labels: Vec<Option<LocalText>> = vec![None; Category::ALL.len()];
+    let mut literal_index: HashMap<String, usize> = HashMap::new();
+    let mut phrases: Vec<String> = Vec::new();
+    let mut literals: Vec<Literal> = Vec::new();
+    let mut regexes = Vec::new();
+
+    for (i, entry) in file.categories.into_iter().enumerate() {
+        let code = entry.code;
+        let at = format!("categories[{i}] ({})", code.as_str());
+        let slot = &mut labels[code.index()];
+        if slot.is_some() {
+            return Err(err(&at, "category listed twice"));
+        }
+        if entry.label.ja.trim().is_empty() || entry.label.en.trim().is_empty() {
+            return Err(err(&at, "label needs both ja and en"));
+        }
+        *slot = Some(entry.label);
+        let weight = check_weight(entry.weight, &at)?;
+
+        for (j, phrase) in entry.phrases.into_iter().enumerate() {
+            let at = format!("{at}.phrases[{j}]");
+            let (raw, w) = match phrase {
+                PhraseEntry::Plain(text) => (text, weight),
+                PhraseEntry::Weighted(p) => {
+                    let w = check_weight(p.weight, &at)?;
+                    (p.text, w)
+                }
+            };
+            if raw.len() > MAX_PATTERN_BYTES {
+                return Err(err(
+                    &at,
+                    format_args!("phrase longer than {MAX_PATTERN_BYTES} bytes"),
+                ));
+            }
+            let folded = normalize(&raw).text;
+            if folded.is_empty() {
+                return Err(err(
+                    &at,
+                    format_args!("{raw:?} is empty after normalisation"),
+                ));
+            }
+            let k = match literal_index.get(&folded) {
+                Some(&k) => k,
+                None => {
+                    let k = literals.len();
+                    literals.push(Literal {
+                        hits: Vec::new(),
+                        left_boundary: folded.chars().next().is_some_and(is_word),
+                        right_boundary: folded.chars().next_back().is_some_and(is_word),
+                    });
+                    literal_index.insert(folded.clone(), k);
+                    phrases.push(folded.clone());
+                    k
+                }
+            };
+            let hits = &mut literals[k].hits;
+            if hits.iter().any(|(c, _)| *c == code) {
+                return Err(err(
+                    &at,
+                    format_args!("{raw:?} is listed twice (normalised: {folded:?})"),
+                ));
+            }
+            hits.push((code, w));
+        }
+
+        for (j, entry) in entry.regexes.into_iter().enumerate() {
+            let at = format!("{at}.regexes[{j}]");
+            let w = match entry.weight {
+                Some(w) => check_weight(w, &at)?,
+                None => weight,
+            };
+            if entry.pattern.len() > MAX_PATTERN_BYTES {
+                return Err(err(
+                    &at,
+                    format_args!("regex longer than {MAX_PATTERN_BYTES} bytes"),
+                ));
+            }
+            let re = RegexBuilder::new(&entry.pattern)
+                .size_limit(REGEX_SIZE_LIMIT)
+                .build()
+                .map_err(|e| err(&at, format_args!("bad regex: {e}")))?;
+            if re.is_match("") {
+                return Err(err(&at, "regex matches the empty text"));
+            }
+            regexes.push((re, code, w));
+        }
+    }
+
+    let labels = Category::ALL
+        .iter()
+        .zip(labels)
+        .map(|(c, label)| {
+            label.ok_or_else(|| {
+                err(
+                    "categories",
+                    format_args!("category {} is missing", c.as_str()),
+                )
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+
+    let mut combos = Vec::new();
+    for (i, c) in file.combos.into_iter().enumerate() {
+        let at = format!("combos[{i}] ({})", c.id);
+        if c.id.trim().is_empty() {
+            return Err(err(format_args!("combos[{i}]"), "empty id"));
+        }
+        if combos.iter().any(|o: &Combo| o.id == c.id) {
+            return Err(err(&at, "id used twice"));
+        }
+        if c.all.is_empty() && c.any.is_empty() {
+            return Err(err(&at, "needs categories in all or any"));
+        }
+        if c.bonus > 100 {
+            return Err(err(&at, "bonus is more than 100"));
+        }
+        if c.bonus == 0 && c.floor.is_none() {
+            return Err(err(&at, "has neither a bonus nor a floor"));
+        }
+        combos.push(Combo {
+            id: c.id,
+            all: CategorySet::of(&c.all),
+            any: CategorySet::of(&c.any),
+            bonus: c.bonus,
+            floor: c.floor,
+        });
+    }
+
+    let automaton = if phrases.is_empty() {
+        None
+    } else {
+        Some(
+            AhoCorasick::builder()
+                .match_kind(MatchKind::Standard)
+                .build(&phrases)
+                .map_err(|e| err("categories", format_args!("cannot compile phrases: {e}")))?,
+        )
+    };
+
+    Ok(Compiled {
+        version: file.version,
+        thresholds: t,
+        labels,
+        automaton,
+        literals,
+        regexes,
+        combos,
+    })
+}
