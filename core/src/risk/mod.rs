@@ -557,9 +557,16 @@ impl RiskEngine {
             // Reports weigh by their decayed weight: one fresh feed report counts once, the
             // user's own report twice, stale ones fade (`ReportSummary::weight`); capped at 2.
             let scale = reports.weight.clamp(0.0, 2.0);
-            let weight = (f64::from(self.policy.weight(code)) * scale)
-                .round()
-                .min(100.0) as u8;
+            // A scam report on top of nuisance reports never weighs less than the nuisance
+            // alone, whatever the policy's two weights: more evidence never lowers a score.
+            let base = if scam {
+                self.policy
+                    .weight(ReasonCode::Reported)
+                    .max(self.policy.weight(ReasonCode::ReportedNuisance))
+            } else {
+                self.policy.weight(ReasonCode::ReportedNuisance)
+            };
+            let weight = (f64::from(base) * scale).round().min(100.0) as u8;
             let detail = LocalText {
                 ja: format!("{}件・{}", reports.total_count, reports.sources.join("、")),
                 en: format!(
