@@ -49,7 +49,7 @@ pub enum StoreCommand {
     #[command(subcommand)]
     Reports(ReportsCommand),
     /// Show what the database holds.
-    Stats(StatsArgs),
+    Stats(ShowArgs),
     /// Installed feeds: list or remove.
     #[command(subcommand)]
     Feed(FeedCommand),
@@ -119,12 +119,47 @@ pub struct ImportArgs {
     /// The detached signature [default: FILE.sig].
     #[arg(long, value_name = "FILE")]
     pub sig: Option<PathBuf>,
+    /// A signed manifest naming the file's SHA-256 [default: FILE.manifest.json if present].
+    #[arg(long, value_name = "FILE")]
+    pub manifest: Option<PathBuf>,
     /// Skip and count malformed lines instead of aborting.
     #[arg(long)]
     pub skip_invalid: bool,
-    /// Print the summary as JSON.
+    /// `--json` prints the summary as JSON.
+    #[command(flatten)]
+    pub out: ShowArgs,
+}
+
+/// For the commands that show something: `--json` and the database.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub store: StoreArgs,
+}
+
+/// For the commands that name a feed or a key: the name and the database.
+#[derive(Debug, Args)]
+pub struct NameArgs {
+    /// The feed's or the key's name.
+    pub name: String,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub store: StoreArgs,
+}
+
+/// A list entry: which list, the pattern, and the database.
+#[derive(Debug, Args)]
+pub struct EntryArgs {
+    /// block or allow.
+    #[arg(value_enum)]
+    pub list: ListArg,
+    /// An exact number, a prefix (`+8150*`, `050*`) or a range (`FROM..TO`); any spelling of
+    /// the same numbers.
+    pub pattern: String,
     #[command(flatten)]
     #[allow(missing_docs)]
     pub store: StoreArgs,
@@ -135,41 +170,20 @@ pub struct ImportArgs {
 pub enum ListCommand {
     /// Add an exact number, a prefix (`+8150*`, `050*`) or a range (`FROM..TO`).
     Add {
-        /// block or allow.
-        #[arg(value_enum)]
-        list: ListArg,
-        /// The number, prefix or range.
-        pattern: String,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        entry: EntryArgs,
         /// A short name shown with the call.
         #[arg(long)]
         label: Option<String>,
         /// A longer note.
         #[arg(long)]
         note: Option<String>,
-        #[command(flatten)]
-        #[allow(missing_docs)]
-        store: StoreArgs,
     },
     /// Remove an entry.
-    Remove {
-        /// block or allow.
-        #[arg(value_enum)]
-        list: ListArg,
-        /// The number, prefix or range, as added (any spelling of the same numbers).
-        pattern: String,
-        #[command(flatten)]
-        #[allow(missing_docs)]
-        store: StoreArgs,
-    },
+    Remove(EntryArgs),
     /// Show both lists.
-    Show {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        #[allow(missing_docs)]
-        store: StoreArgs,
-    },
+    Show(ShowArgs),
 }
 
 /// `callguard report`.
@@ -202,37 +216,13 @@ pub enum ReportsCommand {
     },
 }
 
-/// `callguard stats`.
-#[derive(Debug, Args)]
-pub struct StatsArgs {
-    /// Print JSON.
-    #[arg(long)]
-    pub json: bool,
-    #[command(flatten)]
-    #[allow(missing_docs)]
-    pub store: StoreArgs,
-}
-
 /// `callguard feed ...`.
 #[derive(Debug, Subcommand)]
 pub enum FeedCommand {
     /// List installed feeds.
-    List {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-        #[command(flatten)]
-        #[allow(missing_docs)]
-        store: StoreArgs,
-    },
+    List(ShowArgs),
     /// Remove a feed and its reports (the user's lists and reports stay).
-    Remove {
-        /// The feed's name.
-        name: String,
-        #[command(flatten)]
-        #[allow(missing_docs)]
-        store: StoreArgs,
-    },
+    Remove(NameArgs),
 }
 
 /// `callguard key ...`.
@@ -240,28 +230,16 @@ pub enum FeedCommand {
 pub enum KeyCommand {
     /// Trust a public key for every later import.
     Add {
-        /// A name for the key.
-        name: String,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        key: NameArgs,
         /// The public key file (base64, hex or PEM).
         file: PathBuf,
-        #[command(flatten)]
-        #[allow(missing_docs)]
-        store: StoreArgs,
     },
     /// Stop trusting a key.
-    Remove {
-        /// The key's name.
-        name: String,
-        #[command(flatten)]
-        #[allow(missing_docs)]
-        store: StoreArgs,
-    },
+    Remove(NameArgs),
     /// List trusted keys.
-    List {
-        #[command(flatten)]
-        #[allow(missing_docs)]
-        store: StoreArgs,
-    },
+    List(StoreArgs),
 }
 
 /// The database used when `--db` is not given.
@@ -311,27 +289,22 @@ fn print_json(value: &impl serde::Serialize) -> Result<(), CliError> {
 pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
     match cmd {
         StoreCommand::Import(args) => import(&args),
-        StoreCommand::List(ListCommand::Add {
-            list,
-            pattern,
-            label,
-            note,
-            store,
-        }) => {
-            let db = open_store(&store)?;
+        StoreCommand::List(ListCommand::Add { entry, label, note }) => {
+            let db = open_store(&entry.store)?;
             let entry = db
-                .add_list_entry(list.into(), &pattern, label.as_deref(), note.as_deref())
+                .add_list_entry(
+                    entry.list.into(),
+                    &entry.pattern,
+                    label.as_deref(),
+                    note.as_deref(),
+                )
                 .map_err(store_error)?;
             println!("{} list: {}", entry.list, entry.pattern);
             Ok(())
         }
-        StoreCommand::List(ListCommand::Remove {
-            list,
-            pattern,
-            store,
-        }) => {
-            let db = open_store(&store)?;
-            let list: ListKind = list.into();
+        StoreCommand::List(ListCommand::Remove(entry)) => {
+            let db = open_store(&entry.store)?;
+            let (list, pattern): (ListKind, _) = (entry.list.into(), entry.pattern);
             if db.remove_list_entry(list, &pattern).map_err(store_error)? {
                 println!("removed from the {list} list: {pattern}");
                 Ok(())
@@ -341,16 +314,12 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
                 )))
             }
         }
-        StoreCommand::List(ListCommand::Show { json, store }) => {
-            let db = open_store(&store)?;
-            let entries = db.list_entries().map_err(store_error)?;
-            if json {
-                return print_json(&entries);
-            }
-            let mut out = std::io::stdout().lock();
-            for e in &entries {
-                writeln!(
-                    out,
+        StoreCommand::List(ListCommand::Show(args)) => {
+            let entries = open_store(&args.store)?
+                .list_entries()
+                .map_err(store_error)?;
+            show(args.json, &entries, |e| {
+                format!(
                     "{}\t{}\t{}\t{}\t{}",
                     e.list,
                     e.pattern,
@@ -358,9 +327,7 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
                     e.note.as_deref().unwrap_or("-"),
                     format_time(e.added_at)
                 )
-                .map_err(CliError::output)?;
-            }
-            Ok(())
+            })
         }
         StoreCommand::Report(args) => {
             let db = open_store(&args.store)?;
@@ -390,14 +357,10 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
             Ok(())
         }
         StoreCommand::Stats(args) => stats(&args),
-        StoreCommand::Feed(FeedCommand::List { json, store }) => {
-            let db = open_store(&store)?;
-            let feeds = db.feeds().map_err(store_error)?;
-            if json {
-                return print_json(&feeds);
-            }
-            for f in &feeds {
-                println!(
+        StoreCommand::Feed(FeedCommand::List(args)) => {
+            let feeds = open_store(&args.store)?.feeds().map_err(store_error)?;
+            show(args.json, &feeds, |f| {
+                format!(
                     "{}\tversion {}\t{}\t{}\t{} numbers\t{}",
                     f.name,
                     f.version,
@@ -405,40 +368,58 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
                     f.format,
                     f.numbers,
                     format_time(f.imported_at)
-                );
-            }
-            Ok(())
+                )
+            })
         }
-        StoreCommand::Feed(FeedCommand::Remove { name, store }) => {
-            let db = open_store(&store)?;
-            let n = db.remove_feed(&name).map_err(store_error)?;
+        StoreCommand::Feed(FeedCommand::Remove(NameArgs { name, store })) => {
+            let n = open_store(&store)?
+                .remove_feed(&name)
+                .map_err(store_error)?;
             println!("removed feed {name} ({n} numbers)");
             Ok(())
         }
-        StoreCommand::Key(KeyCommand::Add { name, file, store }) => {
-            let key = read_public_key(&file).map_err(store_error)?;
-            let db = open_store(&store)?;
-            db.add_trusted_key(&name, &key).map_err(store_error)?;
-            println!("trusting key {name}: every import must now be signed");
+        StoreCommand::Key(KeyCommand::Add { key, file }) => {
+            let public = read_public_key(&file).map_err(store_error)?;
+            open_store(&key.store)?
+                .add_trusted_key(&key.name, &public)
+                .map_err(store_error)?;
+            println!("trusting key {}: every import must now be signed", key.name);
             Ok(())
         }
-        StoreCommand::Key(KeyCommand::Remove { name, store }) => {
-            let db = open_store(&store)?;
-            if db.remove_trusted_key(&name).map_err(store_error)? {
+        StoreCommand::Key(KeyCommand::Remove(NameArgs { name, store })) => {
+            if open_store(&store)?
+                .remove_trusted_key(&name)
+                .map_err(store_error)?
+            {
                 println!("removed key {name}");
                 Ok(())
             } else {
                 Err(CliError::Usage(format!("no trusted key named {name:?}")))
             }
         }
-        StoreCommand::Key(KeyCommand::List { store }) => {
-            let db = open_store(&store)?;
-            for k in db.trusted_keys().map_err(store_error)? {
-                println!("{}\t{}\t{}", k.name, k.key, format_time(k.added_at));
-            }
-            Ok(())
+        StoreCommand::Key(KeyCommand::List(store)) => {
+            let keys = open_store(&store)?.trusted_keys().map_err(store_error)?;
+            show(false, &keys, |k| {
+                format!("{}\t{}\t{}", k.name, k.key, format_time(k.added_at))
+            })
         }
     }
+}
+
+/// Prints `items` as JSON, or one line each made by `line`.
+fn show<T: serde::Serialize>(
+    json: bool,
+    items: &[T],
+    line: impl Fn(&T) -> String,
+) -> Result<(), CliError> {
+    if json {
+        return print_json(&items);
+    }
+    let mut out = std::io::stdout().lock();
+    for item in items {
+        writeln!(out, "{}", line(item)).map_err(CliError::output)?;
+    }
+    Ok(())
 }
 
 fn import(args: &ImportArgs) -> Result<(), CliError> {
@@ -461,8 +442,10 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
         skip_invalid: args.skip_invalid,
         trusted_keys,
         signature: args.sig.clone(),
+        manifest: args.manifest.clone(),
+        cancel: None,
     };
-    let db = open_store(&args.store)?;
+    let db = open_store(&args.out.store)?;
     let bar = std::io::stderr()
         .is_terminal()
         .then(|| progress_bar(&args.file));
@@ -477,7 +460,7 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
         bar.finish_and_clear();
     }
     let summary = result.map_err(store_error)?;
-    if args.json {
+    if args.out.json {
         return print_json(&summary);
     }
     print_summary(&summary);
@@ -532,7 +515,7 @@ fn print_summary(s: &ImportSummary) {
     }
 }
 
-fn stats(args: &StatsArgs) -> Result<(), CliError> {
+fn stats(args: &ShowArgs) -> Result<(), CliError> {
     let db = open_store(&args.store)?;
     let stats = db.stats().map_err(store_error)?;
     if args.json {

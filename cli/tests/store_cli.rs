@@ -144,3 +144,73 @@ fn import_summaries_and_errors() {
     let out = callguard(&dir, &["feed", "remove", "police"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
 }
+
+#[test]
+fn import_with_a_signed_manifest() {
+    use base64::Engine as _;
+    use ed25519_dalek::Signer as _;
+    use sha2::Digest as _;
+    let b64 = |bytes: &[u8]| base64::engine::general_purpose::STANDARD.encode(bytes);
+    let dir = workdir("manifest");
+    let feed = dir.join("police.csv");
+    let body = "# name: police\nnumber,category\n+815012345678,scam\n";
+    std::fs::write(&feed, body).expect("write");
+    let key = ed25519_dalek::SigningKey::from_bytes(&[5u8; 32]);
+    let public = dir.join("police.pub");
+    std::fs::write(&public, b64(key.verifying_key().as_bytes())).expect("key");
+    let sha: String = sha2::Sha256::digest(body.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let manifest = dir.join("police-7.json");
+    let write_manifest = |version: u64| {
+        let text = format!(
+            r#"{{"manifest": "callguard-feed-manifest/1", "name": "police", "version": {version}, "sha256": "{sha}"}}"#
+        );
+        std::fs::write(&manifest, &text).expect("manifest");
+        std::fs::write(
+            dir.join("police-7.json.sig"),
+            b64(&key.sign(text.as_bytes()).to_bytes()),
+        )
+        .expect("sig");
+    };
+    let import = |extra: &[&str]| {
+        let mut args = vec![
+            "import",
+            "--key",
+            public.to_str().expect("utf-8"),
+            "--manifest",
+            manifest.to_str().expect("utf-8"),
+        ];
+        args.extend_from_slice(extra);
+        args.push(feed.to_str().expect("utf-8"));
+        callguard(&dir, &args)
+    };
+
+    // Tampered after signing: exit 2, one line naming the manifest, nothing imported.
+    write_manifest(7);
+    let signed = std::fs::read_to_string(&manifest).expect("read");
+    std::fs::write(
+        &manifest,
+        signed.replace("\"version\": 7", "\"version\": 8"),
+    )
+    .expect("edit");
+    let out = import(&[]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = text(&out.stderr);
+    assert!(
+        err.contains("police-7.json: the manifest's signature"),
+        "{err}"
+    );
+    let out = callguard(&dir, &["feed", "list", "--json"]);
+    assert_eq!(text(&out.stdout).trim(), "[]");
+
+    write_manifest(7);
+    let out = import(&["--json"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(
+        (json["version"].as_u64(), json["signed"].as_bool()),
+        (Some(7), Some(true))
+    );
+}

@@ -1,5 +1,5 @@
-//! Store benchmarks: look-ups in a store of one million reported numbers (hit and miss), and a
-//! generator for the import benchmark's input files.
+//! Store benchmarks: look-ups in a store of one million reported numbers (hit and miss) and
+//! against 10,000 list rules, and a generator for the import benchmark's input files.
 //!
 //! ```text
 //! cargo bench -p callguard-core --bench store                      # look-ups (builds the store)
@@ -11,10 +11,12 @@
 use std::hint::black_box;
 use std::io::{BufWriter, Write};
 use std::path::Path;
+use std::time::Duration;
 
-use callguard_core::store::{ImportOptions, Store};
+use callguard_core::store::{ImportOptions, ListKind, Store, StoreOptions};
 use callguard_core::{Region, E164};
-use criterion::{criterion_group, Criterion};
+use criterion::measurement::WallTime;
+use criterion::{criterion_group, BenchmarkGroup, Criterion};
 
 /// The i-th generated number: distinct for i < 3 × 10^8, in scrambled order, Japanese mobile.
 fn number(i: u64) -> u64 {
@@ -62,6 +64,17 @@ fn generate_ftc(path: &Path, rows: u64) -> std::io::Result<()> {
     out.flush()
 }
 
+/// Benchmarks `store.lookup` over `numbers` in turn.
+fn lookups(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, store: &Store, numbers: &[E164]) {
+    let mut i = 0usize;
+    group.bench_function(name, |b| {
+        b.iter(|| {
+            i = (i + 1) % numbers.len();
+            black_box(store.lookup(black_box(numbers[i])).expect("lookup"))
+        })
+    });
+}
+
 fn bench_lookup(c: &mut Criterion) {
     let numbers: u64 = std::env::var("CALLGUARD_BENCH_NUMBERS")
         .ok()
@@ -70,7 +83,8 @@ fn bench_lookup(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tempdir");
     let feed = dir.path().join("feed.csv");
     generate(&feed, numbers).expect("generate");
-    let store = Store::open(dir.path().join("bench.db"), Region::JP).expect("open");
+    let db = dir.path().join("bench.db");
+    let store = Store::open(&db, Region::JP).expect("open");
     let summary = store
         .import_file(&feed, &ImportOptions::default(), None)
         .expect("import");
@@ -79,12 +93,7 @@ fn bench_lookup(c: &mut Criterion) {
         summary.numbers_touched, summary.seconds
     );
     store
-        .add_list_entry(
-            callguard_core::store::ListKind::Block,
-            "+8150*",
-            Some("IP phones"),
-            None,
-        )
+        .add_list_entry(ListKind::Block, "+8150*", Some("IP phones"), None)
         .expect("list");
     let hits: Vec<E164> = (0..1024)
         .map(|i| E164::from_u64(number(i * 977 % numbers)).expect("number"))
@@ -92,26 +101,83 @@ fn bench_lookup(c: &mut Criterion) {
     let misses: Vec<E164> = (0..1024)
         .map(|i| E164::from_u64(816_000_000_000 + i * 104_729).expect("number"))
         .collect();
-    // Warm the in-memory filter.
-    store.lookup(hits[0]).expect("lookup");
+    // Load the in-memory view (what the first look-up after opening does).
+    let started = std::time::Instant::now();
+    store.refresh().expect("refresh");
+    eprintln!(
+        "store: in-memory view loaded in {:.2} s; reports {} bytes ({:.1} per number)",
+        started.elapsed().as_secs_f64(),
+        store.report_memory_bytes(),
+        store.report_memory_bytes() as f64 / numbers as f64
+    );
+    // The same file with only the numbers in memory: a hit reads its rows from SQLite.
+    let lean = Store::open_with(
+        &db,
+        StoreOptions {
+            reports_in_memory: false,
+            ..StoreOptions::default()
+        },
+    )
+    .expect("open lean");
+    lean.refresh().expect("refresh");
+    // Asking SQLite on every look-up whether another process wrote.
+    let strict = Store::open_with(
+        &db,
+        StoreOptions {
+            refresh_interval: Duration::ZERO,
+            ..StoreOptions::default()
+        },
+    )
+    .expect("open strict");
+    strict.refresh().expect("refresh");
+
     let mut group = c.benchmark_group("store_lookup_1M");
-    let mut i = 0usize;
-    group.bench_function("miss", |b| {
-        b.iter(|| {
-            i = (i + 1) % misses.len();
-            black_box(store.lookup(black_box(misses[i])).expect("lookup"))
-        })
-    });
-    group.bench_function("hit", |b| {
-        b.iter(|| {
-            i = (i + 1) % hits.len();
-            black_box(store.lookup(black_box(hits[i])).expect("lookup"))
-        })
-    });
+    lookups(&mut group, "miss", &store, &misses);
+    lookups(&mut group, "hit", &store, &hits);
+    lookups(&mut group, "hit_rows_in_sqlite", &lean, &hits);
+    lookups(&mut group, "miss_check_every_lookup", &strict, &misses);
+    lookups(&mut group, "hit_check_every_lookup", &strict, &hits);
     group.finish();
 }
 
-criterion_group!(benches, bench_lookup);
+/// Look-ups against 10,000 list rules (a third exact numbers, a third prefixes of 7 to 11
+/// digits, a third ranges of 100 numbers) in an otherwise empty store.
+fn bench_lists(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = Store::open(dir.path().join("lists.db"), Region::JP).expect("open");
+    let rules = 10_000u64;
+    // Japanese mobile numbers, +81 90 ...
+    let rule_number = |i: u64| 819_020_000_000 + (i * 48_271 + 12_345) % 70_000_000;
+    for i in 0..rules {
+        let n = rule_number(i);
+        let pattern = match i % 3 {
+            0 => format!("+{n}"),
+            1 => format!("+{}*", n / 10u64.pow(4 + (i % 5) as u32)),
+            _ => format!("+{}..+{}", n / 100 * 100, n / 100 * 100 + 99),
+        };
+        let list = if i % 10 == 0 {
+            ListKind::Allow
+        } else {
+            ListKind::Block
+        };
+        store
+            .add_list_entry(list, &pattern, None, None)
+            .expect("rule");
+    }
+    store.refresh().expect("refresh");
+    let hits: Vec<E164> = (0..1024)
+        .map(|i| E164::from_u64(rule_number(i * 7 % rules)).expect("number"))
+        .collect();
+    let misses: Vec<E164> = (0..1024)
+        .map(|i| E164::from_u64(816_000_000_000 + i * 104_729).expect("number"))
+        .collect();
+    let mut group = c.benchmark_group("store_lookup_10k_rules");
+    lookups(&mut group, "miss", &store, &misses);
+    lookups(&mut group, "hit", &store, &hits);
+    group.finish();
+}
+
+criterion_group!(benches, bench_lookup, bench_lists);
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();

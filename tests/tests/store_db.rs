@@ -2,7 +2,10 @@
 
 use std::time::Duration;
 
-use callguard_core::store::{Category, ListKind, Pattern, Store, StoreError, StoreOptions};
+use callguard_core::store::{
+    Category, ImportOptions, ListKind, Pattern, Store, StoreError, StoreOptions,
+    DEFAULT_REFRESH_INTERVAL,
+};
 use callguard_core::{Region, E164};
 
 fn n(digits: &str) -> E164 {
@@ -199,12 +202,22 @@ fn call_log_counts_recent_calls_and_keeps_its_bound() {
         store.log_call(None, now, "allow", &[]).expect("log");
     }
     assert_eq!(store.stats().expect("stats").logged_calls, 5);
+    // The writing handle's own view drops the pruned calls at once ...
+    assert_eq!(
+        store
+            .recent_calls(number, Duration::from_secs(3 * 3600))
+            .expect("recent"),
+        0,
+        "old calls pruned beyond the row bound"
+    );
+    // ... the other handle within its refresh interval.
+    std::thread::sleep(DEFAULT_REFRESH_INTERVAL);
     assert_eq!(
         other
             .recent_calls(number, Duration::from_secs(3 * 3600))
             .expect("recent"),
         0,
-        "old calls pruned beyond the row bound"
+        "the other handle sees the pruning after its refresh interval"
     );
 }
 
@@ -280,4 +293,110 @@ fn a_file_that_is_not_a_database_is_named() {
     let err = Store::open(&path, Region::JP).expect_err("not a db");
     assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
     assert!(err.to_string().contains("notes.txt"), "{err}");
+}
+
+/// The in-memory report rows, the same rows read from SQLite, and a view patched by the
+/// user's reports all give the same evidence, including rows too big for the compact form.
+#[test]
+fn reports_answer_the_same_from_memory_and_from_sqlite() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("db");
+    let store = Store::open(&path, Region::JP).expect("open");
+    let feed = |name: &str, kind: &str, body: &str| {
+        let file = dir.path().join(format!("{name}-{kind}.csv"));
+        std::fs::write(
+            &file,
+            format!(
+                "# name: {name}\n# kind: {kind}\n\
+                 number,category,count,first_seen,last_seen\n{body}"
+            ),
+        )
+        .expect("write");
+        store
+            .import_file(&file, &ImportOptions::default(), None)
+            .expect("import");
+    };
+    feed(
+        "police",
+        "full",
+        "+815012345678,scam,3,2025-11-01,2025-11-28\n\
+         +819012345678,fraud|robocall,1,2025-10-01,2025-10-01\n\
+         +12025550123,robocall,4000000000,2025-01-01,2025-01-02\n\
+         +442079460958,scam,1,2025-01-01,2200-01-01\n",
+    );
+    // A delta adds counts up beyond what the compact form holds.
+    feed(
+        "police",
+        "delta",
+        "+12025550123,spam,4000000000,2025-01-01,2025-01-03\n",
+    );
+    feed(
+        "carrier",
+        "full",
+        "+815012345678,spam,2,2025-09-01,2025-11-29\n+819012345678,telemarketing,5,,\n",
+    );
+    // Load the view, then let the user's reports patch it.
+    store.refresh().expect("refresh");
+    store
+        .report("050-1234-5678", Category::Fraud, None)
+        .expect("report existing");
+    store
+        .report("03-1234-5678", Category::Scam, None)
+        .expect("report new");
+    store
+        .report("03-1234-5678", Category::Robocall, None)
+        .expect("report again");
+    let lean = Store::open_with(
+        &path,
+        StoreOptions {
+            reports_in_memory: false,
+            ..StoreOptions::default()
+        },
+    )
+    .expect("open lean");
+    let fresh = Store::open(&path, Region::JP).expect("open fresh");
+    let at = callguard_core::store::now();
+    let numbers = [
+        "815012345678",
+        "819012345678",
+        "12025550123",
+        "442079460958",
+        "81312345678",
+        "81399999999",
+    ];
+    for number in numbers {
+        let patched = store.lookup_at(n(number), at).expect("patched");
+        assert_eq!(
+            patched,
+            lean.lookup_at(n(number), at).expect("lean"),
+            "{number}"
+        );
+        assert_eq!(
+            patched,
+            fresh.lookup_at(n(number), at).expect("fresh"),
+            "{number}"
+        );
+    }
+    let big = store
+        .lookup(n("12025550123"))
+        .expect("lookup")
+        .reports
+        .expect("reported");
+    assert_eq!(big.total_count, 8_000_000_000);
+    let user = store
+        .lookup(n("81312345678"))
+        .expect("lookup")
+        .reports
+        .expect("reported");
+    assert_eq!(
+        (user.user_count, user.sources.clone()),
+        (2, vec!["user".to_owned()])
+    );
+    let mixed = store
+        .lookup(n("815012345678"))
+        .expect("lookup")
+        .reports
+        .expect("reported");
+    assert_eq!(mixed.sources, vec!["user", "police", "carrier"]);
+    assert_eq!(mixed.total_count, 6);
 }

@@ -429,6 +429,8 @@ fn a_reader_screens_while_an_import_runs() {
     let summary = importer.join().expect("thread").expect("import");
     assert_eq!(summary.imported, 200_000);
     assert!(lookups > 0);
+    // The other handle looks for writes once per refresh interval, or now when asked.
+    other.refresh().expect("refresh");
     assert_eq!(
         other
             .lookup(n("819000000037"))
@@ -437,4 +439,172 @@ fn a_reader_screens_while_an_import_runs() {
             .map(|r| r.total_count),
         Some(1)
     );
+}
+
+/// Writes `FILE.manifest.json` for `feed` (its SHA-256, size and `extra` fields) and, with a
+/// key, its detached signature. Returns the manifest's path.
+fn manifest(feed: &Path, extra: &str, key: Option<&SigningKey>) -> PathBuf {
+    use sha2::Digest as _;
+    let bytes = std::fs::read(feed).expect("read");
+    let sha: String = sha2::Sha256::digest(&bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let path = PathBuf::from(format!("{}.manifest.json", feed.display()));
+    let text = format!(
+        "{{\"manifest\": \"callguard-feed-manifest/1\", \"sha256\": \"{sha}\", \
+         \"size\": {}, {extra}}}\n",
+        bytes.len()
+    );
+    std::fs::write(&path, &text).expect("write manifest");
+    if let Some(key) = key {
+        sign(key, &path);
+    }
+    path
+}
+
+#[test]
+fn signed_manifests_cover_the_file_by_its_hash() {
+    let f = Fixture::new();
+    let key = SigningKey::from_bytes(&[42u8; 32]);
+    let options = ImportOptions {
+        trusted_keys: vec![key.verifying_key()],
+        ..ImportOptions::default()
+    };
+    let unchanged = |f: &Fixture| {
+        assert_eq!(f.count("815012345678"), 3);
+        assert_eq!(f.store.feeds().expect("feeds")[0].version, 1);
+    };
+
+    // A signed manifest next to the file is found and checked; no FILE.sig is needed.
+    let v1 = f.file("police.csv", POLICE_V1);
+    manifest(
+        &v1,
+        r#""name": "police", "version": 1, "kind": "full", "format": "csv", "rows": 4"#,
+        Some(&key),
+    );
+    let s = f
+        .store
+        .import_file(&v1, &options, None)
+        .expect("signed manifest");
+    assert!(s.signed);
+    unchanged(&f);
+
+    let v2_text = POLICE_V1.replace("version: 1", "version: 2");
+    let v2 = f.file("police2.csv", &v2_text);
+    let v2_manifest = r#""name": "police", "version": 2"#;
+
+    // The manifest changed after signing (a version raised): refused before reading the file.
+    let m = manifest(&v2, v2_manifest, Some(&key));
+    let signed = std::fs::read_to_string(&m).expect("read");
+    std::fs::write(&m, signed.replace("\"version\": 2", "\"version\": 9")).expect("tamper");
+    let err = f
+        .store
+        .import_file(&v2, &options, None)
+        .expect_err("tampered manifest");
+    assert!(matches!(err, StoreError::Signature { .. }), "{err}");
+    assert!(err.to_string().contains("manifest's signature"), "{err}");
+    unchanged(&f);
+
+    // The file changed after the manifest was signed (same size, a count raised).
+    manifest(&v2, v2_manifest, Some(&key));
+    std::fs::write(&v2, v2_text.replace(",3,", ",9,")).expect("tamper");
+    let err = f
+        .store
+        .import_file(&v2, &options, None)
+        .expect_err("tampered file");
+    assert!(matches!(err, StoreError::Signature { .. }), "{err}");
+    assert!(err.to_string().contains("SHA-256"), "{err}");
+    unchanged(&f);
+
+    // Signed by a key that is not trusted.
+    std::fs::write(&v2, &v2_text).expect("restore");
+    manifest(&v2, v2_manifest, Some(&SigningKey::from_bytes(&[1u8; 32])));
+    let err = f
+        .store
+        .import_file(&v2, &options, None)
+        .expect_err("wrong key");
+    assert!(matches!(err, StoreError::Signature { .. }), "{err}");
+    unchanged(&f);
+
+    // Not signed at all.
+    manifest(&v2, v2_manifest, None);
+    std::fs::remove_file(format!("{}.manifest.json.sig", v2.display())).expect("unsign");
+    let err = f
+        .store
+        .import_file(&v2, &options, None)
+        .expect_err("unsigned manifest");
+    assert!(err.to_string().contains("unsigned"), "{err}");
+    unchanged(&f);
+
+    // What the manifest says must agree with the file and the count of rows.
+    manifest(&v2, r#""name": "carrier", "version": 2"#, Some(&key));
+    let err = f.store.import_file(&v2, &options, None).expect_err("name");
+    assert!(
+        err.to_string()
+            .contains(r#"file says name "police" but the manifest says "carrier""#),
+        "{err}"
+    );
+    manifest(
+        &v2,
+        r#""name": "police", "version": 2, "rows": 7"#,
+        Some(&key),
+    );
+    let err = f.store.import_file(&v2, &options, None).expect_err("rows");
+    assert!(err.to_string().contains("manifest says 7"), "{err}");
+    unchanged(&f);
+
+    // A manifest given by path, under any name.
+    let elsewhere = f.dir.path().join("police-v2.json");
+    let m = manifest(&v2, v2_manifest, Some(&key));
+    std::fs::rename(&m, &elsewhere).expect("move");
+    std::fs::rename(
+        format!("{}.sig", m.display()),
+        format!("{}.sig", elsewhere.display()),
+    )
+    .expect("move sig");
+    let s = f
+        .store
+        .import_file(
+            &v2,
+            &ImportOptions {
+                manifest: Some(elsewhere),
+                ..options.clone()
+            },
+            None,
+        )
+        .expect("manifest by path");
+    assert!(s.signed);
+    assert_eq!(f.store.feeds().expect("feeds")[0].version, 2);
+}
+
+#[test]
+fn without_trusted_keys_a_manifest_still_checks_the_hash() {
+    let f = Fixture::new();
+    let path = f.file("police.csv", POLICE_V1);
+    manifest(&path, r#""name": "police", "version": 1"#, None);
+    std::fs::write(&path, POLICE_V1.replace(",3,", ",8,")).expect("tamper");
+    let err = f.import(&path).expect_err("tampered");
+    assert!(matches!(err, StoreError::Signature { .. }), "{err}");
+    assert!(f.store.feeds().expect("feeds").is_empty());
+    std::fs::write(&path, POLICE_V1).expect("restore");
+    let s = f.import(&path).expect("matches its manifest");
+    assert!(!s.signed);
+}
+
+#[test]
+fn a_delta_counts_numbers_touched_across_chunks_once() {
+    let f = Fixture::new();
+    let rows = callguard_core::store::feed::CHUNK_ROWS + 10_000;
+    let mut text = String::from("# name: ftc-like\n# kind: delta\nnumber,category\n");
+    for i in 0..rows {
+        text.push_str(&format!("+8190{:08},scam\n", 10_000_000 + i % 1000));
+    }
+    let s = f.import(&f.file("delta.csv", &text)).expect("delta");
+    assert_eq!(s.rows_read, rows as u64);
+    assert_eq!(
+        s.numbers_touched, 1000,
+        "each number once, whatever chunk it was in"
+    );
+    assert_eq!(f.count("819010000007"), (rows / 1000 + 1) as u64);
 }

@@ -138,6 +138,12 @@ pub enum StoreError {
         /// The newest this build knows.
         supported: i64,
     },
+    /// The import was cancelled through [`crate::store::ImportOptions::cancel`]: nothing changed.
+    #[error("{}: import cancelled: nothing changed", path.display())]
+    Cancelled {
+        /// The feed file.
+        path: PathBuf,
+    },
     /// Any other SQLite failure.
     #[error("{}: database error while {context}: {source}", path.display())]
     Sqlite {
@@ -207,4 +213,27 @@ pub(crate) fn sql(
             },
         }
     }
+}
+
+/// Parses a stable name (trimmed, any case) from `names`, or says which names there are:
+/// `unknown WHAT "text": expected a, b or c`.
+pub(crate) fn parse_name<T: Copy>(
+    what: &str,
+    text: &str,
+    names: &[(&str, T)],
+) -> Result<T, StoreError> {
+    let wanted = text.trim();
+    if let Some((_, value)) = names.iter().find(|(n, _)| n.eq_ignore_ascii_case(wanted)) {
+        return Ok(*value);
+    }
+    let mut expected = String::new();
+    for (i, (name, _)) in names.iter().enumerate() {
+        if i > 0 {
+            expected.push_str(if i + 1 == names.len() { " or " } else { ", " });
+        }
+        expected.push_str(name);
+    }
+    Err(StoreError::Unknown(format!(
+        "unknown {what} {text:?}: expected {expected}"
+    )))
 }

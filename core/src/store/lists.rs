@@ -4,14 +4,16 @@
 //! `+81 50 1234 5678` are one entry, written `+815012345678`. Prefixes are written `+8150*`
 //! (or nationally, `050*`) and ranges `FROM..TO` with two full numbers of the same length.
 
+use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 use std::str::FromStr;
 
 use serde::{Serialize, Serializer};
 
 use crate::classify::{Classifier, NumberKind};
 use crate::number::{Presentation, E164};
-use crate::store::error::StoreError;
+use crate::store::error::{parse_name, StoreError};
 use crate::store::time::UnixTime;
 use crate::Lang;
 
@@ -39,13 +41,11 @@ impl FromStr for ListKind {
     type Err = StoreError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "allow" => Ok(ListKind::Allow),
-            "block" => Ok(ListKind::Block),
-            _ => Err(StoreError::Unknown(format!(
-                "unknown list {text:?}: expected allow or block"
-            ))),
-        }
+        parse_name(
+            "list",
+            text,
+            &[("allow", ListKind::Allow), ("block", ListKind::Block)],
+        )
     }
 }
 
@@ -247,19 +247,170 @@ pub struct ListHit {
     pub pattern: Pattern,
 }
 
+impl ListEntry {
+    fn hit(&self) -> ListHit {
+        ListHit {
+            list: self.list,
+            label: self.label.clone(),
+            note: self.note.clone(),
+            pattern: self.pattern,
+        }
+    }
+
+    /// What decides between entries that match one number: the allow list first, then the
+    /// more specific pattern, then the later entry.
+    fn rank(&self, position: usize) -> (bool, u64, usize) {
+        (
+            self.list == ListKind::Allow,
+            self.pattern.specificity(),
+            position,
+        )
+    }
+}
+
 /// The entry that decides for `number`: the allow list beats the block list (the user's
-/// "always ring" wins), and within a list the most specific entry wins.
+/// "always ring" wins), and within a list the most specific entry wins (on a tie, the later
+/// entry). A linear scan: the reference [`ListIndex`] is tested against.
+#[cfg(test)]
 pub(crate) fn best_hit(entries: &[ListEntry], number: E164) -> Option<ListHit> {
     entries
         .iter()
-        .filter(|e| e.pattern.matches(number))
-        .max_by_key(|e| (e.list == ListKind::Allow, e.pattern.specificity()))
-        .map(|e| ListHit {
-            list: e.list,
-            label: e.label.clone(),
-            note: e.note.clone(),
-            pattern: e.pattern,
-        })
+        .enumerate()
+        .filter(|(_, e)| e.pattern.matches(number))
+        .max_by_key(|(i, e)| e.rank(*i))
+        .map(|(_, e)| e.hit())
+}
+
+/// A hasher for integer keys the user chose (list entries): one multiplication, with the high
+/// bits folded down for the table's bucket index.
+#[derive(Default, Clone, Copy)]
+struct IntHasher(u64);
+
+impl std::hash::Hasher for IntHasher {
+    fn finish(&self) -> u64 {
+        let h = self.0.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        h ^ (h >> 29)
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).rotate_left(5);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+type IntMap<V> = HashMap<u64, V, BuildHasherDefault<IntHasher>>;
+
+/// One range entry, sorted by its first number.
+#[derive(Debug, Clone, Copy)]
+struct RangeItem {
+    from: u64,
+    to: u64,
+    /// The largest `to` of this item and every item before it.
+    max_to: u64,
+    position: u32,
+}
+
+/// The lists, indexed for look-ups: exact numbers in a hash map, prefixes in a hash map keyed
+/// by (digits, length) probed once per prefix length in use, ranges sorted by their first
+/// number with a running maximum of their last, so a look-up scans back only over ranges that
+/// can still cover the number. Same answers as a scan of the entries in order (`best_hit`,
+/// the reference the tests compare it with).
+#[derive(Debug, Default)]
+pub(crate) struct ListIndex {
+    entries: Vec<ListEntry>,
+    exact: IntMap<Vec<u32>>,
+    /// Key: `digits << 4 | len`.
+    prefixes: IntMap<Vec<u32>>,
+    /// The prefix lengths in use, longest first.
+    prefix_lengths: Vec<u8>,
+    ranges: Vec<RangeItem>,
+}
+
+impl ListIndex {
+    /// Indexes `entries` (in the order ties are decided: later wins).
+    pub fn new(entries: Vec<ListEntry>) -> ListIndex {
+        let mut index = ListIndex::default();
+        for (position, entry) in entries.iter().enumerate() {
+            let position = position as u32;
+            match entry.pattern {
+                Pattern::Exact(n) => index.exact.entry(n.as_u64()).or_default().push(position),
+                Pattern::Prefix { digits, len } => {
+                    index
+                        .prefixes
+                        .entry(digits << 4 | u64::from(len))
+                        .or_default()
+                        .push(position);
+                    if !index.prefix_lengths.contains(&len) {
+                        index.prefix_lengths.push(len);
+                    }
+                }
+                Pattern::Range { from, to } => index.ranges.push(RangeItem {
+                    from: from.as_u64(),
+                    to: to.as_u64(),
+                    max_to: 0,
+                    position,
+                }),
+            }
+        }
+        index.prefix_lengths.sort_unstable_by(|a, b| b.cmp(a));
+        index.ranges.sort_unstable_by_key(|r| (r.from, r.position));
+        let mut max_to = 0;
+        for range in &mut index.ranges {
+            max_to = max_to.max(range.to);
+            range.max_to = max_to;
+        }
+        index.entries = entries;
+        index
+    }
+
+    /// Every entry, in the order given.
+    pub fn entries(&self) -> &[ListEntry] {
+        &self.entries
+    }
+
+    /// The entry that decides for `number`: allow beats block, then the most specific entry,
+    /// then the later one.
+    pub fn best_hit(&self, number: E164) -> Option<ListHit> {
+        let mut best: Option<((bool, u64, usize), usize)> = None;
+        let mut consider = |position: u32| {
+            let position = position as usize;
+            let rank = self.entries[position].rank(position);
+            if best.is_none_or(|(b, _)| rank > b) {
+                best = Some((rank, position));
+            }
+        };
+        let n = number.as_u64();
+        if let Some(positions) = self.exact.get(&n) {
+            positions.iter().copied().for_each(&mut consider);
+        }
+        if !self.prefix_lengths.is_empty() {
+            let count = number.digit_count() as u32;
+            for &len in &self.prefix_lengths {
+                let Some(shift) = count.checked_sub(u32::from(len)) else {
+                    continue;
+                };
+                let key = (n / 10u64.pow(shift)) << 4 | u64::from(len);
+                if let Some(positions) = self.prefixes.get(&key) {
+                    positions.iter().copied().for_each(&mut consider);
+                }
+            }
+        }
+        let end = self.ranges.partition_point(|r| r.from <= n);
+        for range in self.ranges[..end].iter().rev() {
+            if range.max_to < n {
+                break;
+            }
+            if range.to >= n {
+                consider(range.position);
+            }
+        }
+        best.map(|(_, position)| self.entries[position].hit())
+    }
 }
 
 #[cfg(test)]
@@ -337,5 +488,59 @@ mod tests {
         with_allow.push(entry(ListKind::Allow, "+815012*"));
         assert_eq!(best_hit(&with_allow, n).expect("hit").list, ListKind::Allow);
         assert!(best_hit(&entries, E164::from_digits("819012345678").expect("n")).is_none());
+    }
+
+    /// A pattern over a small space of 12-digit numbers, so that entries overlap often.
+    fn pattern_strategy() -> impl proptest::strategy::Strategy<Value = Pattern> {
+        use proptest::prelude::*;
+        let base = 815_012_340_000u64;
+        prop_oneof![
+            (0u64..2_000)
+                .prop_map(move |i| Pattern::Exact(E164::from_u64(base + i).expect("number"))),
+            (0u64..2_000, 4u8..=12).prop_map(move |(i, len)| Pattern::Prefix {
+                digits: (base + i) / 10u64.pow(12 - u32::from(len)),
+                len,
+            }),
+            (0u64..2_000, 0u64..300).prop_map(move |(i, width)| {
+                let from = E164::from_u64(base + i).expect("number");
+                let to = E164::from_u64(base + i + width).expect("number");
+                if width == 0 {
+                    Pattern::Exact(from)
+                } else {
+                    Pattern::Range { from, to }
+                }
+            }),
+        ]
+    }
+
+    proptest::proptest! {
+        /// The index answers exactly as the linear scan, ties and duplicates included.
+        #[test]
+        fn the_index_agrees_with_the_linear_scan(
+            specs in proptest::collection::vec((pattern_strategy(), proptest::bool::ANY), 0..60),
+            probes in proptest::collection::vec(0u64..2_400, 1..40),
+        ) {
+            let entries: Vec<ListEntry> = specs
+                .into_iter()
+                .enumerate()
+                .map(|(i, (pattern, allow))| ListEntry {
+                    list: if allow { ListKind::Allow } else { ListKind::Block },
+                    pattern,
+                    label: Some(format!("entry {i}")),
+                    note: None,
+                    added_at: i as i64,
+                })
+                .collect();
+            let index = ListIndex::new(entries.clone());
+            for probe in probes {
+                let n = E164::from_u64(815_012_340_000 - 100 + probe).expect("number");
+                proptest::prop_assert_eq!(index.best_hit(n), best_hit(&entries, n), "{}", n);
+            }
+            // Numbers of other lengths match no range and only short enough prefixes.
+            for n in [8150123u64, 81501234000000] {
+                let n = E164::from_u64(n).expect("number");
+                proptest::prop_assert_eq!(index.best_hit(n), best_hit(&entries, n));
+            }
+        }
     }
 }

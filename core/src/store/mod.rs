@@ -6,7 +6,7 @@
 //! as it was. The schema is versioned ([`schema`]); opening an older file upgrades it.
 //!
 //! - [`Store::lookup`]: what the store knows about one number ([`Evidence`]), called on every
-//!   call. Numbers on no list and in no report are answered from memory.
+//!   call, answered from memory (lists, reported numbers, recent calls) without SQLite.
 //! - Lists: [`Store::add_list_entry`], [`Store::remove_list_entry`], [`Store::list_entries`].
 //! - Reports: [`Store::report`], [`Store::export_user_reports`].
 //! - Feeds: [`Store::import_file`] (CSV, JSON Lines, the FTC's CSV; signed or not),
@@ -23,6 +23,7 @@ mod time;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -41,7 +42,7 @@ use crate::classify::Classifier;
 use crate::number::E164;
 use crate::region::Region;
 use error::sql;
-use filter::Reader;
+use filter::{Need, Part, Reader};
 
 /// How a store is opened.
 #[derive(Debug, Clone)]
@@ -58,6 +59,14 @@ pub struct StoreOptions {
     pub call_log_max_rows: u32,
     /// ... and none older than this.
     pub call_log_max_age: Duration,
+    /// How often a look-up asks SQLite whether another connection (another process) wrote.
+    /// Writes through this store are seen at once; others within this interval, or at once
+    /// after [`Store::refresh`]. Zero asks on every look-up.
+    pub refresh_interval: Duration,
+    /// Keep every report row in memory (24 bytes per reported number with one source), so a
+    /// look-up of a reported number reads no SQLite page; `false` keeps only the numbers (8
+    /// bytes each) and reads a reported number's rows from the database.
+    pub reports_in_memory: bool,
 }
 
 impl Default for StoreOptions {
@@ -69,6 +78,8 @@ impl Default for StoreOptions {
             recent_window: Duration::from_secs(3600),
             call_log_max_rows: 10_000,
             call_log_max_age: Duration::from_secs(90 * 86_400),
+            refresh_interval: DEFAULT_REFRESH_INTERVAL,
+            reports_in_memory: true,
         }
     }
 }
@@ -151,6 +162,8 @@ pub struct Store {
     options: StoreOptions,
     writer: Option<Mutex<Connection>>,
     reader: Mutex<Reader>,
+    /// Set after this store's own writes: the next read looks for changes at once.
+    dirty: AtomicBool,
 }
 
 impl std::fmt::Debug for Store {
@@ -171,6 +184,8 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// The default [`StoreOptions::refresh_interval`].
+pub const DEFAULT_REFRESH_INTERVAL: Duration = Duration::from_millis(100);
 /// The reader maps up to this much of the database file.
 const READER_MMAP_BYTES: i64 = 256 << 20;
 
@@ -231,12 +246,14 @@ impl Store {
                 }
             });
         }
+        let reader = Mutex::new(Reader::new(reader, options.reports_in_memory));
         Ok(Store {
             classifier: Classifier::new(options.region),
             path,
             options,
             writer,
-            reader: Mutex::new(Reader::new(reader)),
+            reader,
+            dirty: AtomicBool::new(false),
         })
     }
 
@@ -254,8 +271,25 @@ impl Store {
         sql(&self.path, context)
     }
 
-    /// Runs `f` in one IMMEDIATE write transaction: all of it or none of it.
+    /// Runs `f` in one IMMEDIATE write transaction: all of it or none of it. The next read
+    /// looks for the change.
     fn write<T>(
+        &self,
+        context: &'static str,
+        f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
+    ) -> Result<T, StoreError> {
+        let result = self.write_quietly(context, f);
+        self.mark_dirty();
+        result
+    }
+
+    /// Marks the in-memory view stale: the next read asks SQLite what changed.
+    fn mark_dirty(&self) {
+        self.dirty.store(true, Ordering::Release);
+    }
+
+    /// [`Store::write`] for writes that bring the reader's view up to date themselves.
+    fn write_quietly<T>(
         &self,
         context: &'static str,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
@@ -274,14 +308,35 @@ impl Store {
         Ok(value)
     }
 
-    /// The reader, synced with the database.
-    fn reader(&self) -> Result<MutexGuard<'_, Reader>, StoreError> {
+    /// The reader with the parts of its in-memory view in `need` up to date (see
+    /// [`StoreOptions::refresh_interval`]).
+    fn view(&self, need: Need) -> Result<MutexGuard<'_, Reader>, StoreError> {
         let mut reader = lock(&self.reader);
-        let since = now() - self.options.call_log_max_age.as_secs() as i64;
+        let force = self.dirty.swap(false, Ordering::AcqRel);
+        let max_age = self.options.call_log_max_age.as_secs() as i64;
         reader
-            .sync(since)
+            .sync(need, force, self.options.refresh_interval, || {
+                now() - max_age
+            })
             .map_err(self.err("refreshing the in-memory view"))?;
         Ok(reader)
+    }
+
+    /// The reader connection, for queries that read SQLite directly.
+    fn reader_conn(&self) -> MutexGuard<'_, Reader> {
+        lock(&self.reader)
+    }
+
+    /// Looks for writes by other connections now and loads what changed, so the next look-up
+    /// pays nothing (call it after an import made by another process).
+    pub fn refresh(&self) -> Result<(), StoreError> {
+        self.dirty.store(true, Ordering::Release);
+        self.view(Need::ALL).map(drop)
+    }
+
+    /// Heap bytes of the in-memory view of reported numbers (after a look-up loaded it).
+    pub fn report_memory_bytes(&self) -> usize {
+        self.reader_conn().reports.heap_bytes()
     }
 
     /// What the store knows about `number` now.
@@ -292,24 +347,29 @@ impl Store {
     /// What the store knows about `number` at time `now` (decay and the recent-call window are
     /// measured from it).
     pub fn lookup_at(&self, number: E164, now: UnixTime) -> Result<Evidence, StoreError> {
-        let reader = self.reader()?;
-        let list = lists::best_hit(&reader.entries, number);
+        let reader = self.view(Need::ALL)?;
+        let list = reader.lists.best_hit(number);
         let n = number.as_u64();
         let window = self.options.recent_window.as_secs() as i64;
         let recent_calls = reader.calls.get(&n).map_or(0, |times| {
             times.iter().filter(|&&t| t >= now - window).count() as u32
         });
-        let reports = if reader.is_reported(n) {
-            let rows = query_report_rows(&reader.conn, number).map_err(self.err("looking up"))?;
-            reports::summarize(&rows, now, self.options.half_life_days, |id| {
-                reader
-                    .feed_names
-                    .get(&id)
-                    .cloned()
-                    .unwrap_or_else(|| format!("feed#{id}"))
-            })
-        } else {
-            None
+        let feed_name = |id| {
+            reader
+                .feed_names
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| format!("feed#{id}"))
+        };
+        let half_life = self.options.half_life_days;
+        let reports = match reader.reports.get(n) {
+            reports::Reported::No => None,
+            reports::Reported::Rows(rows) => reports::summarize(rows, now, half_life, feed_name),
+            reports::Reported::InDatabase => {
+                let rows =
+                    query_report_rows(&reader.conn, number).map_err(self.err("looking up"))?;
+                reports::summarize(rows, now, half_life, feed_name)
+            }
         };
         Ok(Evidence {
             list,
@@ -353,7 +413,7 @@ impl Store {
                 ],
             )
             .map_err(self.err("adding a list entry"))?;
-            bump(tx, "evidence_gen").map_err(self.err("adding a list entry"))?;
+            bump(tx, "lists_gen").map_err(self.err("adding a list entry"))?;
             let added_at: i64 = tx
                 .query_row(
                     "SELECT added_at FROM list_entries WHERE list = ?1 AND pattern = ?2",
@@ -382,7 +442,7 @@ impl Store {
                 )
                 .map_err(self.err("removing a list entry"))?;
             if removed > 0 {
-                bump(tx, "evidence_gen").map_err(self.err("removing a list entry"))?;
+                bump(tx, "lists_gen").map_err(self.err("removing a list entry"))?;
             }
             Ok(removed > 0)
         })
@@ -390,7 +450,7 @@ impl Store {
 
     /// Every list entry, oldest first.
     pub fn list_entries(&self) -> Result<Vec<ListEntry>, StoreError> {
-        Ok(self.reader()?.entries.clone())
+        Ok(self.view(Need::LISTS)?.lists.entries().to_vec())
     }
 
     /// Records the user's report of `number` (typed text) as `category`.
@@ -412,69 +472,78 @@ impl Store {
         note: Option<&str>,
         at: UnixTime,
     ) -> Result<UserReport, StoreError> {
-        self.write("recording a report", |tx| {
-            let e = self.err("recording a report");
+        let (row, gen) = self.write_quietly("recording a report", |tx| {
+            let e = || self.err("recording a report");
             tx.execute(
                 "INSERT INTO user_reports (number, category, note, reported_at)
                  VALUES (?1, ?2, ?3, ?4)",
                 params![number.as_i64(), category.as_str(), note, at],
             )
-            .map_err(e)?;
-            tx.execute(
-                "INSERT INTO reports (number, source, categories, count, first_seen, last_seen)
-                 VALUES (?1, 0, ?2, 1, ?3, ?3)
-                 ON CONFLICT (number, source) DO UPDATE SET
-                     categories = categories | excluded.categories, count = count + 1,
-                     first_seen = min(first_seen, excluded.first_seen),
-                     last_seen = max(last_seen, excluded.last_seen)",
-                params![number.as_i64(), category.bit(), at],
-            )
-            .map_err(self.err("recording a report"))?;
-            bump(tx, "evidence_gen").map_err(self.err("recording a report"))?;
-            Ok(UserReport {
-                number,
-                category,
-                note: note.map(str::to_owned),
-                reported_at: at,
-            })
+            .map_err(e())?;
+            let row = tx
+                .query_row(
+                    "INSERT INTO reports (number, source, categories, count, first_seen,
+                         last_seen)
+                     VALUES (?1, 0, ?2, 1, ?3, ?3)
+                     ON CONFLICT (number, source) DO UPDATE SET
+                         categories = categories | excluded.categories, count = count + 1,
+                         first_seen = min(first_seen, excluded.first_seen),
+                         last_seen = max(last_seen, excluded.last_seen)
+                     RETURNING source, categories, count, first_seen, last_seen",
+                    params![number.as_i64(), category.bit(), at],
+                    |r| filter::source_row(r, 0),
+                )
+                .map_err(e())?;
+            Ok((row, bump(tx, "reports_gen").map_err(e())?))
+        })?;
+        // Patch our own reader's view rather than reload every reported number.
+        let mut reader = lock(&self.reader);
+        if reader.own_write(Part::Reports, gen) {
+            reader.reports.set_user_row(number.as_u64(), &row);
+        } else {
+            self.mark_dirty();
+        }
+        Ok(UserReport {
+            number,
+            category,
+            note: note.map(str::to_owned),
+            reported_at: at,
         })
+    }
+
+    /// Runs `sql` on the reader connection and maps every row with `row`.
+    fn select<T>(
+        &self,
+        context: &'static str,
+        sql: &str,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let reader = self.reader_conn();
+        let mut stmt = reader.conn.prepare(sql).map_err(self.err(context))?;
+        let rows = stmt.query_map([], row).map_err(self.err(context))?;
+        rows.collect::<Result<_, _>>().map_err(self.err(context))
     }
 
     /// The user's own reports, oldest first.
     pub fn user_reports(&self) -> Result<Vec<UserReport>, StoreError> {
-        let reader = self.reader()?;
-        let e = || self.err("reading the user's reports");
-        let mut stmt = reader
-            .conn
-            .prepare("SELECT number, category, note, reported_at FROM user_reports ORDER BY id")
-            .map_err(e())?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                    r.get::<_, i64>(3)?,
-                ))
-            })
-            .map_err(e())?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (number, category, note, reported_at) = row.map_err(e())?;
-            let (Some(number), Ok(category)) = (
-                u64::try_from(number).ok().and_then(E164::from_u64),
-                category.parse::<Category>(),
-            ) else {
-                continue;
-            };
-            out.push(UserReport {
-                number,
-                category,
-                note,
-                reported_at,
-            });
-        }
-        Ok(out)
+        let rows = self.select(
+            "reading the user's reports",
+            "SELECT number, category, note, reported_at FROM user_reports ORDER BY id",
+            |r| {
+                let number = u64::try_from(r.get::<_, i64>(0)?)
+                    .ok()
+                    .and_then(E164::from_u64);
+                let category = r.get::<_, String>(1)?.parse::<Category>().ok();
+                let (note, reported_at) = (r.get(2)?, r.get(3)?);
+                Ok(number.zip(category).map(|(number, category)| UserReport {
+                    number,
+                    category,
+                    note,
+                    reported_at,
+                }))
+            },
+        )?;
+        Ok(rows.into_iter().flatten().collect())
     }
 
     /// Writes the user's own reports as one JSON document for an app to upload:
@@ -529,7 +598,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let max_rows = i64::from(self.options.call_log_max_rows);
         let oldest = at - self.options.call_log_max_age.as_secs() as i64;
-        let gen = self.write("logging a call", |tx| {
+        let (gen, pruned) = self.write_quietly("logging a call", |tx| {
             let e = || self.err("logging a call");
             tx.execute(
                 "INSERT INTO call_log (number, at, verdict, reasons) VALUES (?1, ?2, ?3, ?4)",
@@ -542,21 +611,53 @@ impl Store {
             )
             .map_err(e())?;
             let id = tx.last_insert_rowid();
-            tx.execute("DELETE FROM call_log WHERE id <= ?1", [id - max_rows])
-                .map_err(e())?;
+            // What retention removes, so our reader's view can drop it too.
+            let mut pruned = Vec::new();
+            let mut prune = |sql: &str, bound: i64| -> rusqlite::Result<()> {
+                let mut stmt = tx.prepare_cached(sql)?;
+                let mut rows = stmt.query([bound])?;
+                while let Some(row) = rows.next()? {
+                    if let Some(number) = row.get::<_, Option<i64>>(0)? {
+                        pruned.push((number as u64, row.get::<_, i64>(1)?));
+                    }
+                }
+                Ok(())
+            };
+            prune(
+                "DELETE FROM call_log WHERE id <= ?1 RETURNING number, at",
+                id - max_rows,
+            )
+            .map_err(e())?;
             if id % 64 == 0 {
-                tx.execute("DELETE FROM call_log WHERE at < ?1", [oldest])
-                    .map_err(e())?;
+                prune(
+                    "DELETE FROM call_log WHERE at < ?1 RETURNING number, at",
+                    oldest,
+                )
+                .map_err(e())?;
             }
-            bump(tx, "calls_gen").map_err(e())
+            Ok((bump(tx, "calls_gen").map_err(e())?, pruned))
         })?;
-        // Keep our own reader's view current without reloading the whole log.
+        // Keep our own reader's view exact without reloading the whole log.
         let mut reader = lock(&self.reader);
-        if reader.calls_gen == Some(gen - 1) {
+        if reader.own_write(Part::Calls, gen) {
             if let Some(number) = number {
                 reader.calls.entry(number.as_u64()).or_default().push(at);
             }
-            reader.calls_gen = Some(gen);
+            for (number, at) in pruned {
+                let std::collections::hash_map::Entry::Occupied(mut times) =
+                    reader.calls.entry(number)
+                else {
+                    continue;
+                };
+                if let Some(i) = times.get().iter().position(|&t| t == at) {
+                    times.get_mut().remove(i);
+                    if times.get().is_empty() {
+                        times.remove();
+                    }
+                }
+            }
+        } else {
+            self.mark_dirty();
         }
         Ok(())
     }
@@ -564,7 +665,11 @@ impl Store {
     /// How many calls from `number` were logged within `window` before now.
     pub fn recent_calls(&self, number: E164, window: Duration) -> Result<u32, StoreError> {
         let since = now() - window.as_secs() as i64;
-        let reader = self.reader()?;
+        let reader = self.view(Need {
+            lists: false,
+            reports: false,
+            calls: true,
+        })?;
         Ok(reader.calls.get(&number.as_u64()).map_or(0, |times| {
             times.iter().filter(|&&t| t >= since).count() as u32
         }))
@@ -572,8 +677,7 @@ impl Store {
 
     /// The installed feeds.
     pub fn feeds(&self) -> Result<Vec<FeedInfo>, StoreError> {
-        let reader = self.reader()?;
-        feeds_of(&reader.conn).map_err(self.err("listing feeds"))
+        feeds_of(&self.reader_conn().conn).map_err(self.err("listing feeds"))
     }
 
     /// Removes a feed and everything it reported; the user's lists and reports stay.
@@ -595,7 +699,7 @@ impl Store {
                 .map_err(e())?;
             tx.execute("DELETE FROM feeds WHERE id = ?1", [id])
                 .map_err(e())?;
-            bump(tx, "evidence_gen").map_err(e())?;
+            bump(tx, "reports_gen").map_err(e())?;
             Ok(removed as u64)
         })
     }
@@ -630,27 +734,22 @@ impl Store {
     /// The trusted keys stored in the database.
     pub fn trusted_keys(&self) -> Result<Vec<TrustedKey>, StoreError> {
         use base64::Engine as _;
-        let reader = self.reader()?;
-        let e = || self.err("reading trusted keys");
-        let mut stmt = reader
-            .conn
-            .prepare("SELECT name, key, added_at FROM trusted_keys ORDER BY name")
-            .map_err(e())?;
-        let rows = stmt
-            .query_map([], |r| {
+        self.select(
+            "reading trusted keys",
+            "SELECT name, key, added_at FROM trusted_keys ORDER BY name",
+            |r| {
                 Ok(TrustedKey {
                     name: r.get(0)?,
                     key: base64::engine::general_purpose::STANDARD.encode(r.get::<_, Vec<u8>>(1)?),
                     added_at: r.get(2)?,
                 })
-            })
-            .map_err(e())?;
-        rows.collect::<Result<_, _>>().map_err(e())
+            },
+        )
     }
 
     /// Counts for people.
     pub fn stats(&self) -> Result<Stats, StoreError> {
-        let reader = self.reader()?;
+        let reader = self.reader_conn();
         let conn = &reader.conn;
         let e = || self.err("counting");
         let count = |q: &str| -> Result<u64, StoreError> {
@@ -672,7 +771,7 @@ impl Store {
             file_bytes,
             allow_entries: count("SELECT count(*) FROM list_entries WHERE list = 'allow'")?,
             block_entries: count("SELECT count(*) FROM list_entries WHERE list = 'block'")?,
-            reported_numbers: reader.reported.len() as u64,
+            reported_numbers: count("SELECT count(DISTINCT number) FROM reports")?,
             user_reports: count("SELECT count(*) FROM user_reports")?,
             feeds: feeds_of(conn).map_err(e())?,
             logged_calls: count("SELECT count(*) FROM call_log")?,
@@ -732,17 +831,10 @@ fn bump(tx: &Transaction<'_>, key: &str) -> rusqlite::Result<i64> {
 
 fn query_report_rows(conn: &Connection, number: E164) -> rusqlite::Result<Vec<reports::SourceRow>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT source, categories, count, first_seen, last_seen FROM reports WHERE number = ?1",
+        "SELECT source, categories, count, first_seen, last_seen FROM reports WHERE number = ?1
+         ORDER BY source",
     )?;
-    let rows = stmt.query_map([number.as_i64()], |r| {
-        Ok(reports::SourceRow {
-            source: r.get(0)?,
-            categories: r.get::<_, i64>(1)? as u8,
-            count: r.get::<_, i64>(2)?.max(0) as u64,
-            first_seen: r.get(3)?,
-            last_seen: r.get(4)?,
-        })
-    })?;
+    let rows = stmt.query_map([number.as_i64()], |r| filter::source_row(r, 0))?;
     rows.collect()
 }
 

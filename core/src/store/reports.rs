@@ -132,12 +132,13 @@ const FEED_TRUST: f64 = 1.0;
 
 /// Sums the sources' rows into one summary at time `now`.
 pub(crate) fn summarize(
-    rows: &[SourceRow],
+    rows: impl IntoIterator<Item = SourceRow>,
     now: UnixTime,
     half_life_days: f64,
     feed_name: impl Fn(i64) -> String,
 ) -> Option<ReportSummary> {
-    let first = rows.first()?;
+    let mut rows = rows.into_iter().peekable();
+    let first = *rows.peek()?;
     let mut summary = ReportSummary {
         total_count: 0,
         user_count: 0,
@@ -145,7 +146,7 @@ pub(crate) fn summarize(
         categories: Vec::new(),
         first_seen: first.first_seen,
         last_seen: first.last_seen,
-        sources: Vec::with_capacity(rows.len()),
+        sources: Vec::with_capacity(1),
     };
     let mut bits = 0u8;
     let half_life = (half_life_days * 86_400.0).max(1.0);
@@ -166,6 +167,151 @@ pub(crate) fn summarize(
     }
     summary.categories = Category::from_bits(bits);
     Some(summary)
+}
+
+/// One row of `reports` in 16 bytes: what the in-memory index keeps per (number, source).
+///
+/// Rows whose values do not fit (a feed id of 65,535 or more, a count above 2^32 - 1, a time
+/// before 1970 or after 2106) are kept as a marker only: their number is read from SQLite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct CompactRow {
+    source: u16,
+    /// The categories bit set; [`CompactRow::SPILLED`] marks a row that did not fit.
+    categories: u8,
+    count: u32,
+    first_seen: u32,
+    last_seen: u32,
+}
+
+impl CompactRow {
+    const SPILLED: u8 = 0x80;
+
+    /// Packs `row`, or marks it as spilled if a value does not fit.
+    pub fn pack(row: &SourceRow) -> CompactRow {
+        let packed = (|| {
+            Some(CompactRow {
+                source: u16::try_from(row.source).ok().filter(|&s| s != u16::MAX)?,
+                categories: (row.categories < Self::SPILLED).then_some(row.categories)?,
+                count: u32::try_from(row.count).ok()?,
+                first_seen: u32::try_from(row.first_seen).ok()?,
+                last_seen: u32::try_from(row.last_seen).ok()?,
+            })
+        })();
+        packed.unwrap_or(CompactRow {
+            // The user's row (source 0) stays recognisable when spilled.
+            source: u16::try_from(row.source).unwrap_or(u16::MAX),
+            categories: Self::SPILLED,
+            count: 0,
+            first_seen: 0,
+            last_seen: 0,
+        })
+    }
+
+    /// The row, or `None` if it spilled.
+    pub fn unpack(self) -> Option<SourceRow> {
+        (self.categories & Self::SPILLED == 0).then_some(SourceRow {
+            source: i64::from(self.source),
+            categories: self.categories,
+            count: u64::from(self.count),
+            first_seen: i64::from(self.first_seen),
+            last_seen: i64::from(self.last_seen),
+        })
+    }
+}
+
+/// What the reader keeps in memory about reported numbers: every (number, source) row of
+/// `reports`, sorted, as a column of numbers (8 bytes a row, binary-searched) and, unless the
+/// store was opened with `reports_in_memory: false`, a parallel column of [`CompactRow`]s
+/// (16 bytes a row). A number with one source costs 24 bytes, or 8 without the rows.
+#[derive(Debug, Default)]
+pub(crate) struct ReportIndex {
+    numbers: Vec<u64>,
+    rows: Vec<CompactRow>,
+    with_rows: bool,
+}
+
+/// What the index says about one number.
+pub(crate) enum Reported {
+    /// No report at all.
+    No,
+    /// The number's rows, from memory.
+    Rows(Vec<SourceRow>),
+    /// Reported; its rows are in SQLite only.
+    InDatabase,
+}
+
+impl ReportIndex {
+    /// An empty index; `with_rows` keeps the rows, not just the numbers.
+    pub fn new(with_rows: bool) -> ReportIndex {
+        ReportIndex {
+            with_rows,
+            ..ReportIndex::default()
+        }
+    }
+
+    /// Reserves room for `rows` rows.
+    pub fn reserve(&mut self, rows: usize) {
+        self.numbers.reserve_exact(rows);
+        if self.with_rows {
+            self.rows.reserve_exact(rows);
+        }
+    }
+
+    /// Appends a row: rows come in (number, source) order.
+    pub fn push(&mut self, number: u64, row: &SourceRow) {
+        if self.with_rows {
+            self.numbers.push(number);
+            self.rows.push(CompactRow::pack(row));
+        } else if self.numbers.last() != Some(&number) {
+            self.numbers.push(number);
+        }
+    }
+
+    /// Gives back spare capacity.
+    pub fn shrink_to_fit(&mut self) {
+        self.numbers.shrink_to_fit();
+        self.rows.shrink_to_fit();
+    }
+
+    /// Bytes of memory the index holds.
+    pub fn heap_bytes(&self) -> usize {
+        self.numbers.capacity() * std::mem::size_of::<u64>()
+            + self.rows.capacity() * std::mem::size_of::<CompactRow>()
+    }
+
+    /// What is known about `number`, without touching SQLite when it is not reported.
+    pub fn get(&self, number: u64) -> Reported {
+        let start = self.numbers.partition_point(|&n| n < number);
+        if self.numbers.get(start) != Some(&number) {
+            return Reported::No;
+        }
+        if !self.with_rows {
+            return Reported::InDatabase;
+        }
+        let end = start + self.numbers[start..].partition_point(|&n| n == number);
+        let rows: Option<Vec<SourceRow>> =
+            self.rows[start..end].iter().map(|r| r.unpack()).collect();
+        rows.map_or(Reported::InDatabase, Reported::Rows)
+    }
+
+    /// Sets the user's row (source 0) of `number`, as it is now in the database.
+    pub fn set_user_row(&mut self, number: u64, row: &SourceRow) {
+        let start = self.numbers.partition_point(|&n| n < number);
+        let found = self.numbers.get(start) == Some(&number);
+        if !self.with_rows {
+            if !found {
+                self.numbers.insert(start, number);
+            }
+            return;
+        }
+        // Source 0 sorts first among the number's rows (a spilled row keeps source 0 too).
+        if found && self.rows[start].source == 0 {
+            self.rows[start] = CompactRow::pack(row);
+        } else {
+            self.numbers.insert(start, number);
+            self.rows.insert(start, CompactRow::pack(row));
+        }
+    }
 }
 
 /// One of the user's own reports, as exported for an app to upload.
@@ -206,13 +352,13 @@ mod tests {
             first_seen: 0,
             last_seen,
         };
-        let fresh = summarize(&[row(1, 1, now)], now, 90.0, |_| "f".into()).expect("some");
+        let fresh = summarize([row(1, 1, now)], now, 90.0, |_| "f".into()).expect("some");
         assert!((fresh.weight - 1.0).abs() < 1e-9);
         let stale =
-            summarize(&[row(1, 1, now - 90 * 86_400)], now, 90.0, |_| "f".into()).expect("some");
+            summarize([row(1, 1, now - 90 * 86_400)], now, 90.0, |_| "f".into()).expect("some");
         assert!((stale.weight - 0.5).abs() < 1e-9);
         let user =
-            summarize(&[row(0, 1, now), row(1, 3, now)], now, 90.0, |_| "f".into()).expect("some");
+            summarize([row(0, 1, now), row(1, 3, now)], now, 90.0, |_| "f".into()).expect("some");
         assert!((user.weight - 4.0).abs() < 1e-9);
         assert_eq!(user.user_count, 1);
         assert_eq!(user.total_count, 4);

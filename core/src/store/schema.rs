@@ -1,6 +1,6 @@
 //! The database schema and its migrations.
 //!
-//! `PRAGMA user_version` holds the schema version. [`STEPS`]`[v]` upgrades a database from
+//! `PRAGMA user_version` holds the schema version. `STEPS[v]` upgrades a database from
 //! version `v` to `v + 1`; each step runs in its own transaction together with the version bump,
 //! so a crash or a full disk leaves the database at one version or the next, never in between.
 //! A fresh database is built by running every step from 0, which is exactly what an old
@@ -12,22 +12,28 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 1;
 
 /// One upgrade step per version: `STEPS[v]` takes a database from version `v` to `v + 1`.
-pub(crate) const STEPS: [&str; SCHEMA_VERSION as usize] = [V1, V2, V3];
+/// Version 0 is an empty file.
+pub(crate) const STEPS: [&str; SCHEMA_VERSION as usize] = [V1];
 
-/// Version 1: lists, reports and feeds.
+/// Version 1, the first released schema.
 ///
-/// `reports` is keyed by (number, source), WITHOUT ROWID, so a reported number costs one b-tree
-/// cell of about 25 bytes and no index. Source 0 is the user; feeds have ids from 1.
-/// `categories` is a bit set (see `Category::bit`).
+/// - `meta`: generation counters, one per part of the reader's in-memory view (`lists_gen`,
+///   `reports_gen`, `calls_gen`); every write that changes a part bumps its counter.
+/// - `reports` is keyed by (number, source), WITHOUT ROWID, so a reported number costs one
+///   b-tree cell of about 25 bytes and no index. Source 0 is the user; feeds have ids from 1.
+///   `categories` is a bit set (see `Category::bit`).
+/// - `feed_imports`: the SHA-256 of every imported file, for idempotent re-imports.
+/// - `call_log`: screened calls, for repeat-caller rules (bounded by the store's options).
+/// - `trusted_keys`: ed25519 feed-signing keys trusted for every import.
 const V1: &str = "
 CREATE TABLE meta (
     key TEXT PRIMARY KEY NOT NULL,
     value INTEGER NOT NULL
 ) WITHOUT ROWID;
-INSERT INTO meta (key, value) VALUES ('evidence_gen', 0);
+INSERT INTO meta (key, value) VALUES ('lists_gen', 0), ('reports_gen', 0), ('calls_gen', 0);
 CREATE TABLE list_entries (
     id INTEGER PRIMARY KEY,
     list TEXT NOT NULL CHECK (list IN ('allow', 'block')),
@@ -47,7 +53,8 @@ CREATE TABLE feeds (
     version INTEGER NOT NULL,
     kind TEXT NOT NULL,
     format TEXT NOT NULL,
-    imported_at INTEGER NOT NULL
+    imported_at INTEGER NOT NULL,
+    sha256 BLOB
 );
 CREATE TABLE reports (
     number INTEGER NOT NULL,
@@ -66,19 +73,6 @@ CREATE TABLE user_reports (
     reported_at INTEGER NOT NULL
 );
 CREATE INDEX user_reports_number ON user_reports (number);
-";
-
-/// Version 2: the call log, and the history of imported files (for idempotent re-imports).
-const V2: &str = "
-CREATE TABLE call_log (
-    id INTEGER PRIMARY KEY,
-    number INTEGER,
-    at INTEGER NOT NULL,
-    verdict TEXT NOT NULL,
-    reasons TEXT NOT NULL
-);
-CREATE INDEX call_log_number_at ON call_log (number, at);
-INSERT INTO meta (key, value) VALUES ('calls_gen', 0);
 CREATE TABLE feed_imports (
     feed INTEGER NOT NULL,
     sha256 BLOB NOT NULL,
@@ -88,11 +82,14 @@ CREATE TABLE feed_imports (
     imported_at INTEGER NOT NULL,
     PRIMARY KEY (feed, sha256)
 ) WITHOUT ROWID;
-ALTER TABLE feeds ADD COLUMN sha256 BLOB;
-";
-
-/// Version 3: trusted feed-signing keys kept in the database.
-const V3: &str = "
+CREATE TABLE call_log (
+    id INTEGER PRIMARY KEY,
+    number INTEGER,
+    at INTEGER NOT NULL,
+    verdict TEXT NOT NULL,
+    reasons TEXT NOT NULL
+);
+CREATE INDEX call_log_number_at ON call_log (number, at);
 CREATE TABLE trusted_keys (
     name TEXT PRIMARY KEY NOT NULL,
     key BLOB NOT NULL UNIQUE,
@@ -100,7 +97,7 @@ CREATE TABLE trusted_keys (
 ) WITHOUT ROWID;
 ";
 
-/// What [`migrate`] found.
+/// What [`migrate_to`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Migration {
     /// The database is at `SCHEMA_VERSION` (after zero or more steps).
@@ -151,8 +148,11 @@ mod tests {
         rows.collect::<Result<_, _>>().expect("rows")
     }
 
-    /// Writes rows every schema version has, so the migration must carry them along.
-    fn fill_v1(conn: &Connection) {
+    /// Writes rows of the user's and the feeds' data into a database at version `version`
+    /// (at least 1), so that a migration must carry them along. A new schema version that
+    /// moves these tables extends this with a branch for the versions before it.
+    fn fill(conn: &Connection, version: i64) {
+        assert!(version >= 1);
         conn.execute_batch(
             "INSERT INTO list_entries (list, kind, lo, hi, digits, pattern, label, note, added_at)
                  VALUES ('block', 'exact', 815012345678, 815012345678, 12, '+815012345678',
@@ -167,6 +167,13 @@ mod tests {
         .expect("fill");
     }
 
+    fn count(conn: &Connection, table: &str) -> i64 {
+        conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+            .expect("count")
+    }
+
+    /// Builds every past schema (version 0 is an empty file; 1 is the first released schema,
+    /// so there is no older one yet), fills it, migrates it and compares it with a fresh one.
     #[test]
     fn every_past_schema_migrates_to_the_fresh_one() {
         let mut fresh = Connection::open_in_memory().expect("open");
@@ -183,28 +190,48 @@ mod tests {
             migrate_to(&mut old, past).expect("build past schema");
             assert_eq!(version(&old).expect("version"), past);
             if past >= 1 {
-                fill_v1(&old);
+                fill(&old, past);
             }
             migrate_to(&mut old, SCHEMA_VERSION).expect("upgrade");
             assert_eq!(version(&old).expect("version"), SCHEMA_VERSION);
             assert_eq!(schema_of(&old), want, "schema after migrating from v{past}");
             if past >= 1 {
-                let lists: i64 = old
-                    .query_row("SELECT count(*) FROM list_entries", [], |r| r.get(0))
-                    .expect("count");
-                let reports: i64 = old
-                    .query_row("SELECT count(*) FROM reports", [], |r| r.get(0))
-                    .expect("count");
-                let user: i64 = old
-                    .query_row("SELECT count(*) FROM user_reports", [], |r| r.get(0))
-                    .expect("count");
-                assert_eq!((lists, reports, user), (1, 2, 1), "data kept from v{past}");
+                let kept = (
+                    count(&old, "list_entries"),
+                    count(&old, "reports"),
+                    count(&old, "user_reports"),
+                );
+                assert_eq!(kept, (1, 2, 1), "data kept from v{past}");
             }
-            let gens: i64 = old
-                .query_row("SELECT count(*) FROM meta", [], |r| r.get(0))
-                .expect("meta");
-            assert_eq!(gens, 2, "meta rows after migrating from v{past}");
+            assert_eq!(
+                count(&old, "meta"),
+                3,
+                "meta rows after migrating from v{past}"
+            );
         }
+    }
+
+    /// Version 0 as found on disk: an empty file (what `touch` or a crashed installer leaves).
+    /// Opening it runs every step and gives a working database with the fresh schema.
+    #[test]
+    fn an_empty_file_is_upgraded_to_the_current_schema() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("empty.db");
+        std::fs::write(&path, b"").expect("empty file");
+        let mut conn = Connection::open(&path).expect("open");
+        assert_eq!(version(&conn).expect("version"), 0);
+        assert_eq!(
+            migrate_to(&mut conn, SCHEMA_VERSION).expect("migrate"),
+            Migration::Current
+        );
+        let mut fresh = Connection::open_in_memory().expect("open");
+        migrate_to(&mut fresh, SCHEMA_VERSION).expect("migrate");
+        assert_eq!(schema_of(&conn), schema_of(&fresh));
+        fill(&conn, SCHEMA_VERSION);
+        drop(conn);
+        let store = crate::store::Store::open(&path, crate::Region::JP).expect("store");
+        assert_eq!(store.stats().expect("stats").reported_numbers, 1);
+        assert_eq!(store.list_entries().expect("entries").len(), 1);
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //!
 //! The formats, the metadata lines and the signature scheme are described in `docs/STORE.md`.
 
+pub mod manifest;
 mod parse;
 pub mod sign;
 
@@ -18,29 +19,35 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::str::FromStr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
 use std::time::Instant;
 
 use ed25519_dalek::VerifyingKey;
 use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
-use crate::store::error::{sql, StoreError};
+use crate::store::error::{parse_name, sql, StoreError};
 use crate::store::time::now;
 use crate::store::{bump, lock, Store};
 use parse::{Layout, Numbers, Parsed, Row};
 use sign::HashingReader;
 
+pub use manifest::{Manifest, MANIFEST_TAG};
 pub use sign::{parse_public_key, read_public_key};
 
 /// Rows buffered, sorted and written together: 131,072 rows of 32 bytes, 4 MiB.
 pub const CHUNK_ROWS: usize = 1 << 17;
+/// A delta import counts the distinct numbers it touched exactly up to this many (8 bytes
+/// each in memory); beyond, it counts per chunk, an upper bound.
+pub const TOUCHED_EXACT_MAX: usize = 1 << 19;
 /// How many skipped lines an import summary quotes.
 const PROBLEMS_QUOTED: usize = 5;
 /// SQLite's page cache during an import (KiB), reset afterwards.
 const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
 /// A feed file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FeedFormat {
     /// callguard's CSV: header `number,category,count,first_seen,last_seen,op`.
@@ -66,14 +73,14 @@ impl FromStr for FeedFormat {
     type Err = StoreError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "csv" => Ok(FeedFormat::Csv),
-            "jsonl" | "ndjson" => Ok(FeedFormat::Jsonl),
-            "ftc" => Ok(FeedFormat::Ftc),
-            _ => Err(StoreError::Unknown(format!(
-                "unknown feed format {text:?}: expected csv, jsonl or ftc"
-            ))),
-        }
+        use FeedFormat::*;
+        let names = [
+            ("csv", Csv),
+            ("jsonl", Jsonl),
+            ("ndjson", Jsonl),
+            ("ftc", Ftc),
+        ];
+        parse_name("feed format", text, &names)
     }
 }
 
@@ -84,7 +91,7 @@ impl fmt::Display for FeedFormat {
 }
 
 /// Whether a feed version replaces the previous one or patches it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FeedKind {
     /// The file is the whole feed: the feed's previous entries are dropped.
@@ -107,13 +114,8 @@ impl FromStr for FeedKind {
     type Err = StoreError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        match text.trim().to_ascii_lowercase().as_str() {
-            "full" => Ok(FeedKind::Full),
-            "delta" => Ok(FeedKind::Delta),
-            _ => Err(StoreError::Unknown(format!(
-                "unknown feed kind {text:?}: expected full or delta"
-            ))),
-        }
+        let names = [("full", FeedKind::Full), ("delta", FeedKind::Delta)];
+        parse_name("feed kind", text, &names)
     }
 }
 
@@ -136,7 +138,18 @@ pub struct ImportOptions {
     pub trusted_keys: Vec<VerifyingKey>,
     /// The detached signature file; `FILE.sig` by default.
     pub signature: Option<PathBuf>,
+    /// A signed manifest naming the file's SHA-256 (see [`manifest`]); by default
+    /// `FILE.manifest.json` if it exists. With a manifest, `FILE.sig` is not needed.
+    pub manifest: Option<PathBuf>,
+    /// Cancels the import when set (from another thread, or from the progress callback): it
+    /// stops within [`CANCEL_CHECK_ROWS`] rows, rolls back and fails with
+    /// [`StoreError::Cancelled`], changing nothing.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
+
+/// An import looks at [`ImportOptions::cancel`] every this many rows, and once more before it
+/// commits.
+pub const CANCEL_CHECK_ROWS: u64 = 4096;
 
 /// What an import did.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -161,8 +174,9 @@ pub struct ImportSummary {
     pub skipped: u64,
     /// Rows for emergency or special numbers, never stored.
     pub protected: u64,
-    /// Distinct numbers the feed now reports (full) or that this file touched (delta; counted
-    /// per chunk, so an upper bound for files of more than [`CHUNK_ROWS`] rows).
+    /// Distinct numbers the feed now reports (full) or that this file touched (delta; exact
+    /// up to [`TOUCHED_EXACT_MAX`] numbers, then counted per chunk of [`CHUNK_ROWS`] rows, an
+    /// upper bound).
     pub numbers_touched: u64,
     /// The same file was imported for this feed before: nothing changed.
     pub already_imported: bool,
@@ -241,20 +255,28 @@ fn read_metadata(reader: &mut impl BufRead, path: &Path) -> Result<Metadata, Sto
     Ok(meta)
 }
 
-/// The flag's value and the file's must agree when both are given.
-fn agree<T: PartialEq + fmt::Debug>(
+/// The values the command line, the manifest and the file give for one fact must agree;
+/// the first given is the answer.
+fn agree<T: PartialEq + fmt::Debug, const N: usize>(
     path: &Path,
     what: &str,
-    flag: Option<T>,
-    file: Option<T>,
+    given: [(&str, Option<T>); N],
 ) -> Result<Option<T>, StoreError> {
-    match (flag, file) {
-        (Some(a), Some(b)) if a != b => Err(StoreError::BadFeed {
-            path: path.to_owned(),
-            message: format!("the file says {what} {b:?} but the command line says {a:?}"),
-        }),
-        (a, b) => Ok(a.or(b)),
+    let mut found: Option<(&str, T)> = None;
+    for (by, value) in given {
+        let Some(value) = value else { continue };
+        match &found {
+            Some((first, v)) if *v != value => {
+                return Err(StoreError::BadFeed {
+                    path: path.to_owned(),
+                    message: format!("the {by} says {what} {value:?} but the {first} says {v:?}"),
+                })
+            }
+            Some(_) => {}
+            None => found = Some((by, value)),
+        }
     }
+    Ok(found.map(|(_, v)| v))
 }
 
 fn sniff(reader: &mut impl BufRead, path: &Path) -> Result<FeedFormat, StoreError> {
@@ -283,11 +305,15 @@ struct Writer<'t> {
     source: i64,
     imported: u64,
     removed: u64,
+    /// Distinct numbers per chunk, summed.
     touched: u64,
+    /// Every distinct number written so far, sorted, while there are at most
+    /// [`TOUCHED_EXACT_MAX`]; `None` beyond.
+    seen: Option<Vec<u64>>,
 }
 
 impl<'t> Writer<'t> {
-    fn new(tx: &'t Transaction<'t>, source: i64) -> rusqlite::Result<Writer<'t>> {
+    fn new(tx: &'t Transaction<'t>, source: i64, kind: FeedKind) -> rusqlite::Result<Writer<'t>> {
         Ok(Writer {
             rows: Vec::with_capacity(CHUNK_ROWS),
             upsert: tx.prepare_cached(
@@ -304,6 +330,8 @@ impl<'t> Writer<'t> {
             imported: 0,
             removed: 0,
             touched: 0,
+            // A full import counts the feed's rows at the end instead.
+            seen: (kind == FeedKind::Delta).then(Vec::new),
         })
     }
 
@@ -324,6 +352,7 @@ impl<'t> Writer<'t> {
     /// each number's rows into one write, and writes them in key order.
     fn flush(&mut self) -> rusqlite::Result<()> {
         self.rows.sort_by_key(|r| r.number);
+        let mut chunk = Vec::new();
         let mut i = 0;
         while i < self.rows.len() {
             let number = self.rows[i].number;
@@ -359,10 +388,46 @@ impl<'t> Writer<'t> {
                 ])?;
             }
             self.touched += 1;
+            if self.seen.is_some() {
+                chunk.push(number);
+            }
         }
         self.rows.clear();
+        self.seen = self
+            .seen
+            .take()
+            .map(|seen| merge_sorted(seen, &chunk))
+            .filter(|seen| seen.len() <= TOUCHED_EXACT_MAX);
         Ok(())
     }
+
+    /// Distinct numbers written: exact while they were few enough to remember.
+    fn numbers_touched(&self) -> u64 {
+        self.seen
+            .as_ref()
+            .map_or(self.touched, |seen| seen.len() as u64)
+    }
+}
+
+/// The union of two sorted lists of distinct numbers.
+fn merge_sorted(seen: Vec<u64>, chunk: &[u64]) -> Vec<u64> {
+    if seen.is_empty() {
+        return chunk.to_vec();
+    }
+    let mut out = Vec::with_capacity(seen.len() + chunk.len());
+    let (mut a, mut b) = (seen.iter().peekable(), chunk.iter().peekable());
+    while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
+        out.push(x.min(y));
+        if x <= y {
+            a.next();
+        }
+        if y <= x {
+            b.next();
+        }
+    }
+    out.extend(a);
+    out.extend(b);
+    out
 }
 
 /// Reports progress as (bytes read, file size).
@@ -379,6 +444,12 @@ impl Store {
     ) -> Result<ImportSummary, StoreError> {
         let started = Instant::now();
         let io = |e| StoreError::io(path, e);
+        let cancelled = || {
+            options
+                .cancel
+                .as_ref()
+                .is_some_and(|flag| flag.load(Ordering::Relaxed))
+        };
         let file = File::open(path).map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
 
@@ -389,7 +460,24 @@ impl Store {
                 keys.push(key);
             }
         }
-        let verifiers = if keys.is_empty() {
+        // A manifest, if any, is checked (and its signature verified) before the file is read.
+        let manifest = match manifest::find(path, options.manifest.as_deref()) {
+            Some(m) => Some(manifest::check(&m, &keys)?),
+            None => None,
+        };
+        if let Some(m) = &manifest {
+            if m.manifest.size.is_some_and(|s| s != size) {
+                return Err(StoreError::Signature {
+                    path: path.to_owned(),
+                    message: format!(
+                        "the file has {size} bytes but its manifest {} says {}",
+                        m.path.display(),
+                        m.manifest.size.unwrap_or(0)
+                    ),
+                });
+            }
+        }
+        let verifiers = if keys.is_empty() || manifest.is_some() {
             Vec::new()
         } else {
             let sig_path = options
@@ -412,21 +500,56 @@ impl Store {
             HashingReader::new(file, verifiers, bytes.clone()),
         );
         let meta = read_metadata(&mut reader, path)?;
-        let format = match agree(path, "format", options.format, meta.format)? {
+        let m = manifest.as_ref().map(|m| &m.manifest);
+        let (cli, by_manifest, by_file) = ("command line", "manifest", "file");
+        let format = match agree(
+            path,
+            "format",
+            [
+                (cli, options.format),
+                (by_manifest, m.and_then(|m| m.format)),
+                (by_file, meta.format),
+            ],
+        )? {
             Some(f) => f,
             None => sniff(&mut reader, path)?,
         };
-        let name = agree(path, "name", options.name.clone(), meta.name.clone())?
-            .or_else(|| (format == FeedFormat::Ftc).then(|| "ftc-dnc".to_owned()))
-            .ok_or_else(|| StoreError::BadFeed {
-                path: path.to_owned(),
-                message: "no feed name: add a `# name: NAME` line or give --source NAME".into(),
-            })?;
-        let kind = agree(path, "kind", options.kind, meta.kind)?.unwrap_or(match format {
+        let name = agree(
+            path,
+            "name",
+            [
+                (cli, options.name.clone()),
+                (by_manifest, m.map(|m| m.name.clone())),
+                (by_file, meta.name.clone()),
+            ],
+        )?
+        .or_else(|| (format == FeedFormat::Ftc).then(|| "ftc-dnc".to_owned()))
+        .ok_or_else(|| StoreError::BadFeed {
+            path: path.to_owned(),
+            message: "no feed name: add a `# name: NAME` line or give --source NAME".into(),
+        })?;
+        let kind = agree(
+            path,
+            "kind",
+            [
+                (cli, options.kind),
+                (by_manifest, m.and_then(|m| m.kind)),
+                (by_file, meta.kind),
+            ],
+        )?
+        .unwrap_or(match format {
             FeedFormat::Ftc => FeedKind::Delta,
             _ => FeedKind::Full,
         });
-        let given_version = agree(path, "version", options.version, meta.version)?;
+        let given_version = agree(
+            path,
+            "version",
+            [
+                (cli, options.version),
+                (by_manifest, m.map(|m| m.version)),
+                (by_file, meta.version),
+            ],
+        )?;
 
         let Some(writer) = &self.writer else {
             return Err(StoreError::ReadOnly {
@@ -482,14 +605,14 @@ impl Store {
                 protected: 0,
                 numbers_touched: 0,
                 already_imported: false,
-                signed: !keys.is_empty(),
+                signed: manifest.as_ref().map_or(!keys.is_empty(), |m| m.signed),
                 problems: Vec::new(),
                 seconds: 0.0,
             };
             let numbers = Numbers {
                 classifier: &self.classifier,
             };
-            let mut out = Writer::new(&tx, source).map_err(e("preparing the import"))?;
+            let mut out = Writer::new(&tx, source, kind).map_err(e("preparing the import"))?;
             let skip = options.skip_invalid;
             // One line's outcome: a row, a protected number, or a problem to skip or abort on.
             let mut take = |summary: &mut ImportSummary,
@@ -513,6 +636,11 @@ impl Store {
                     if let Some(progress) = progress.as_mut() {
                         progress(bytes.get(), size);
                     }
+                }
+                if summary.rows_read % CANCEL_CHECK_ROWS == 0 && cancelled() {
+                    return Err(StoreError::Cancelled {
+                        path: path.to_owned(),
+                    });
                 }
                 Ok(())
             };
@@ -575,10 +703,33 @@ impl Store {
             out.flush().map_err(e("writing reports"))?;
             summary.imported = out.imported;
             summary.removed = out.removed;
-            summary.numbers_touched = out.touched;
+            summary.numbers_touched = out.numbers_touched();
             drop(out);
 
             let (sha, verified) = hashing.finish().map_err(io)?;
+            if let Some(m) = &manifest {
+                if sha != m.sha256 {
+                    return Err(StoreError::Signature {
+                        path: path.to_owned(),
+                        message: format!(
+                            "the file's SHA-256 {} is not the {} its manifest {} names \
+                             (tampered, or the wrong file)",
+                            manifest::hex(&sha),
+                            m.manifest.sha256,
+                            m.path.display()
+                        ),
+                    });
+                }
+                if let Some(rows) = m.manifest.rows.filter(|&r| r != summary.rows_read) {
+                    return Err(StoreError::BadFeed {
+                        path: path.to_owned(),
+                        message: format!(
+                            "the file has {} data rows but its manifest says {rows}",
+                            summary.rows_read
+                        ),
+                    });
+                }
+            }
             if verified == Some(false) {
                 return Err(StoreError::Signature {
                     path: path.to_owned(),
@@ -654,7 +805,12 @@ impl Store {
                     )
                     .map_err(e("counting the feed"))? as u64;
             }
-            bump(&tx, "evidence_gen").map_err(e("recording the feed"))?;
+            bump(&tx, "reports_gen").map_err(e("recording the feed"))?;
+            if cancelled() {
+                return Err(StoreError::Cancelled {
+                    path: path.to_owned(),
+                });
+            }
             tx.commit().map_err(e("committing the import"))?;
             Ok(summary)
         })();
@@ -664,6 +820,7 @@ impl Store {
             let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
         }
         drop(conn);
+        self.mark_dirty();
         if let Some(progress) = progress.as_mut() {
             progress(size, size);
         }
