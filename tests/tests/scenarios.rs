@@ -89,7 +89,7 @@ struct Expect {
     advice_contains: Option<String>,
 }
 
-fn run(scenario: &Scenario, dir: &Path) -> Result<(), String> {
+fn run(scenario: &Scenario, dir: &Path) -> Result<Vec<String>, String> {
     let region: Region = scenario
         .region
         .as_deref()
@@ -178,7 +178,7 @@ fn run(scenario: &Scenario, dir: &Path) -> Result<(), String> {
         }
     }
     if wrong.is_empty() {
-        Ok(())
+        Ok(codes.iter().map(|c| (*c).to_owned()).collect())
     } else {
         Err(format!(
             "{} — got {} {} {codes:?}",
@@ -202,6 +202,7 @@ fn the_scenario_corpus_holds() {
 
     let mut count = 0;
     let mut failures = Vec::new();
+    let mut seen_codes = std::collections::BTreeSet::new();
     for path in &files {
         let text = std::fs::read_to_string(path).expect("read scenario file");
         let file: File =
@@ -209,7 +210,11 @@ fn the_scenario_corpus_holds() {
         for scenario in &file.scenarios {
             count += 1;
             let dir = tempfile::tempdir().expect("temp dir");
-            if let Err(why) = run(scenario, dir.path()) {
+            let outcome = run(scenario, dir.path());
+            if let Ok(codes) = &outcome {
+                seen_codes.extend(codes.iter().cloned());
+            }
+            if let Err(why) = outcome {
                 let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
                 failures.push(format!(
                     "{}: {}: {why}",
@@ -220,6 +225,14 @@ fn the_scenario_corpus_holds() {
         }
     }
     assert!(count >= 50, "the corpus has {count} scenarios");
+    // Every reason code shows up in some scenario, but the fault path, which has its own
+    // tests (tests/screening.rs: a store that cannot answer fails open).
+    let missing: Vec<&str> = callguard_core::ReasonCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .filter(|c| *c != "screening_unavailable" && !seen_codes.contains(*c))
+        .collect();
+    assert!(missing.is_empty(), "no scenario shows {missing:?}");
     assert!(
         failures.is_empty(),
         "{} of {count} scenarios failed:\n{}",
