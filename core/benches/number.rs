@@ -7,7 +7,7 @@ use criterion::{criterion_group, criterion_main, Criterion};
 
 fn bench(c: &mut Criterion) {
     let jp = Classifier::new(Region::JP);
-    Classifier::warm_up();
+    jp.warm_up();
     let mut group = c.benchmark_group("classify");
     for (name, input) in [
         ("e164_mobile", "+819012345678"),

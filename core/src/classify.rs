@@ -1,6 +1,6 @@
 //! What a caller number is: country, kind, and whether it is international for the home region.
 //!
-//! The phonenumber crate's metadata (libphonenumber's) covers the world; the numbering rule pack
+//! libphonenumber's metadata (through [`crate::plan`]) covers the world; the numbering rule pack
 //! ([`crate::rules::numbering`]) adds what it lacks. [`Classifier`] owns both and is the one
 //! entry point: text in, [`NumberInfo`] out, never an error.
 
@@ -8,7 +8,6 @@ use std::fmt;
 use std::str::FromStr;
 use std::sync::Arc;
 
-use phonenumber::metadata::DATABASE;
 use serde::{Deserialize, Serialize};
 
 use crate::number::{
@@ -265,21 +264,20 @@ impl NumberInfo {
 /// Classifies caller numbers for one home region.
 ///
 /// Cheap to clone (the rule pack is shared). The numbering metadata is loaded on first use and
-/// kept for the life of the process; [`Classifier::warm_up`] loads it ahead of the first call.
+/// kept for the life of the process; [`Classifier::warm_up`] prepares the home region ahead of
+/// the first call.
 #[derive(Debug, Clone)]
 pub struct Classifier {
     home: Region,
     rules: Arc<NumberingRules>,
 }
 
-/// The phonenumber crate's metadata as an [`InternationalPrefix`].
-struct MetadataIdd;
+/// The numbering plan's international prefixes as an [`InternationalPrefix`].
+struct PlanIdd;
 
-impl InternationalPrefix for MetadataIdd {
+impl InternationalPrefix for PlanIdd {
     fn international_prefix_len(&self, region: Region, digits: &str) -> Option<usize> {
-        let meta = DATABASE.by_id(region.as_str())?;
-        let found = meta.international_prefix()?.find(digits)?;
-        (found.start() == 0 && found.end() > 0).then_some(found.end())
+        crate::plan::international_prefix_len(region, digits)
     }
 }
 
@@ -304,14 +302,19 @@ impl Classifier {
         &self.rules
     }
 
-    /// Loads the numbering metadata now rather than on the first call.
-    pub fn warm_up() {
-        let _ = DATABASE.by_id("JP");
+    /// Prepares the home region's numbering plan now rather than on the first call (a few
+    /// milliseconds: the plan's data is parsed and the home region's patterns compiled).
+    pub fn warm_up(&self) {
+        let _ = self.classify("+0", Presentation::Allowed);
+        if let Some(code) = crate::plan::country_code(self.home) {
+            let _ = crate::plan::lookup(code, "0");
+        }
+        let _ = crate::plan::international_prefix_len(self.home, "0");
     }
 
     /// Normalises without classifying (see [`crate::number::normalize`]).
     pub fn normalize(&self, text: &str, presentation: Presentation) -> Normalized {
-        normalize(text, presentation, self.home, &self.rules, &MetadataIdd)
+        normalize(text, presentation, self.home, &self.rules, &PlanIdd)
     }
 
     /// Classifies caller-ID text presented with `presentation`.
@@ -349,10 +352,9 @@ impl Classifier {
         match self.normalize(text, Presentation::Allowed).parsed {
             Parsed::International(digits) => Ok(digits),
             Parsed::National(digits) => {
-                let meta = DATABASE.by_id(self.home.as_str());
-                let trunk = meta.and_then(|m| m.national_prefix()).unwrap_or("");
-                let national = digits.strip_prefix(trunk).unwrap_or(&digits);
-                let code = meta.map(|m| m.country_code()).unwrap_or(0);
+                let trunk = crate::plan::national_prefix(self.home).unwrap_or_default();
+                let national = digits.strip_prefix(trunk.as_str()).unwrap_or(&digits);
+                let code = crate::plan::country_code(self.home).unwrap_or(0);
                 if national.is_empty() || code == 0 {
                     return Err(InvalidReason::TooShort {
                         digits: digits.len(),
@@ -389,11 +391,9 @@ impl Classifier {
         // International calls sometimes reach a phone without the "+" (DOMAIN: Japan's
         // landlines). In regions whose national numbers always carry the trunk prefix 0,
         // a long number without it is read internationally first.
-        let trunk = DATABASE
-            .by_id(self.home.as_str())
-            .and_then(|m| m.national_prefix())
-            .unwrap_or("");
-        let maybe_missing_plus = trunk == "0" && !digits.starts_with('0') && digits.len() >= 8;
+        let trunk = crate::plan::national_prefix(self.home);
+        let maybe_missing_plus =
+            trunk.as_deref() == Some("0") && !digits.starts_with('0') && digits.len() >= 8;
         if maybe_missing_plus {
             let mut info = self.full_number(input, digits);
             if info.kind != NumberKind::Invalid {
@@ -401,9 +401,9 @@ impl Classifier {
                 return info;
             }
         }
-        match phonenumber::parse(Some(self.home.id()), digits) {
-            Ok(pn) => self.full_number(input, &e164_digits(&pn)),
-            Err(_) => NumberInfo::invalid(
+        match crate::plan::national_to_e164(self.home, digits) {
+            Some(full) => self.full_number(input, &full),
+            None => NumberInfo::invalid(
                 input,
                 InvalidReason::TooShort {
                     digits: digits.len(),
@@ -512,15 +512,4 @@ fn code_digits(code: u16) -> usize {
         10..=99 => 2,
         _ => 3,
     }
-}
-
-/// The E.164 digits of a parsed number, leading zeros of the national number kept.
-fn e164_digits(pn: &phonenumber::PhoneNumber) -> String {
-    let national = pn.national();
-    let mut digits = pn.code().value().to_string();
-    for _ in 0..national.zeros() {
-        digits.push('0');
-    }
-    digits.push_str(&national.value().to_string());
-    digits
 }

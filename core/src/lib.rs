@@ -83,7 +83,6 @@ pub struct Screener {
     risk: RiskEngine,
     store: Option<Arc<store::Store>>,
     official: Arc<OfficialDirectory>,
-    scanner: Arc<script::ScriptScanner>,
 }
 
 impl Screener {
@@ -99,7 +98,6 @@ impl Screener {
             risk: RiskEngine::new(policy),
             store: None,
             official: OfficialDirectory::embedded(),
-            scanner: script::ScriptScanner::embedded(),
         }
     }
 
@@ -126,22 +124,29 @@ impl Screener {
     /// The words count only when they read like a script (level medium or high): a sentence
     /// that merely names the ministry or the police is neither a claim nor a warning.
     fn findings(&self, call: &IncomingCall, info: &NumberInfo) -> Findings {
+        // The scanner's pack is built on the first transcript, not at start-up: most calls
+        // come without one, and building it costs milliseconds of the cold start.
+        let scanner = call
+            .transcript
+            .as_ref()
+            .map(|_| script::ScriptScanner::embedded());
         let scanned = call
             .transcript
             .as_deref()
-            .map(|text| (text, self.scanner.scan(text)))
+            .zip(scanner.as_ref())
+            .map(|(text, scanner)| (text, scanner.scan(text)))
             .filter(|(_, result)| result.level >= script::Level::Medium);
         let claim = call
             .claims
             .as_deref()
             .or(scanned.as_ref().map(|(text, _)| *text))
             .and_then(|text| self.official.check(text, info));
-        let script = scanned.map(|(_, result)| {
+        let script = scanned.zip(scanner).map(|((_, result), scanner)| {
             let labels = |lang: Lang| {
                 let names: Vec<&str> = result
                     .categories
                     .iter()
-                    .map(|c| self.scanner.label(*c).get(lang))
+                    .map(|c| scanner.label(*c).get(lang))
                     .collect();
                 names.join(match lang {
                     Lang::Ja => "、",

@@ -30,14 +30,6 @@ impl Region {
         // Constructed only from validated ASCII upper-case letters.
         std::str::from_utf8(&self.0).unwrap_or("ZZ")
     }
-
-    /// The region as the phonenumber crate names it.
-    pub(crate) fn id(self) -> phonenumber::country::Id {
-        // Every `Region` was validated against this very enum on construction.
-        self.as_str()
-            .parse()
-            .unwrap_or(phonenumber::country::Id::JP)
-    }
 }
 
 impl FromStr for Region {
@@ -51,8 +43,9 @@ impl FromStr for Region {
         }
         let upper = [bytes[0].to_ascii_uppercase(), bytes[1].to_ascii_uppercase()];
         let code = std::str::from_utf8(&upper).map_err(|_| UnknownRegion(text.to_owned()))?;
-        code.parse::<phonenumber::country::Id>()
-            .map_err(|_| UnknownRegion(text.to_owned()))?;
+        if !crate::plan::is_region_id(code) {
+            return Err(UnknownRegion(text.to_owned()));
+        }
         Ok(Region(upper))
     }
 }
