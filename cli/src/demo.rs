@@ -115,9 +115,9 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
                 (_, p) => format!("({})", p.as_str()),
             };
             let main_reason = a
-                .reasons
-                .first()
-                .map_or_else(|| "-".to_owned(), |r| r.code.as_str().to_owned());
+                .label
+                .as_ref()
+                .map_or_else(|| "-".to_owned(), |l| l.get(lang).to_owned());
             [
                 (i + 1).to_string(),
                 a.verdict.label(lang).to_owned(),

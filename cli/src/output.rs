@@ -10,6 +10,7 @@ struct JsonAssessment<'a> {
     number: JsonNumber<'a>,
     verdict: &'static str,
     score: u8,
+    label: Option<&'a str>,
     reasons: Vec<JsonReason<'a>>,
     advice: Option<&'a str>,
 }
@@ -49,6 +50,7 @@ pub fn write_json_line(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::
         },
         verdict: a.verdict.as_str(),
         score: a.score,
+        label: a.label.as_ref().map(|t| t.get(lang)),
         reasons: a
             .reasons
             .iter()
@@ -102,7 +104,17 @@ pub fn write_human(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::Resu
         Lang::Ja => ("スコア", "番号", "理由", "助言"),
         Lang::En => ("score", "number", "reasons", "advice"),
     };
-    writeln!(out, "{}  ({score} {}/100)", a.verdict.label(lang), a.score)?;
+    let label = a
+        .label
+        .as_ref()
+        .map(|l| format!("  {}", l.get(lang)))
+        .unwrap_or_default();
+    writeln!(
+        out,
+        "{}{label}  ({score} {}/100)",
+        a.verdict.label(lang),
+        a.score
+    )?;
     writeln!(
         out,
         "  {number}: {}  [{}]",

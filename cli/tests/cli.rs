@@ -272,6 +272,7 @@ fn policies_claims_and_quiet_hours() {
             .is_some_and(|a| a.contains("03-5253-5111")),
         "{v}"
     );
+    assert_eq!(v["label"], "Impersonation");
     let out = callguard()
         .args(["check", "--at", "25:00", "03-1234-5678"])
         .output()

@@ -240,6 +240,9 @@ pub struct Assessment {
     pub score: u8,
     /// Every reason that counted, heaviest first.
     pub reasons: Vec<Reason>,
+    /// A short label for the call ("Impersonation", "International call"), for a
+    /// notification's title: the label of the reason that decided.
+    pub label: Option<LocalText>,
     /// What the person should do, if anything.
     pub advice: Option<LocalText>,
 }
@@ -359,6 +362,7 @@ impl RiskEngine {
             number,
             verdict,
             score,
+            label: Some(self.texts.label(reason.code).clone()),
             reasons: vec![reason],
             advice: if verdict == Verdict::Allow {
                 None
@@ -460,10 +464,17 @@ impl RiskEngine {
         let thresholds = &self.policy.thresholds;
         let score = (total.min(100) as u8).max(thresholds.floor(floor));
         let verdict = thresholds.verdict(score);
+        // Quiet hours decide a call that nothing else flags; otherwise the heaviest reason.
+        let label = reasons
+            .iter()
+            .find(|r| r.code == ReasonCode::QuietHours && r.weight >= reasons[0].weight)
+            .or_else(|| reasons.first())
+            .map(|r| self.texts.label(r.code).clone());
         Assessment {
             number,
             verdict,
             score,
+            label,
             reasons,
             advice: if verdict == Verdict::Allow {
                 None
@@ -555,18 +566,8 @@ impl RiskEngine {
                 ReasonCode::ReportedNuisance
             };
             // Reports weigh by their decayed weight: one fresh feed report counts once, the
-            // user's own report twice, stale ones fade (`ReportSummary::weight`); capped at 2.
-            let scale = reports.weight.clamp(0.0, 2.0);
-            // A scam report on top of nuisance reports never weighs less than the nuisance
-            // alone, whatever the policy's two weights: more evidence never lowers a score.
-            let base = if scam {
-                self.policy
-                    .weight(ReasonCode::Reported)
-                    .max(self.policy.weight(ReasonCode::ReportedNuisance))
-            } else {
-                self.policy.weight(ReasonCode::ReportedNuisance)
-            };
-            let weight = (f64::from(base) * scale).round().min(100.0) as u8;
+            // user's own report twice, stale ones fade; the rule is `Policy::report_weight`.
+            let weight = self.policy.report_weight(scam, reports.weight);
             let detail = LocalText {
                 ja: format!("{}件・{}", reports.total_count, reports.sources.join("、")),
                 en: format!(

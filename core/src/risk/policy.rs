@@ -322,6 +322,22 @@ impl Policy {
         self.weights.get(&code).copied().unwrap_or(0)
     }
 
+    /// What reports add to a number's score: the policy's weight for `reported` (scam or fraud;
+    /// never less than `reported_nuisance`, since more evidence never lowers a score) or
+    /// `reported_nuisance`, times the reports' decayed weight clamped to 0..=2
+    /// (`ReportSummary::weight`), rounded, at most 100. Screening and the iOS directory both
+    /// use this one rule.
+    pub fn report_weight(&self, scam: bool, weight: f64) -> u8 {
+        let scale = weight.clamp(0.0, 2.0);
+        let base = if scam {
+            self.weight(ReasonCode::Reported)
+                .max(self.weight(ReasonCode::ReportedNuisance))
+        } else {
+            self.weight(ReasonCode::ReportedNuisance)
+        };
+        (f64::from(base) * scale).round().min(100.0) as u8
+    }
+
     /// Whether a caregiver locked the policy.
     pub fn is_locked(&self) -> bool {
         self.lock.is_some()

@@ -17,6 +17,7 @@ const FORMAT: u32 = 1;
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct Entry {
+    label: LocalText,
     message: LocalText,
     #[serde(default)]
     advice: Option<LocalText>,
@@ -90,6 +91,12 @@ impl ReasonTexts {
         &self.version
     }
 
+    /// The short label of `code` ("国際電話", "Impersonation"), for a notification's title.
+    pub fn label(&self, code: ReasonCode) -> &LocalText {
+        // `from_json` guarantees an entry for every code.
+        &self.entries[&code].label
+    }
+
     /// The message of `code` with `detail` filled in (or its placeholder removed), and the
     /// advice, if the reason has any.
     pub fn render(
@@ -123,6 +130,9 @@ mod tests {
         let texts = ReasonTexts::from_json(EMBEDDED).expect("embedded texts");
         for code in ReasonCode::ALL {
             let (message, _) = texts.render(code, None);
+            let label = texts.label(code);
+            assert!(!label.ja.is_empty() && !label.en.is_empty(), "{code:?}");
+            assert!(label.en.len() <= 32, "{code:?}: a label is short");
             assert!(!message.ja.is_empty() && !message.en.is_empty(), "{code:?}");
             assert!(!message.en.contains("{detail}"), "{code:?}: {}", message.en);
             assert!(!message.ja.contains("{detail}"), "{code:?}: {}", message.ja);
