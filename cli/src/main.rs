@@ -5,6 +5,7 @@
 
 mod check;
 mod demo;
+mod export_cmd;
 mod output;
 mod policy_cmd;
 mod scan_cmd;
@@ -36,6 +37,9 @@ enum Command {
     /// The on-device database: import, list, report, reports, stats, feed, key.
     #[command(flatten)]
     Store(store_cmd::StoreCommand),
+    /// Export the iOS Call Directory plan or the Live Caller ID Lookup dataset.
+    #[command(subcommand)]
+    Export(export_cmd::ExportCommand),
 }
 
 /// A failure the command reports on one line of stderr.
@@ -80,6 +84,7 @@ fn main() -> ExitCode {
         Command::Policy(cmd) => policy_cmd::run(&cmd),
         Command::Scan(args) => scan_cmd::run(&args),
         Command::Store(cmd) => store_cmd::run(cmd),
+        Command::Export(cmd) => export_cmd::run(&cmd),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -9,6 +9,7 @@
 //! - [`classify`]: country, kind and "international?" of a number ([`Classifier`]).
 //! - [`rules`]: versioned rule packs (numbering facts), embedded and replaceable.
 //! - [`risk`]: signals → score → [`Verdict`] under a [`Policy`], with reasons and advice.
+//! - [`directory`]: plans what an iOS Call Directory extension loads (sorted, unique, deltas).
 //! - [`official`]: organisations scammers impersonate and their real numbers (claims).
 //! - [`script`]: scam-phrase detection in transcripts, voicemail and SMS ([`script::ScriptScanner`]).
 //! - [`call`]: the [`IncomingCall`] a shell hands in.
@@ -17,6 +18,7 @@
 
 pub mod call;
 pub mod classify;
+pub mod directory;
 pub mod number;
 pub mod official;
 mod plan;

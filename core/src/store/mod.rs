@@ -12,7 +12,10 @@
 //! - Feeds: [`Store::import_file`] (CSV, JSON Lines, the FTC's CSV; signed or not),
 //!   [`Store::feeds`], [`Store::remove_feed`], trusted keys.
 //! - Call log: [`Store::log_call`], [`Store::recent_calls`].
+//! - iOS Call Directory plans: [`Store::plan_directory`], [`Store::directory_load`],
+//!   [`Store::directory_chunks`] (see [`crate::directory`]).
 
+mod directory;
 mod error;
 pub mod feed;
 mod filter;
@@ -32,6 +35,7 @@ use rusqlite::{
 };
 use serde::Serialize;
 
+pub use directory::{DirectoryChunks, DirectoryLoad, LoadMode, StoredRuns};
 pub use error::StoreError;
 pub use feed::{FeedFormat, FeedKind, ImportOptions, ImportSummary};
 pub use lists::{normalize_number, ListEntry, ListHit, ListKind, Pattern};

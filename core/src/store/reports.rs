@@ -130,6 +130,29 @@ pub(crate) struct SourceRow {
 const USER_TRUST: f64 = 2.0;
 const FEED_TRUST: f64 = 1.0;
 
+/// One source's share of a number's weight: `trust × log2(1 + count) × 0.5^(age / half-life)`
+/// (`half_life` in seconds), age counted from the source's last report.
+fn source_weight(trust: f64, row: &SourceRow, now: UnixTime, half_life: f64) -> f64 {
+    let age = (now - row.last_seen).max(0) as f64;
+    trust * (1.0 + row.count as f64).log2() * 0.5f64.powf(age / half_life)
+}
+
+/// The decayed weight of a number's rows, as [`ReportSummary::weight`] sums it, without
+/// building the summary (the iOS directory weighs every reported number this way).
+pub(crate) fn weight_of(rows: &[SourceRow], now: UnixTime, half_life_days: f64) -> f64 {
+    let half_life = (half_life_days * 86_400.0).max(1.0);
+    rows.iter()
+        .map(|row| {
+            let trust = if row.source == 0 {
+                USER_TRUST
+            } else {
+                FEED_TRUST
+            };
+            source_weight(trust, row, now, half_life)
+        })
+        .sum()
+}
+
 /// Sums the sources' rows into one summary at time `now`.
 pub(crate) fn summarize(
     rows: impl IntoIterator<Item = SourceRow>,
@@ -161,8 +184,7 @@ pub(crate) fn summarize(
         } else {
             (FEED_TRUST, feed_name(row.source))
         };
-        let age = (now - row.last_seen).max(0) as f64;
-        summary.weight += trust * (1.0 + row.count as f64).log2() * 0.5f64.powf(age / half_life);
+        summary.weight += source_weight(trust, &row, now, half_life);
         summary.sources.push(name);
     }
     summary.categories = Category::from_bits(bits);

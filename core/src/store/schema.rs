@@ -12,11 +12,11 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// One upgrade step per version: `STEPS[v]` takes a database from version `v` to `v + 1`.
 /// Version 0 is an empty file.
-pub(crate) const STEPS: [&str; SCHEMA_VERSION as usize] = [V1];
+pub(crate) const STEPS: [&str; SCHEMA_VERSION as usize] = [V1, V2];
 
 /// Version 1, the first released schema.
 ///
@@ -97,6 +97,49 @@ CREATE TABLE trusted_keys (
 ) WITHOUT ROWID;
 ";
 
+/// Version 2: the iOS Call Directory's plans (`core::directory`, docs/IOS.md).
+///
+/// - `directory_plans`: one row per planned version (AUTOINCREMENT: a version number is never
+///   reused, even after its plan is deleted), with its budget, extension count, entry count
+///   and summary (JSON).
+/// - `directory_labels`: the label texts of a version's identification entries.
+/// - `directory_runs`: a version's entries per extension as blobs of up to 4,096 runs of
+///   consecutive numbers (`core::directory::encode_runs`), keyed by (version, extension, seq);
+///   `first` is the first number of the blob, `entries` how many numbers it holds.
+/// - `directory_state`: per extension, the version the system holds (`delivered`, NULL when
+///   unknown) and the version being loaded (`loading`). Plans neither delivered, loading nor
+///   newest are deleted when a new plan is stored.
+const V2: &str = "
+CREATE TABLE directory_plans (
+    version INTEGER PRIMARY KEY AUTOINCREMENT,
+    created_at INTEGER NOT NULL,
+    budget INTEGER NOT NULL,
+    extensions INTEGER NOT NULL,
+    entries INTEGER NOT NULL,
+    summary TEXT NOT NULL
+);
+CREATE TABLE directory_labels (
+    version INTEGER NOT NULL,
+    id INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (version, id)
+) WITHOUT ROWID;
+CREATE TABLE directory_runs (
+    version INTEGER NOT NULL,
+    extension INTEGER NOT NULL,
+    seq INTEGER NOT NULL,
+    first INTEGER NOT NULL,
+    entries INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (version, extension, seq)
+) WITHOUT ROWID;
+CREATE TABLE directory_state (
+    extension INTEGER PRIMARY KEY,
+    delivered INTEGER,
+    loading INTEGER
+);
+";
+
 /// What [`migrate_to`] found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Migration {
@@ -172,8 +215,9 @@ mod tests {
             .expect("count")
     }
 
-    /// Builds every past schema (version 0 is an empty file; 1 is the first released schema,
-    /// so there is no older one yet), fills it, migrates it and compares it with a fresh one.
+    /// Builds every past schema (version 0 is an empty file; 1 is the first released schema;
+    /// 2 added the iOS directory's tables), fills it, migrates it and compares it with a fresh
+    /// one.
     #[test]
     fn every_past_schema_migrates_to_the_fresh_one() {
         let mut fresh = Connection::open_in_memory().expect("open");

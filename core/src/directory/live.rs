@@ -1,0 +1,192 @@
+//! The Live Caller ID Lookup (iOS 18) dataset: what a lookup server builds its private
+//! information retrieval databases from.
+//!
+//! With Live Caller ID Lookup the phone asks a server, privately, for a block byte and an
+//! identity keyed by the caller's number as a "+E164" string. callguard writes, into one
+//! directory, the two datasets such a server loads and a manifest:
+//!
+//! - `block.jsonl`: one line per number to block, ascending: `{"number": "+815012345678"}`.
+//! - `identity.jsonl`: one line per number to label, ascending:
+//!   `{"number": "+815012345679", "name": "詐欺の疑い (3件)", "category": "suspected_scam"}`;
+//!   `category` is `suspected_scam`, `nuisance` or `user_label` (an allow-list entry's label).
+//! - `manifest.json`: `{"format": "callguard-live-caller-id", "format_version": 1, "version":
+//!   N, "generated_at": "...", "block": {"file": "block.jsonl", "entries": N, "bytes": N,
+//!   "sha256": "..."}, "identity": {...}, "plan": {summary}}`.
+//!
+//! The lines are the planner's decisions, with no per-extension budget unless one is given.
+//! The server itself (the PIR encoding) is not callguard's.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::{EntryKind, LabelCategory, PlanSummary, Run};
+
+/// The block and identity file names.
+pub const BLOCK_FILE: &str = "block.jsonl";
+/// The identity file name.
+pub const IDENTITY_FILE: &str = "identity.jsonl";
+/// The manifest file name.
+pub const MANIFEST_FILE: &str = "manifest.json";
+
+/// One dataset file as the manifest describes it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DatasetFile {
+    /// The file name, in the manifest's directory.
+    pub file: String,
+    /// Lines (entries).
+    pub entries: u64,
+    /// Bytes.
+    pub bytes: u64,
+    /// SHA-256 of the file, hex.
+    pub sha256: String,
+}
+
+/// `manifest.json`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LiveManifest {
+    /// Always `callguard-live-caller-id`.
+    pub format: &'static str,
+    /// The format's version: 1.
+    pub format_version: u32,
+    /// The dataset's version: grows with every export (Unix seconds of the export).
+    pub version: u64,
+    /// When it was written, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub generated_at: String,
+    /// `block.jsonl`.
+    pub block: DatasetFile,
+    /// `identity.jsonl`.
+    pub identity: DatasetFile,
+    /// What the planner decided and left out.
+    pub plan: PlanSummary,
+}
+
+struct Dataset {
+    file: BufWriter<HashingFile>,
+    name: &'static str,
+    entries: u64,
+}
+
+/// A file that hashes what is written through it.
+struct HashingFile {
+    file: File,
+    hash: Sha256,
+    bytes: u64,
+}
+
+impl Write for HashingFile {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.file.write(buf)?;
+        self.hash.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.file.flush()
+    }
+}
+
+impl Dataset {
+    fn create(dir: &Path, name: &'static str) -> std::io::Result<Dataset> {
+        Ok(Dataset {
+            file: BufWriter::with_capacity(
+                1 << 16,
+                HashingFile {
+                    file: File::create(dir.join(name))?,
+                    hash: Sha256::new(),
+                    bytes: 0,
+                },
+            ),
+            name,
+            entries: 0,
+        })
+    }
+
+    fn finish(self) -> std::io::Result<DatasetFile> {
+        let file = self.file.into_inner().map_err(|e| e.into_error())?;
+        file.file.sync_all()?;
+        Ok(DatasetFile {
+            file: self.name.to_owned(),
+            entries: self.entries,
+            bytes: file.bytes,
+            sha256: file
+                .hash
+                .finalize()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        })
+    }
+}
+
+/// Writes the two datasets from planned runs, then the manifest.
+pub struct LiveWriter {
+    dir: PathBuf,
+    block: Dataset,
+    identity: Dataset,
+    /// The label of the last identity run, JSON-escaped once per run.
+    label_json: String,
+}
+
+impl LiveWriter {
+    /// Creates (or truncates) the dataset files in `dir`, which must exist.
+    pub fn create(dir: &Path) -> std::io::Result<LiveWriter> {
+        Ok(LiveWriter {
+            dir: dir.to_owned(),
+            block: Dataset::create(dir, BLOCK_FILE)?,
+            identity: Dataset::create(dir, IDENTITY_FILE)?,
+            label_json: String::new(),
+        })
+    }
+
+    /// Writes one planned run (runs come in ascending order).
+    pub fn run(&mut self, run: Run, label: (&str, LabelCategory)) -> std::io::Result<()> {
+        match run.kind {
+            EntryKind::Block => {
+                for n in run.first..=run.last {
+                    writeln!(self.block.file, "{{\"number\":\"+{n}\"}}")?;
+                }
+                self.block.entries += run.len();
+            }
+            EntryKind::Identify => {
+                self.label_json = serde_json::to_string(label.0).map_err(std::io::Error::from)?;
+                for n in run.first..=run.last {
+                    writeln!(
+                        self.identity.file,
+                        "{{\"number\":\"+{n}\",\"name\":{},\"category\":\"{}\"}}",
+                        self.label_json,
+                        label.1.as_str()
+                    )?;
+                }
+                self.identity.entries += run.len();
+            }
+        }
+        Ok(())
+    }
+
+    /// Closes the datasets and writes `manifest.json`.
+    pub fn finish(
+        self,
+        version: u64,
+        generated_at: String,
+        plan: PlanSummary,
+    ) -> std::io::Result<LiveManifest> {
+        let manifest = LiveManifest {
+            format: "callguard-live-caller-id",
+            format_version: 1,
+            version,
+            generated_at,
+            block: self.block.finish()?,
+            identity: self.identity.finish()?,
+            plan,
+        };
+        let mut text = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::from)?;
+        text.push(b'\n');
+        std::fs::write(self.dir.join(MANIFEST_FILE), text)?;
+        Ok(manifest)
+    }
+}
