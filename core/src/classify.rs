@@ -375,15 +375,19 @@ impl Classifier {
     }
 
     fn short(&self, input: &str, code: &str) -> NumberInfo {
-        match self.rules.short_number(self.home, code) {
-            Some(short) => NumberInfo {
-                kind: short.kind,
-                presentation: Presentation::Allowed,
-                service: Some(short.name.clone()),
-                ..NumberInfo::hidden(input, Presentation::Allowed)
-            },
-            None => NumberInfo::invalid(input, InvalidReason::UnknownServiceCode),
-        }
+        self.short_in(self.home, input, code)
+            .unwrap_or_else(|| NumberInfo::invalid(input, InvalidReason::UnknownServiceCode))
+    }
+
+    /// A short number of `region` (or a global one such as 112), if `code` is one.
+    fn short_in(&self, region: Region, input: &str, code: &str) -> Option<NumberInfo> {
+        let short = self.rules.short_number(region, code)?;
+        Some(NumberInfo {
+            kind: short.kind,
+            presentation: Presentation::Allowed,
+            service: Some(short.name.clone()),
+            ..NumberInfo::hidden(input, Presentation::Allowed)
+        })
     }
 
     /// A number written nationally for the home region.
@@ -442,12 +446,25 @@ impl Classifier {
                 },
             );
         };
+        // A short number behind a country code (+81 110, tel:+1-911, as IMS networks may hand
+        // it over) is that country's service number, never a bogus long number: an emergency
+        // call back must ring.
+        let nsn = &digits[code_digits(country_code)..];
+        if nsn.len() <= 8 {
+            let region = if crate::plan::country_code(self.home) == Some(country_code) {
+                Some(self.home)
+            } else {
+                crate::plan::main_region(country_code)
+            };
+            if let Some(info) = region.and_then(|r| self.short_in(r, input, nsn)) {
+                return info;
+            }
+        }
         let mut flags: Vec<NumberFlag> = self.rules.flags(digits).map(|(f, _)| f).collect();
 
         let (kind, country) = if let Some(o) = self.rules.kind_override(digits) {
             (o.kind, Some(o.country))
         } else {
-            let nsn = &digits[code_digits(country_code)..];
             if country_code == 1
                 && (nsn.len() != 10 || nsn.starts_with('0') || nsn.starts_with('1'))
             {

@@ -138,11 +138,17 @@ impl Screener {
             .zip(scanner.as_ref())
             .map(|(text, scanner)| (text, scanner.scan(text)))
             .filter(|(_, result)| result.level >= script::Level::Medium);
+        // A claim that names no organisation the directory knows ("宅配便です") must not hide
+        // the one a scam script names.
         let claim = call
             .claims
             .as_deref()
-            .or(scanned.as_ref().map(|(text, _)| *text))
-            .and_then(|text| self.official.check(text, info));
+            .and_then(|text| self.official.check(text, info))
+            .or_else(|| {
+                scanned
+                    .as_ref()
+                    .and_then(|(text, _)| self.official.check(text, info))
+            });
         let script = scanned.zip(scanner).map(|((_, result), scanner)| {
             let labels = |lang: Lang| {
                 let names: Vec<&str> = result

@@ -412,6 +412,15 @@ fn normalize_inner(
     if let Some(hidden) = rules.hidden_word(text) {
         return Parsed::Hidden(hidden);
     }
+    // Words and no digit at all ("Unknown Caller", "Name unavailable"): a display text the
+    // network put where the number should be. No number was shown; that is not a fake number.
+    let is_uri = ["tel:", "sip:", "sips:"].iter().any(|p| {
+        text.get(..p.len())
+            .is_some_and(|h| h.eq_ignore_ascii_case(p))
+    });
+    if !is_uri && !text.chars().any(char::is_numeric) && text.chars().any(char::is_alphabetic) {
+        return Parsed::Hidden(Presentation::Unknown);
+    }
 
     let cleaned = match clean(text) {
         Ok(cleaned) => cleaned,
@@ -832,6 +841,30 @@ mod tests {
             parsed(&long, Region::JP),
             Parsed::Invalid(InvalidReason::TooLong { .. })
         ));
+    }
+
+    #[test]
+    fn display_words_are_no_number_not_a_fake_one() {
+        for text in [
+            "Unknown Caller",
+            "Name Unavailable",
+            "ＰＲＩＶＡＴＥ ＣＡＬＬ",
+        ] {
+            assert_eq!(
+                parsed(text, Region::US),
+                Parsed::Hidden(Presentation::Unknown),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            parsed("No Caller ID", Region::US),
+            Parsed::Hidden(Presentation::Restricted)
+        );
+        // Letters among digits stay invalid: that is not a display word.
+        assert_eq!(
+            parsed("0120-HELLO", Region::JP),
+            Parsed::Invalid(InvalidReason::Letters)
+        );
     }
 
     #[test]

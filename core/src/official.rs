@@ -191,6 +191,12 @@ impl OfficialDirectory {
                 org.never.en, org.call_back.en
             ),
         };
+        if org.numbers.is_empty() {
+            return Some(ClaimOutcome::Unverifiable {
+                organisation: org.name.clone(),
+                advice,
+            });
+        }
         Some(ClaimOutcome::Impersonation {
             organisation: org.name.clone(),
             advice,
@@ -226,6 +232,8 @@ mod tests {
         assert_eq!(id("総 務 省です"), Some("mic"));
         assert_eq!(id("ｹｲｻﾂ"), None);
         assert_eq!(id("a microphone salesman"), None);
+        assert_eq!(id("hi, can you check your mic"), None);
+        assert_eq!(id("刑事ドラマの件で"), None);
         assert_eq!(id("宅配便です"), None);
     }
 
@@ -251,9 +259,10 @@ mod tests {
             dir.check("警察", &info("#9110")),
             Some(ClaimOutcome::Matches { .. })
         ));
+        // The police publish no numbers: a claim is unverifiable, not proven false.
         assert!(matches!(
             dir.check("警察", &info("0120-123-456")),
-            Some(ClaimOutcome::Impersonation { .. })
+            Some(ClaimOutcome::Unverifiable { .. })
         ));
         assert_eq!(dir.check("近所の田中です", &info("03-5253-5111")), None);
     }

@@ -218,12 +218,15 @@ fn plans_for(code: u16) -> Option<Arc<Vec<LazyRegion>>> {
     }
     let d = data();
     let indices = d.by_code.get(&code)?;
-    // As libphonenumber does: the main country of a shared code first, then the others, each
-    // taken when its leading digits (if it has any) and its patterns fit.
+    // The main country of a shared code first, as libphonenumber does; then the regions that
+    // name their leading digits (cheap to rule out), then the rest (Canada has none, so a
+    // call from Jamaica reaches Jamaica without compiling Canada's plan). Regions of one code
+    // hold disjoint numbers, so the order changes the cost, not the answer.
     let regions = || indices.iter().map(|&i| &d.regions[i]);
     let built: Vec<LazyRegion> = regions()
         .filter(|r| r.main)
-        .chain(regions().filter(|r| !r.main))
+        .chain(regions().filter(|r| !r.main && r.leading.is_some()))
+        .chain(regions().filter(|r| !r.main && r.leading.is_none()))
         .map(|data| LazyRegion {
             data,
             leading: OnceLock::new(),

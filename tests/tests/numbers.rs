@@ -269,7 +269,7 @@ fn impossible_numbers_are_invalid_with_reasons() {
         ("US", "+1 202 555 014", "north_american_format"),
         ("JP", "+81 1", "not_in_numbering_plan"),
         ("JP", "12345", "too_short"),
-        ("JP", "hello", "letters"),
+        ("JP", "0120-HELLO", "letters"),
         ("JP", "+1234567890123456", "too_long"),
         ("JP", "#12", "unknown_service_code"),
         ("JP", "03-5253-5111 ☎", "bad_character"),

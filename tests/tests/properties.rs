@@ -96,11 +96,14 @@ proptest! {
         verification in prop::sample::select(vec![
             Verification::NotVerified, Verification::Passed, Verification::Failed,
         ]),
-        decoration in prop::sample::select(vec!["", " ", "tel:", "-"]),
+        decoration in prop::sample::select(vec!["", " ", "tel:", "-", "+CC", "tel:+CC-", "+CC "]),
     ) {
-        for (region, number) in [("JP", "110"), ("JP", "118"), ("JP", "119"), ("US", "911"),
-                                 ("GB", "999"), ("DE", "112"), ("JP", "112"), ("AU", "000")] {
+        for (region, cc, number) in [("JP", "81", "110"), ("JP", "81", "118"), ("JP", "81", "119"),
+                                     ("US", "1", "911"), ("GB", "44", "999"), ("DE", "49", "112"),
+                                     ("JP", "81", "112"), ("AU", "61", "000")] {
             let region: Region = region.parse().expect("region");
+            // "+CC" stands for the region's own country code: +81 110 as IMS may deliver it.
+            let decoration = decoration.replace("CC", cc);
             let call = IncomingCall {
                 number: Some(format!("{decoration}{number}")),
                 verification,
@@ -117,30 +120,20 @@ proptest! {
 fn policies() -> impl Strategy<Value = Arc<Policy>> {
     let weighted: Vec<ReasonCode> = ReasonCode::ALL
         .into_iter()
-        .filter(|c| {
-            !matches!(
-                c,
-                ReasonCode::EmergencyNumber
-                    | ReasonCode::SpecialService
-                    | ReasonCode::Contact
-                    | ReasonCode::AllowList
-                    | ReasonCode::BlockList
-                    | ReasonCode::PolicyRule
-                    | ReasonCode::ClaimMatches
-                    | ReasonCode::ScreeningUnavailable
-            )
-        })
+        .filter(|c| Policy::takes_weight(*c))
         .collect();
     let n = weighted.len();
     (
         prop::collection::vec(0u8..=100, n),
-        (1u8..=100, 0u8..=100, 0u8..=100),
+        (1u8..=98, 1u8..=50, 1u8..=50),
         prop::collection::vec(0usize..4, 0..4),
         2u32..6,
     )
         .prop_map(move |(weights, (warn, a, b), rules, repeat)| {
-            let silence = warn.max(a);
-            let block = silence.max(b);
+            // Strictly rising thresholds, as the format requires.
+            let silence = warn.saturating_add(a).min(99);
+            let block = silence.saturating_add(b).min(100);
+            let (warn, silence) = (warn.min(silence - 1), silence.min(block - 1));
             let hard_rules = rules
                 .into_iter()
                 .map(|r| match r {

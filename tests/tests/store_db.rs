@@ -322,7 +322,7 @@ fn reports_answer_the_same_from_memory_and_from_sqlite() {
         "+815012345678,scam,3,2025-11-01,2025-11-28\n\
          +819012345678,fraud|robocall,1,2025-10-01,2025-10-01\n\
          +12025550123,robocall,4000000000,2025-01-01,2025-01-02\n\
-         +442079460958,scam,1,2025-01-01,2200-01-01\n",
+         +442079460958,scam,1,2025-01-01,2025-01-02\n",
     );
     // A delta adds counts up beyond what the compact form holds.
     feed(

@@ -131,6 +131,8 @@ pub enum ReasonCode {
     Impersonation,
     /// The caller claims to be an organisation and the number is one of theirs.
     ClaimMatches,
+    /// The caller claims to be an organisation that publishes no number to check against.
+    ClaimUnverified,
     /// What was said on the call matches scam scripts.
     ScamScript,
     /// Screening could not run; the call rings.
@@ -139,7 +141,7 @@ pub enum ReasonCode {
 
 impl ReasonCode {
     /// Every code, in a fixed order.
-    pub const ALL: [ReasonCode; 29] = [
+    pub const ALL: [ReasonCode; 30] = [
         ReasonCode::EmergencyNumber,
         ReasonCode::SpecialService,
         ReasonCode::Contact,
@@ -167,6 +169,7 @@ impl ReasonCode {
         ReasonCode::QuietHours,
         ReasonCode::Impersonation,
         ReasonCode::ClaimMatches,
+        ReasonCode::ClaimUnverified,
         ReasonCode::ScamScript,
         ReasonCode::ScreeningUnavailable,
     ];
@@ -201,6 +204,7 @@ impl ReasonCode {
             ReasonCode::QuietHours => "quiet_hours",
             ReasonCode::Impersonation => "impersonation",
             ReasonCode::ClaimMatches => "claim_matches",
+            ReasonCode::ClaimUnverified => "claim_unverified",
             ReasonCode::ScamScript => "scam_script",
             ReasonCode::ScreeningUnavailable => "screening_unavailable",
         }
@@ -261,6 +265,14 @@ pub enum ClaimOutcome {
     Matches {
         /// The organisation's name.
         organisation: LocalText,
+    },
+    /// The organisation publishes no number to check a call against (the police call from
+    /// many stations): the claim can be neither confirmed nor refuted.
+    Unverifiable {
+        /// The organisation's name.
+        organisation: LocalText,
+        /// What to do: the organisation's own advice and the number to call back.
+        advice: LocalText,
     },
     /// The number is not one of the organisation's.
     Impersonation {
@@ -446,7 +458,8 @@ impl RiskEngine {
             total += u32::from(reason.weight);
             if let Some(text) = reason_advice {
                 // The most specific advice wins: advice made for this call (the organisation's
-                // own number to call back), then hard rules, then the heaviest reason's.
+                // own number to call back), then the heaviest reason's; a hard rule's advice
+                // (quiet hours) only when no weighed reason has any.
                 let rank = if signal.advice.is_some() {
                     u16::MAX
                 } else if matches!(signal.code, ReasonCode::PolicyRule | ReasonCode::QuietHours) {
@@ -464,11 +477,19 @@ impl RiskEngine {
         let thresholds = &self.policy.thresholds;
         let score = (total.min(100) as u8).max(thresholds.floor(floor));
         let verdict = thresholds.verdict(score);
-        // Quiet hours decide a call that nothing else flags; otherwise the heaviest reason.
+        // The label names what counted: the heaviest reason that weighed something, else the
+        // hard rule that set the verdict; none when nothing was found (a verified number
+        // alone is no news).
         let label = reasons
             .iter()
-            .find(|r| r.code == ReasonCode::QuietHours && r.weight >= reasons[0].weight)
-            .or_else(|| reasons.first())
+            .find(|r| r.weight > 0)
+            .or_else(|| {
+                (floor > Verdict::Allow).then(|| {
+                    reasons
+                        .iter()
+                        .find(|r| matches!(r.code, ReasonCode::QuietHours | ReasonCode::PolicyRule))
+                })?
+            })
             .map(|r| self.texts.label(r.code).clone());
         Assessment {
             number,
@@ -601,6 +622,13 @@ impl RiskEngine {
             }) => signals.push(Signal {
                 advice: Some(advice.clone()),
                 ..self.scored(ReasonCode::Impersonation, Some(organisation.clone()))
+            }),
+            Some(ClaimOutcome::Unverifiable {
+                organisation,
+                advice,
+            }) => signals.push(Signal {
+                advice: Some(advice.clone()),
+                ..self.scored(ReasonCode::ClaimUnverified, Some(organisation.clone()))
             }),
             Some(ClaimOutcome::Matches { organisation }) => signals.push(Signal {
                 code: ReasonCode::ClaimMatches,

@@ -25,6 +25,10 @@ const FORMAT: u32 = 1;
 /// PBKDF2-HMAC-SHA256 rounds for a new lock. A PIN has few digits, so the lock stops a casual
 /// change on the phone, not an attacker who has the file; the rounds make guessing slower.
 const LOCK_ROUNDS: u32 = 100_000;
+/// Bounds on a lock's rounds read from a file: fewer is too weak, more would make checking a PIN
+/// take minutes.
+const MIN_LOCK_ROUNDS: u32 = 10_000;
+const MAX_LOCK_ROUNDS: u32 = 10_000_000;
 
 const PRESETS: [(&str, &str); 3] = [
     (
@@ -204,7 +208,7 @@ pub struct Policy {
 }
 
 /// Codes that are decided by precedence or carry no weight of their own.
-const UNWEIGHTED: [ReasonCode; 8] = [
+const UNWEIGHTED: [ReasonCode; 10] = [
     ReasonCode::EmergencyNumber,
     ReasonCode::SpecialService,
     ReasonCode::Contact,
@@ -212,6 +216,8 @@ const UNWEIGHTED: [ReasonCode; 8] = [
     ReasonCode::BlockList,
     ReasonCode::PolicyRule,
     ReasonCode::ClaimMatches,
+    ReasonCode::QuietHours,
+    ReasonCode::VerificationPassed,
     ReasonCode::ScreeningUnavailable,
 ];
 
@@ -263,11 +269,12 @@ impl Policy {
             ));
         }
         let t = &policy.thresholds;
-        if !(0 < t.warn && t.warn <= t.silence && t.silence <= t.block && t.block <= 100) {
+        // Strictly rising: with warn == silence a rule that only warns would silence.
+        if !(0 < t.warn && t.warn < t.silence && t.silence < t.block && t.block <= 100) {
             return Err(RulePackError::new(
                 pack,
                 "thresholds",
-                "need 0 < warn <= silence <= block <= 100",
+                "need 0 < warn < silence < block <= 100",
             ));
         }
         if policy.repeat_caller_min_calls < 2 {
@@ -291,20 +298,52 @@ impl Policy {
             }
         }
         for (i, rule) in policy.hard_rules.iter().enumerate() {
-            if let HardRule::Kind { kinds, .. } = rule {
-                if kinds.iter().any(|k| k.is_protected()) {
+            let at = || format!("hard_rules[{i}]");
+            match rule {
+                HardRule::Kind { kinds, .. } if kinds.iter().any(|k| k.is_protected()) => {
                     return Err(RulePackError::new(
                         pack,
-                        format_args!("hard_rules[{i}]"),
+                        at(),
                         "emergency and special service numbers always ring",
                     ));
                 }
+                HardRule::Kind { kinds, .. } if kinds.is_empty() => {
+                    return Err(RulePackError::new(
+                        pack,
+                        at(),
+                        "no kinds: the rule would never apply",
+                    ));
+                }
+                HardRule::Hidden { presentations, .. } if presentations.is_empty() => {
+                    return Err(RulePackError::new(
+                        pack,
+                        at(),
+                        "no presentations: the rule would never apply",
+                    ));
+                }
+                HardRule::QuietHours { from, to, .. } if from == to => {
+                    return Err(RulePackError::new(
+                        pack,
+                        at(),
+                        "quiet hours from and to the same time never apply",
+                    ));
+                }
+                _ => {}
             }
             if rule.verdict() == Verdict::Allow {
                 return Err(RulePackError::new(
                     pack,
                     format_args!("hard_rules[{i}]"),
                     "a hard rule warns, silences or blocks",
+                ));
+            }
+        }
+        if let Some(lock) = &policy.lock {
+            if !(MIN_LOCK_ROUNDS..=MAX_LOCK_ROUNDS).contains(&lock.rounds) {
+                return Err(RulePackError::new(
+                    pack,
+                    "lock.rounds",
+                    format_args!("rounds must be {MIN_LOCK_ROUNDS} to {MAX_LOCK_ROUNDS}"),
                 ));
             }
         }
@@ -315,6 +354,12 @@ impl Policy {
     pub fn to_json(&self) -> String {
         // A `Policy` holds only strings, numbers and maps with string keys.
         serde_json::to_string_pretty(self).unwrap_or_default()
+    }
+
+    /// Whether a policy may give `code` a weight (codes decided by precedence, hard rules or
+    /// carried for information may not).
+    pub fn takes_weight(code: ReasonCode) -> bool {
+        !UNWEIGHTED.contains(&code)
     }
 
     /// The weight of a scored signal.
@@ -427,6 +472,12 @@ mod tests {
             (base.replace("\"hard_rules\": []", r#""hard_rules": [{"rule": "international", "verdict": "allow"}]"#), "hard_rules[0]"),
             (base.replace("\"repeat_caller_min_calls\": 3", "\"repeat_caller_min_calls\": 1"), "repeat_caller_min_calls"),
             (base.replace("\"ip_phone\": 30", "\"contact\": 30"), "weights.contact"),
+            (base.replace("\"ip_phone\": 30", "\"quiet_hours\": 30"), "weights.quiet_hours"),
+            (base.replace("\"silence\": 60", "\"silence\": 30"), "thresholds"),
+            (base.replace("\"hard_rules\": []", r#""hard_rules": [{"rule": "kind", "kinds": [], "verdict": "warn"}]"#), "hard_rules[0]"),
+            (base.replace("\"hard_rules\": []", r#""hard_rules": [{"rule": "hidden", "presentations": [], "verdict": "warn"}]"#), "hard_rules[0]"),
+            (base.replace("\"hard_rules\": []", r#""hard_rules": [{"rule": "quiet_hours", "from": "21:00", "to": "21:00", "verdict": "silence"}]"#), "hard_rules[0]"),
+            (base.replace("\"lock\": null", r#""lock": {"salt": "AA==", "hash": "AA==", "rounds": 4000000000}"#), "lock.rounds"),
         ];
         for (json, location) in cases {
             assert_ne!(json, base, "the replacement for {location} must apply");

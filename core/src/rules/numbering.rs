@@ -187,10 +187,11 @@ impl NumberingRules {
 
     /// The presentation a caller-ID word such as `非通知` or `Anonymous` stands for.
     pub fn hidden_word(&self, text: &str) -> Option<Presentation> {
-        if text.len() > 32 {
+        // A caller ID with digits is a number, not a word: skip the allocation below.
+        if text.len() > 64 || text.bytes().any(|b| b.is_ascii_digit() || b == b'+') {
             return None;
         }
-        self.hidden_words.get(&text.trim().to_lowercase()).copied()
+        self.hidden_words.get(&fold_word(text)).copied()
     }
 
     /// The region's entries, if the pack has any for it.
@@ -246,7 +247,7 @@ impl NumberingRules {
 
         let mut hidden_words = HashMap::new();
         for (i, word) in file.hidden_words.into_iter().enumerate() {
-            let key = word.text.trim().to_lowercase();
+            let key = fold_word(&word.text);
             if key.is_empty() {
                 return Err(RulePackError::new(
                     PACK,
@@ -348,6 +349,13 @@ impl NumberingRules {
             flagged,
         })
     }
+}
+
+/// NFKC (full-width letters), lower case, single spaces: how caller-ID words are compared.
+fn fold_word(text: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    let folded: String = text.nfkc().flat_map(char::to_lowercase).collect();
+    folded.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn index_short_numbers(

@@ -40,8 +40,13 @@ fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
+/// The latest time a feed may carry: 2100-01-01. Later ones are typos or milliseconds, and a
+/// time in the future would keep a report from ever decaying.
+const LATEST: UnixTime = 4_102_444_800;
+
+/// A small decimal field (at most 9 digits, so it cannot overflow).
 fn digits(bytes: &[u8]) -> Option<u32> {
-    if bytes.is_empty() || !bytes.iter().all(u8::is_ascii_digit) {
+    if bytes.is_empty() || bytes.len() > 9 || !bytes.iter().all(u8::is_ascii_digit) {
         return None;
     }
     Some(
@@ -56,13 +61,12 @@ fn digits(bytes: &[u8]) -> Option<u32> {
 pub fn parse_time(text: &[u8]) -> Option<UnixTime> {
     let text = text.trim_ascii();
     if text.len() < 10 || text[4] != b'-' {
-        return digits(text).map(i64::from).or_else(|| {
-            std::str::from_utf8(text)
-                .ok()?
-                .parse::<i64>()
-                .ok()
-                .filter(|t| *t >= 0)
-        });
+        // Whole seconds since 1970 (epoch milliseconds and the like are refused).
+        return std::str::from_utf8(text)
+            .ok()?
+            .parse::<i64>()
+            .ok()
+            .filter(|t| (0..=LATEST).contains(t));
     }
     let (y, mo, d) = (
         digits(&text[0..4])?,
@@ -98,7 +102,7 @@ pub fn parse_time(text: &[u8]) -> Option<UnixTime> {
     if civil_from_days(days) != (i64::from(y), mo, d) {
         return None;
     }
-    Some(days * 86_400 + secs)
+    Some(days * 86_400 + secs).filter(|t| (0..=LATEST).contains(t))
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ`.
@@ -121,6 +125,12 @@ mod tests {
     #[test]
     fn parses_feed_times() {
         assert_eq!(parse_time(b"1970-01-01"), Some(0));
+        // Milliseconds, long digit runs and far-future dates are refused, never wrapped.
+        assert_eq!(parse_time(b"1709210096000"), None);
+        assert_eq!(parse_time(b"4294967296"), None);
+        assert_eq!(parse_time(b"99999999999999999999999"), None);
+        assert_eq!(parse_time(b"2101-01-01"), None);
+        assert_eq!(parse_time(b"1709210096"), Some(1_709_210_096));
         assert_eq!(parse_time(b"2024-02-29 12:34:56"), Some(1_709_210_096));
         assert_eq!(parse_time(b"2024-02-29T12:34:56Z"), Some(1_709_210_096));
         assert_eq!(parse_time(b"1709210096"), Some(1_709_210_096));
