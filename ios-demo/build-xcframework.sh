@@ -28,7 +28,7 @@ done
 
 # The Swift bindings, module map and header, from the host build's metadata.
 rm -rf "$gen" && mkdir -p "$gen/include"
-cargo run --release --locked -p "$crate" --bin uniffi-bindgen -- generate \
+cargo run --release --locked -p "$crate" --features cli --bin uniffi-bindgen -- generate \
     --library "target/aarch64-apple-ios/release/$lib" --language swift --out-dir "$gen"
 mv "$gen"/*.h "$gen/include/"
 cat "$gen"/*.modulemap > "$gen/include/module.modulemap"

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test in the repository. This is the README's test command and what CI runs.
-# Ends with one summary line, "tests: N passed, N failed", over every test binary that ran.
+# Ends with one summary line, "tests: N passed, N failed", over every test binary that ran:
+# the Rust tests, then the Python and Kotlin tests of the bindings (which need python3 and
+# Maven; they install pytest into a venv under target/ and their jars from Maven Central).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+pylog=$(mktemp)
+mvnlog=$(mktemp)
+trap 'rm -f "$log" "$pylog" "$mvnlog"' EXIT
 
 echo "== Rust: doc tests"
 cargo test --workspace --doc 2>&1 | tee -a "$log"
@@ -14,4 +18,51 @@ cargo test --workspace --all-targets 2>&1 | tee -a "$log"
 
 passed=$(grep -Eo '^test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')
 failed=$(grep -Eo '[0-9]+ failed;' "$log" | awk '{s += $1} END {print s + 0}')
+
+# The bindings: generated here (never committed), then tested across the FFI.
+status=0
+echo "== Bindings: host library + generated Kotlin, Swift, Python (scripts/bindings.sh)"
+./scripts/bindings.sh
+
+echo "== Python bindings: pytest (bindings/tests/python)"
+venv=target/venv-bindings
+if [[ ! -x "$venv/bin/python" ]]; then
+  python3 -m venv "$venv"
+fi
+if ! "$venv/bin/python" -c 'import pytest' 2>/dev/null; then
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check pytest
+fi
+"$venv/bin/python" -m pytest bindings/tests/python -q -p no:cacheprovider 2>&1 | tee "$pylog" ||
+  status=1
+# pytest's closing line: "21 passed in 8.7s", "1 failed, 20 passed, 2 errors in 9.1s".
+py_line=$(grep -E '^=*[ ]*[0-9]+ (passed|failed|errors?|skipped).* in [0-9.]+s' "$pylog" | tail -n 1 || true)
+py_count() { { grep -Eo "[0-9]+ $1" <<<"$py_line" || true; } | awk '{s += $1} END {print s + 0}'; }
+py_passed=$(py_count passed)
+py_failed=$(( $(py_count failed) + $(py_count 'errors?') ))
+if [[ -z "$py_line" ]]; then
+  py_failed=$(( py_failed + 1 )) # pytest did not get as far as a summary
+fi
+
+echo "== Kotlin bindings: JUnit on the JVM through JNA (bindings/tests/kotlin, Maven)"
+target_dir=$(realpath "${CARGO_TARGET_DIR:-target}")
+mvn -B -ntp -Dstyle.color=never -f bindings/tests/kotlin/pom.xml \
+  -Dcallguard.generated="$target_dir/bindings/kotlin" -Dcallguard.lib.dir="$target_dir/debug" \
+  test 2>&1 | tee "$mvnlog" || status=1
+# Surefire's total: "Tests run: 10, Failures: 0, Errors: 0, Skipped: 0" (per-class lines go on).
+mvn_line=$(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$mvnlog" |
+  tail -n 1 || true)
+read -r kt_run kt_failures kt_errors kt_skipped < <(
+  { grep -Eo '[0-9]+' <<<"${mvn_line:-0 0 0 0}" || true; } | tr '\n' ' '; echo)
+kt_passed=$(( kt_run - kt_failures - kt_errors - kt_skipped ))
+kt_failed=$(( kt_failures + kt_errors ))
+if [[ -z "$mvn_line" ]]; then
+  kt_failed=$(( kt_failed + 1 )) # Maven failed before any test ran (a compile error)
+fi
+
+echo "== counts: rust ${passed} passed, ${failed} failed; python ${py_passed} passed, ${py_failed} failed; kotlin ${kt_passed} passed, ${kt_failed} failed"
+passed=$(( passed + py_passed + kt_passed ))
+failed=$(( failed + py_failed + kt_failed ))
 echo "tests: ${passed} passed, ${failed} failed"
+if (( status != 0 || failed != 0 )); then
+  exit 1
+fi
