@@ -8,6 +8,8 @@
 //!   [`error`].
 //! - [`ImportProgress`]: the callback a foreign caller implements to follow (and cancel) a
 //!   feed import.
+//! - [`directory`]: the iOS Call Directory: planning and delivery on [`CallGuard`], and
+//!   [`DirectoryReader`] / [`DirectoryChunks`] for the extension, which only reads.
 //!
 //! `scripts/bindings.sh` builds this library and generates the Kotlin, Swift and Python sources
 //! from it (docs/BINDINGS.md).
@@ -16,6 +18,7 @@
 // for; the code written here has no `unsafe` of its own.
 #![allow(unsafe_code)]
 
+pub mod directory;
 pub mod error;
 pub mod types;
 
@@ -27,6 +30,7 @@ use callguard_core::script::ScriptScanner;
 use callguard_core::store::{self, Store};
 use callguard_core::{Classifier, Policy, Region, Screener};
 
+pub use directory::{DirectoryChunks, DirectoryReader};
 pub use error::CallGuardError;
 pub use types::*;
 

@@ -788,3 +788,146 @@ impl From<store::Stats> for Stats {
         }
     }
 }
+
+/// How the Call Directory extension loads one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum DirectoryLoadMode {
+    /// A full (non-incremental) request: add every entry of the plan.
+    Full,
+    /// An incremental request from the version the system holds: removals, then additions.
+    Delta,
+    /// An incremental request when what the system holds is unknown: remove everything, then
+    /// add every entry of the plan.
+    Reset,
+}
+
+impl From<store::LoadMode> for DirectoryLoadMode {
+    fn from(mode: store::LoadMode) -> DirectoryLoadMode {
+        match mode {
+            store::LoadMode::Full => DirectoryLoadMode::Full,
+            store::LoadMode::Delta => DirectoryLoadMode::Delta,
+            store::LoadMode::Reset => DirectoryLoadMode::Reset,
+        }
+    }
+}
+
+impl From<DirectoryLoadMode> for store::LoadMode {
+    fn from(mode: DirectoryLoadMode) -> store::LoadMode {
+        match mode {
+            DirectoryLoadMode::Full => store::LoadMode::Full,
+            DirectoryLoadMode::Delta => store::LoadMode::Delta,
+            DirectoryLoadMode::Reset => store::LoadMode::Reset,
+        }
+    }
+}
+
+/// What one Call Directory extension request loads (`DirectoryReader.load`), handed back to
+/// `DirectoryReader.chunks` as is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Record)]
+pub struct DirectoryLoad {
+    /// The extension (0 is the first).
+    pub extension: u32,
+    /// The plan version loaded (0: no plan yet, nothing to load).
+    pub version: u64,
+    /// For a delta, the version the system holds.
+    pub base: Option<u64>,
+    /// Full, delta or reset.
+    pub mode: DirectoryLoadMode,
+}
+
+impl From<store::DirectoryLoad> for DirectoryLoad {
+    fn from(load: store::DirectoryLoad) -> DirectoryLoad {
+        DirectoryLoad {
+            extension: load.extension,
+            version: load.version,
+            base: load.base,
+            mode: load.mode.into(),
+        }
+    }
+}
+
+impl From<DirectoryLoad> for store::DirectoryLoad {
+    fn from(load: DirectoryLoad) -> store::DirectoryLoad {
+        store::DirectoryLoad {
+            extension: load.extension,
+            version: load.version,
+            base: load.base,
+            mode: load.mode.into(),
+        }
+    }
+}
+
+/// One chunk for the Call Directory extension, applied in this order: remove everything
+/// (first chunk of a reset only), removals, additions. Every list is strictly ascending and
+/// continues the previous chunk's.
+#[derive(Debug, Clone, Default, PartialEq, Eq, uniffi::Record)]
+pub struct DirectoryChunk {
+    /// `removeAllBlockingEntries()` and `removeAllIdentificationEntries()` first.
+    pub remove_all: bool,
+    /// `removeBlockingEntry(withPhoneNumber:)` for each.
+    pub remove_blocking: Vec<i64>,
+    /// `removeIdentificationEntry(withPhoneNumber:)` for each.
+    pub remove_identification: Vec<i64>,
+    /// `addBlockingEntry(withNextSequentialPhoneNumber:)` for each.
+    pub add_blocking: Vec<i64>,
+    /// `addIdentificationEntry(withNextSequentialPhoneNumber:label:)` for each, with
+    /// `labels[i]`.
+    pub add_identification: Vec<i64>,
+    /// The labels of `add_identification`, one each.
+    pub labels: Vec<String>,
+}
+
+impl From<core::directory::Chunk> for DirectoryChunk {
+    fn from(chunk: core::directory::Chunk) -> DirectoryChunk {
+        DirectoryChunk {
+            remove_all: chunk.remove_all,
+            remove_blocking: chunk.remove_blocking,
+            remove_identification: chunk.remove_identification,
+            add_blocking: chunk.add_blocking,
+            add_identification: chunk.add_identification,
+            labels: chunk.labels,
+        }
+    }
+}
+
+/// What a stored Call Directory plan holds and left out.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct DirectoryPlanSummary {
+    /// The plan's version (grows with every plan, never reused).
+    pub version: u64,
+    /// Entries planned, over every extension.
+    pub entries: u64,
+    /// Blocking entries planned.
+    pub blocking: u64,
+    /// Identification entries planned.
+    pub identification: u64,
+    /// Entries the lists and reports would give with no budget.
+    pub candidates: u64,
+    /// Entries left out for the budget.
+    pub left_out: u64,
+    /// Entries per extension at most.
+    pub budget: u64,
+    /// Extensions the plan is split across.
+    pub extensions: u32,
+    /// The whole summary as JSON (per source and per extension; docs/IOS.md).
+    pub summary_json: String,
+}
+
+impl DirectoryPlanSummary {
+    pub(crate) fn new(
+        summary: &core::directory::PlanSummary,
+        summary_json: String,
+    ) -> DirectoryPlanSummary {
+        DirectoryPlanSummary {
+            version: summary.version,
+            entries: summary.entries,
+            blocking: summary.blocking,
+            identification: summary.identification,
+            candidates: summary.candidates,
+            left_out: summary.left_out,
+            budget: summary.budget,
+            extensions: u32::try_from(summary.extensions.len()).unwrap_or(u32::MAX),
+            summary_json,
+        }
+    }
+}

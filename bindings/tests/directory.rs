@@ -1,0 +1,249 @@
+//! The iOS Call Directory surface from Rust: the app plans and records deliveries through
+//! `CallGuard`, the extension reads through a second, read-only `DirectoryReader`. The planner
+//! and the delta themselves are tested in the core (tests/tests/directory_store.rs).
+
+use std::collections::BTreeMap;
+
+use callguard_ffi::{
+    CallGuard, CallGuardError, DirectoryChunks, DirectoryLoad, DirectoryLoadMode, DirectoryReader,
+    ListKind, ReportCategory,
+};
+
+/// 050-1234-xxxx: 10,000 Japanese IP-phone numbers of 12 digits.
+const PREFIX: &str = "+81501234*";
+const FIRST: i64 = 815_012_340_000;
+const DENTIST: i64 = 815_012_340_005;
+const REPORTED: i64 = 819_012_345_678;
+
+fn guard(dir: &tempfile::TempDir) -> (std::sync::Arc<CallGuard>, String) {
+    let path = dir.path().join("callguard.db").display().to_string();
+    let guard = CallGuard::new(Some(path.clone()), "JP".into(), "balanced".into()).expect("guard");
+    guard
+        .add_list_entry(ListKind::Block, PREFIX.into(), None, None)
+        .expect("prefix");
+    guard
+        .add_list_entry(
+            ListKind::Allow,
+            "050-1234-0005".into(),
+            Some("歯医者".into()),
+            None,
+        )
+        .expect("allow");
+    guard
+        .report("090-1234-5678".into(), ReportCategory::Scam, None)
+        .expect("report");
+    (guard, path)
+}
+
+/// What the system holds: blocking numbers and labelled numbers.
+#[derive(Debug, Default)]
+struct System {
+    blocking: Vec<i64>,
+    identification: BTreeMap<i64, String>,
+}
+
+/// Applies every chunk as the extension does, checking the order iOS demands: each list
+/// strictly ascending across chunks, one label per labelled number.
+fn apply_all(chunks: &DirectoryChunks, system: &mut System) -> usize {
+    let (mut last_block, mut last_identify) = (i64::MIN, i64::MIN);
+    let mut count = 0;
+    while let Some(chunk) = chunks.next_chunk().expect("chunk") {
+        count += 1;
+        assert!(chunk.add_blocking.len() + chunk.add_identification.len() <= 4096);
+        if chunk.remove_all {
+            assert_eq!(count, 1, "remove all only in the first chunk");
+            system.blocking.clear();
+            system.identification.clear();
+        }
+        for n in &chunk.remove_blocking {
+            let at = system
+                .blocking
+                .binary_search(n)
+                .expect("removed number held");
+            system.blocking.remove(at);
+        }
+        for n in &chunk.remove_identification {
+            assert!(system.identification.remove(n).is_some());
+        }
+        for &n in &chunk.add_blocking {
+            assert!(n > last_block, "blocking entries strictly ascending");
+            last_block = n;
+            let at = system.blocking.binary_search(&n).expect_err("no duplicate");
+            system.blocking.insert(at, n);
+        }
+        assert_eq!(chunk.add_identification.len(), chunk.labels.len());
+        for (&n, label) in chunk.add_identification.iter().zip(&chunk.labels) {
+            assert!(
+                n > last_identify,
+                "identification entries strictly ascending"
+            );
+            last_identify = n;
+            assert!(system.identification.insert(n, label.clone()).is_none());
+        }
+    }
+    assert!(chunks.next_chunk().expect("after the end").is_none());
+    count
+}
+
+#[test]
+fn the_objects_are_send_and_sync() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<DirectoryReader>();
+    assert_send_sync::<DirectoryChunks>();
+}
+
+#[test]
+fn plan_load_read_and_deliver_then_a_delta_then_a_reset() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (guard, path) = guard(&dir);
+    let summary = guard
+        .plan_directory(1_000_000, 1, "ja".into())
+        .expect("plan");
+    assert_eq!(summary.version, 1);
+    assert_eq!(summary.blocking, 10_000 - 1 + 1);
+    assert_eq!(summary.identification, 1);
+    assert_eq!(summary.entries, 10_001);
+    assert_eq!(
+        (summary.left_out, summary.budget, summary.extensions),
+        (0, 1_000_000, 1)
+    );
+    assert!(summary.summary_json.contains("\"version\":1"));
+
+    let version = guard.begin_directory_load(0).expect("begin");
+    assert_eq!(version, 1);
+
+    // The extension: its own read-only object on the same file.
+    let reader = DirectoryReader::open(path.clone()).expect("reader");
+    let load = reader.load(0, false).expect("load");
+    assert_eq!(
+        load,
+        DirectoryLoad {
+            extension: 0,
+            version: 1,
+            base: None,
+            mode: DirectoryLoadMode::Full
+        }
+    );
+    let mut system = System::default();
+    let chunks = apply_all(&reader.chunks(load, 4096).expect("chunks"), &mut system);
+    assert_eq!(chunks, 3);
+    assert_eq!(system.blocking.len(), 10_000);
+    assert_eq!(system.blocking.first(), Some(&FIRST));
+    assert!(system.blocking.binary_search(&DENTIST).is_err());
+    assert!(system.blocking.binary_search(&REPORTED).is_ok());
+    assert_eq!(
+        system.identification,
+        BTreeMap::from([(DENTIST, "歯医者".to_owned())])
+    );
+    guard
+        .finish_directory_load(0, version, true)
+        .expect("finish");
+
+    // A change: the dentist leaves the allow list, so the prefix blocks the number.
+    assert!(guard
+        .remove_list_entry(ListKind::Allow, "050-1234-0005".into())
+        .expect("remove"));
+    assert_eq!(
+        guard
+            .plan_directory(1_000_000, 1, "en".into())
+            .expect("plan")
+            .version,
+        2
+    );
+    let version = guard.begin_directory_load(0).expect("begin");
+    let load = reader.load(0, true).expect("load");
+    assert_eq!(
+        (load.mode, load.base, load.version),
+        (DirectoryLoadMode::Delta, Some(1), 2)
+    );
+    let chunks = reader.chunks(load, 4096).expect("chunks");
+    let first = chunks.next_chunk().expect("chunk").expect("a change");
+    assert!(!first.remove_all);
+    assert_eq!(first.remove_identification, vec![DENTIST]);
+    assert_eq!(first.add_blocking, vec![DENTIST]);
+    assert!(first.remove_blocking.is_empty() && first.add_identification.is_empty());
+    assert!(chunks.next_chunk().expect("end").is_none());
+    // iOS failed: what it holds is unknown, so the next incremental load resets.
+    guard
+        .finish_directory_load(0, version, false)
+        .expect("finish");
+    let load = reader.load(0, true).expect("load");
+    assert_eq!((load.mode, load.base), (DirectoryLoadMode::Reset, None));
+    let mut system = System {
+        blocking: vec![1_234_567],
+        ..System::default()
+    };
+    apply_all(&reader.chunks(load, 1000).expect("chunks"), &mut system);
+    assert_eq!(system.blocking.len(), 10_001);
+    assert!(system.identification.is_empty());
+}
+
+#[test]
+fn bad_arguments_and_missing_databases_are_errors() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (guard, path) = guard(&dir);
+    for (budget, extensions, lang) in [(0, 1, "ja"), (10, 0, "ja"), (10, 65, "ja"), (10, 1, "fr")] {
+        let err = guard
+            .plan_directory(budget, extensions, lang.into())
+            .expect_err("bad argument");
+        assert!(
+            matches!(err, CallGuardError::InvalidInput { .. }),
+            "{err:?}"
+        );
+    }
+    let reader = DirectoryReader::open(path).expect("reader");
+    let load = reader.load(0, true).expect("load with no plan");
+    assert_eq!((load.version, load.mode), (0, DirectoryLoadMode::Reset));
+    let chunks = reader.chunks(load, 4096).expect("chunks");
+    let only = chunks.next_chunk().expect("chunk").expect("remove all");
+    assert!(only.remove_all && only.add_blocking.is_empty());
+    assert!(chunks.next_chunk().expect("end").is_none());
+    assert!(matches!(
+        reader.chunks(load, 0),
+        Err(CallGuardError::InvalidInput { .. })
+    ));
+    let forged = DirectoryLoad {
+        mode: DirectoryLoadMode::Delta,
+        base: None,
+        ..load
+    };
+    assert!(matches!(
+        reader.chunks(forged, 10),
+        Err(CallGuardError::InvalidInput { .. })
+    ));
+
+    let missing = dir.path().join("nothing.db").display().to_string();
+    let err = DirectoryReader::open(missing).expect_err("missing");
+    assert!(
+        matches!(&err, CallGuardError::InvalidInput { reason } if reason.contains("nothing.db"))
+    );
+    let memory = CallGuard::new(None, "JP".into(), "balanced".into()).expect("guard");
+    assert!(matches!(
+        memory.plan_directory(10, 1, "ja".into()),
+        Err(CallGuardError::Database { .. })
+    ));
+    assert!(matches!(
+        memory.begin_directory_load(0),
+        Err(CallGuardError::Database { .. })
+    ));
+}
+
+#[test]
+fn the_live_caller_id_dataset_and_its_manifest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (guard, _) = guard(&dir);
+    let out = dir.path().join("live");
+    let manifest = guard
+        .export_live_caller_id(out.display().to_string(), "en".into())
+        .expect("export");
+    assert!(manifest.contains("callguard-live-caller-id"), "{manifest}");
+    let block = std::fs::read_to_string(out.join("block.jsonl")).expect("block");
+    assert_eq!(block.lines().count(), 10_000);
+    assert!(block.contains("\"+819012345678\""));
+    let identity = std::fs::read_to_string(out.join("identity.jsonl")).expect("identity");
+    assert!(identity.contains("歯医者"), "{identity}");
+    assert!(matches!(
+        guard.export_live_caller_id(out.display().to_string(), "xx".into()),
+        Err(CallGuardError::InvalidInput { .. })
+    ));
+}
