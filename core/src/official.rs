@@ -92,18 +92,8 @@ impl OfficialDirectory {
 
     /// Reads and checks a directory from JSON.
     pub fn from_json(text: &str) -> Result<OfficialDirectory, RulePackError> {
-        let file: PackFile =
-            serde_json::from_str(text).map_err(|e| RulePackError::from_json(PACK, &e))?;
-        if file.format != FORMAT {
-            return Err(RulePackError::new(
-                PACK,
-                "format",
-                format_args!(
-                    "format {} is not supported (expected {FORMAT})",
-                    file.format
-                ),
-            ));
-        }
+        let file: PackFile = crate::rules::parse_json(PACK, text)?;
+        crate::rules::check_format(PACK, file.format, FORMAT)?;
         let mut aliases = Vec::new();
         for (i, org) in file.organisations.iter().enumerate() {
             if org.aliases.is_empty() {

@@ -256,18 +256,8 @@ impl Policy {
     /// rising thresholds, and no hard rule about emergency or special numbers.
     pub fn from_json(text: &str) -> Result<Policy, RulePackError> {
         let pack = "policy";
-        let policy: Policy =
-            serde_json::from_str(text).map_err(|e| RulePackError::from_json(pack, &e))?;
-        if policy.format != FORMAT {
-            return Err(RulePackError::new(
-                pack,
-                "format",
-                format_args!(
-                    "format {} is not supported (expected {FORMAT})",
-                    policy.format
-                ),
-            ));
-        }
+        let policy: Policy = crate::rules::parse_json(pack, text)?;
+        crate::rules::check_format(pack, policy.format, FORMAT)?;
         let t = &policy.thresholds;
         // Strictly rising: with warn == silence a rule that only warns would silence.
         if !(0 < t.warn && t.warn < t.silence && t.silence < t.block && t.block <= 100) {

@@ -58,18 +58,8 @@ impl ReasonTexts {
 
     /// Reads and checks the texts: every reason code needs a message.
     pub fn from_json(text: &str) -> Result<ReasonTexts, RulePackError> {
-        let file: PackFile =
-            serde_json::from_str(text).map_err(|e| RulePackError::from_json(PACK, &e))?;
-        if file.format != FORMAT {
-            return Err(RulePackError::new(
-                PACK,
-                "format",
-                format_args!(
-                    "format {} is not supported (expected {FORMAT})",
-                    file.format
-                ),
-            ));
-        }
+        let file: PackFile = crate::rules::parse_json(PACK, text)?;
+        crate::rules::check_format(PACK, file.format, FORMAT)?;
         if let Some(missing) = ReasonCode::ALL
             .iter()
             .find(|c| !file.reasons.contains_key(c))

@@ -38,6 +38,27 @@ impl RulePackError {
     }
 }
 
+/// Reads a pack's JSON, naming the line and column of a syntax or type error.
+pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(
+    pack: &str,
+    text: &str,
+) -> Result<T, RulePackError> {
+    serde_json::from_str(text).map_err(|e| RulePackError::from_json(pack, &e))
+}
+
+/// Every pack starts with `"format": N`, the version of its layout; this code reads one.
+pub(crate) fn check_format(pack: &str, found: u32, expected: u32) -> Result<(), RulePackError> {
+    if found == expected {
+        Ok(())
+    } else {
+        Err(RulePackError::new(
+            pack,
+            "format",
+            format_args!("format {found} is not supported (expected {expected})"),
+        ))
+    }
+}
+
 /// A text in both of the languages callguard speaks to people in.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LocalText {

@@ -175,8 +175,7 @@ impl NumberingRules {
 
     /// Reads and checks a pack from JSON text.
     pub fn from_json(text: &str) -> Result<NumberingRules, RulePackError> {
-        let file: PackFile =
-            serde_json::from_str(text).map_err(|e| RulePackError::from_json(PACK, &e))?;
+        let file: PackFile = crate::rules::parse_json(PACK, text)?;
         NumberingRules::compile(file)
     }
 
@@ -234,16 +233,7 @@ impl NumberingRules {
     }
 
     fn compile(file: PackFile) -> Result<NumberingRules, RulePackError> {
-        if file.format != FORMAT {
-            return Err(RulePackError::new(
-                PACK,
-                "format",
-                format_args!(
-                    "format {} is not supported (expected {FORMAT})",
-                    file.format
-                ),
-            ));
-        }
+        crate::rules::check_format(PACK, file.format, FORMAT)?;
 
         let mut hidden_words = HashMap::new();
         for (i, word) in file.hidden_words.into_iter().enumerate() {

@@ -218,21 +218,12 @@ fn check_weight(weight: u8, at: &str) -> Result<u8, RulePackError> {
 }
 
 pub(crate) fn parse(text: &str) -> Result<Compiled, RulePackError> {
-    let file: PackFile =
-        serde_json::from_str(text).map_err(|e| RulePackError::from_json(PACK, &e))?;
+    let file: PackFile = crate::rules::parse_json(PACK, text)?;
     compile(file)
 }
 
 fn compile(file: PackFile) -> Result<Compiled, RulePackError> {
-    if file.format != FORMAT {
-        return Err(err(
-            "format",
-            format_args!(
-                "format {} is not supported (expected {FORMAT})",
-                file.format
-            ),
-        ));
-    }
+    crate::rules::check_format(PACK, file.format, FORMAT)?;
     let t = file.thresholds;
     if !(1 <= t.low && t.low < t.medium && t.medium < t.high && t.high <= 100) {
         return Err(err("thresholds", "need 1 <= low < medium < high <= 100"));
