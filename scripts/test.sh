@@ -2,14 +2,17 @@
 # Runs every test in the repository. This is the README's test command and what CI runs.
 # Ends with one summary line, "tests: N passed, N failed", over every test binary that ran:
 # the Rust tests, then the Python and Kotlin tests of the bindings (which need python3 and
-# Maven; they install pytest into a venv under target/ and their jars from Maven Central).
+# Maven; they install pytest into a venv under target/ and their jars from Maven Central), then
+# the Android demo's check on the JVM (Maven; Robolectric's android-all jar, about 138 MB, is
+# downloaded once into ~/.m2).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log=$(mktemp)
 pylog=$(mktemp)
 mvnlog=$(mktemp)
-trap 'rm -f "$log" "$pylog" "$mvnlog"' EXIT
+androidlog=$(mktemp)
+trap 'rm -f "$log" "$pylog" "$mvnlog" "$androidlog"' EXIT
 
 echo "== Rust: doc tests"
 cargo test --workspace --doc 2>&1 | tee -a "$log"
@@ -59,9 +62,24 @@ if [[ -z "$mvn_line" ]]; then
   kt_failed=$(( kt_failed + 1 )) # Maven failed before any test ran (a compile error)
 fi
 
-echo "== counts: rust ${passed} passed, ${failed} failed; python ${py_passed} passed, ${py_failed} failed; kotlin ${kt_passed} passed, ${kt_failed} failed"
-passed=$(( passed + py_passed + kt_passed ))
-failed=$(( failed + py_failed + kt_failed ))
+echo "== Android demo: app sources compiled against android-all, mapping tests on the JVM (android-demo/jvm-check, Maven)"
+mvn -B -ntp -Dstyle.color=never -f android-demo/jvm-check/pom.xml \
+  -Dcallguard.generated="$target_dir/bindings/kotlin" -Dcallguard.lib.dir="$target_dir/debug" \
+  test 2>&1 | tee "$androidlog" || status=1
+# Counted like the Kotlin bindings above, from Surefire's total line.
+android_line=$(grep -E 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+, Skipped: [0-9]+$' "$androidlog" |
+  tail -n 1 || true)
+read -r ad_run ad_failures ad_errors ad_skipped < <(
+  { grep -Eo '[0-9]+' <<<"${android_line:-0 0 0 0}" || true; } | tr '\n' ' '; echo)
+ad_passed=$(( ad_run - ad_failures - ad_errors - ad_skipped ))
+ad_failed=$(( ad_failures + ad_errors ))
+if [[ -z "$android_line" ]]; then
+  ad_failed=$(( ad_failed + 1 )) # Maven failed before any test ran (a compile error)
+fi
+
+echo "== counts: rust ${passed} passed, ${failed} failed; python ${py_passed} passed, ${py_failed} failed; kotlin ${kt_passed} passed, ${kt_failed} failed; android ${ad_passed} passed, ${ad_failed} failed"
+passed=$(( passed + py_passed + kt_passed + ad_passed ))
+failed=$(( failed + py_failed + kt_failed + ad_failed ))
 echo "tests: ${passed} passed, ${failed} failed"
 if (( status != 0 || failed != 0 )); then
   exit 1

@@ -314,6 +314,10 @@ pub struct Assessment {
     pub verdict_label: LocalText,
     /// 0 to 100.
     pub score: i32,
+    /// A short title for the call: the deciding reason's label ("Impersonation", "国際電話"),
+    /// for a notification; none when nothing was found.
+    #[uniffi(default = None)]
+    pub label: Option<LocalText>,
     /// Every reason that counted, heaviest first.
     pub reasons: Vec<Reason>,
     /// What the person should do, unless the call simply rings.
@@ -330,6 +334,7 @@ impl From<core::Assessment> for Assessment {
                 en: a.verdict.label(core::Lang::En).to_owned(),
             },
             score: i32::from(a.score),
+            label: a.label.as_ref().map(LocalText::from),
             reasons: a
                 .reasons
                 .iter()

@@ -1,0 +1,44 @@
+package org.callguard.demo.mapping
+
+import callguard.Assessment
+import callguard.LocalText
+import callguard.Presentation
+import callguard.Verdict
+
+/** The words of the app's notification for a screened call, in one language. */
+data class AlertText(val title: String, val body: String)
+
+/**
+ * Builds the notification's words from an assessment: the verdict's label and the caller as the
+ * title; the heaviest reason and the advice (what to do) as the body. Japanese when [japanese],
+ * else English — the core carries both.
+ */
+object AlertTexts {
+    fun pick(text: LocalText?, japanese: Boolean): String? =
+        text?.let { if (japanese) it.ja else it.en }?.takeIf { it.isNotBlank() }
+
+    /** The caller as people read it: E.164, else the number as given, else the presentation. */
+    fun caller(assessment: Assessment, japanese: Boolean): String {
+        val number = assessment.number
+        number.e164?.let { return it }
+        if (number.presentation == Presentation.ALLOWED && number.input.isNotBlank()) {
+            return number.input.removePrefix("tel:")
+        }
+        return pick(number.kindLabel, japanese) ?: number.presentation.name
+    }
+
+    fun of(assessment: Assessment, japanese: Boolean): AlertText {
+        // "Blocked · Impersonation": the verdict, then what decided it when the core names it.
+        val verdict = pick(assessment.verdictLabel, japanese) ?: assessment.verdict.name
+        val label = pick(assessment.label, japanese)?.let { "$verdict · $it" } ?: verdict
+        val title = "$label: ${caller(assessment, japanese)}"
+        val lines = listOfNotNull(
+            assessment.reasons.firstOrNull()?.let { pick(it.message, japanese) },
+            pick(assessment.advice, japanese),
+        )
+        return AlertText(title, lines.joinToString("\n"))
+    }
+
+    /** Whether the verdict is one the person should not miss (blocked or silenced). */
+    fun isUrgent(verdict: Verdict): Boolean = verdict == Verdict.BLOCK || verdict == Verdict.SILENCE
+}

@@ -1,0 +1,59 @@
+package org.callguard.demo.mapping
+
+import java.io.File
+
+/** One screened call as the settings screen lists it. */
+data class RecentCall(
+    val at: Long,
+    val caller: String,
+    val verdict: String,
+    val label: String,
+    val outcome: Outcome,
+)
+
+/**
+ * The last [capacity] screened calls, newest first, in a small text file of the app's own.
+ *
+ * The core's call log (`CallGuard.record`) feeds the repeat-caller rules, but the bindings only
+ * count its rows (`stats().loggedCalls`); this list is what the settings screen shows.
+ * One call per line, tab-separated; tabs and line breaks in fields become spaces.
+ */
+class RecentCalls(private val file: File, private val capacity: Int = 50) {
+    @Synchronized
+    fun add(call: RecentCall) {
+        val kept = read().take(capacity - 1)
+        val lines = (listOf(call) + kept).map(::encode)
+        file.parentFile?.mkdirs()
+        val tmp = File(file.path + ".tmp")
+        tmp.writeText(lines.joinToString("\n", postfix = "\n"))
+        if (!tmp.renameTo(file)) {
+            file.writeText(tmp.readText())
+            tmp.delete()
+        }
+    }
+
+    @Synchronized
+    fun read(): List<RecentCall> {
+        if (!file.exists()) return emptyList()
+        return file.readLines().mapNotNull(::decode)
+    }
+
+    @Synchronized
+    fun clear() {
+        file.delete()
+    }
+
+    private fun clean(s: String) = s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ')
+
+    private fun encode(c: RecentCall) =
+        listOf(c.at.toString(), clean(c.caller), clean(c.verdict), clean(c.label), c.outcome.name)
+            .joinToString("\t")
+
+    private fun decode(line: String): RecentCall? {
+        val f = line.split('\t')
+        if (f.size != 5) return null
+        val at = f[0].toLongOrNull() ?: return null
+        val outcome = Outcome.entries.firstOrNull { it.name == f[4] } ?: return null
+        return RecentCall(at, f[1], f[2], f[3], outcome)
+    }
+}

@@ -1,0 +1,48 @@
+package org.callguard.demo.mapping
+
+import callguard.Presentation
+import callguard.Verdict
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+
+class AlertTextsTest {
+    @Test
+    fun `the notification shows the label, the caller, the reason and the advice`() {
+        val a = Fixtures.assessment(Verdict.WARN)
+        assertEquals(
+            AlertText("warn: +12025550143", "International call from US\nDo not answer."),
+            AlertTexts.of(a, japanese = false),
+        )
+        assertEquals(
+            AlertText("判定:WARN: +12025550143", "米国からの国際電話\n出ないでください。"),
+            AlertTexts.of(a, japanese = true),
+        )
+    }
+
+    @Test
+    fun `a hidden caller is named by its kind, an unreadable one by what came`() {
+        val hidden = Fixtures.assessment(Verdict.SILENCE, e164 = null, presentation = Presentation.RESTRICTED, input = "")
+        assertEquals("非通知", AlertTexts.caller(hidden, japanese = true))
+        assertEquals("hidden", AlertTexts.caller(hidden, japanese = false))
+        val invalid = Fixtures.assessment(Verdict.WARN, e164 = null, input = "tel:0000")
+        assertEquals("0000", AlertTexts.caller(invalid, japanese = false))
+    }
+
+    @Test
+    fun `without advice the body is the reason alone`() {
+        val a = Fixtures.assessment(Verdict.BLOCK).copy(advice = null)
+        assertEquals("International call from US", AlertTexts.of(a, japanese = false).body)
+        val b = a.copy(reasons = emptyList())
+        assertEquals("", AlertTexts.of(b, japanese = false).body)
+    }
+
+    @Test
+    fun `blocked and silenced calls are urgent`() {
+        assertTrue(AlertTexts.isUrgent(Verdict.BLOCK))
+        assertTrue(AlertTexts.isUrgent(Verdict.SILENCE))
+        assertFalse(AlertTexts.isUrgent(Verdict.WARN))
+        assertFalse(AlertTexts.isUrgent(Verdict.ALLOW))
+    }
+}

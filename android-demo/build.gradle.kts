@@ -1,0 +1,5 @@
+// Plugin versions for the whole build; the app module applies them.
+plugins {
+    id("com.android.application") version "8.7.3" apply false
+    id("org.jetbrains.kotlin.android") version "2.2.21" apply false
+}
