@@ -210,7 +210,16 @@ impl Screener {
                 },
                 _ => None,
             };
-            let findings = self.findings(call, &info);
+            // Calls decided by precedence (emergency and special numbers, contacts, the user's
+            // lists) never look at claims or transcripts: skip scanning them.
+            let decided = info.kind.is_protected()
+                || call.is_contact
+                || evidence.as_ref().is_some_and(|e| e.list.is_some());
+            let findings = if decided {
+                Findings::default()
+            } else {
+                self.findings(call, &info)
+            };
             self.risk.assess(call, info, evidence.as_ref(), &findings)
         }));
         outcome.unwrap_or_else(|_| {

@@ -59,7 +59,8 @@ struct PackFile {
 pub struct OfficialDirectory {
     version: String,
     organisations: Vec<Organisation>,
-    /// (folded alias, index into `organisations`), longest alias first.
+    /// (folded alias, index into `organisations`), longest alias first; Japanese aliases are
+    /// kept without spaces, as claims are compared.
     aliases: Vec<(String, usize)>,
 }
 
@@ -112,7 +113,12 @@ impl OfficialDirectory {
                         "an alias has at least two characters",
                     ));
                 }
-                aliases.push((folded, i));
+                let key = if folded.is_ascii() {
+                    folded
+                } else {
+                    compact(&folded)
+                };
+                aliases.push((key, i));
             }
         }
         aliases.sort_by_key(|(a, _)| std::cmp::Reverse(a.chars().count()));
@@ -149,7 +155,7 @@ impl OfficialDirectory {
                             && !after.is_some_and(|c| c.is_ascii_alphanumeric())
                     })
                 } else {
-                    compacted.contains(&compact(alias))
+                    compacted.contains(alias.as_str())
                 }
             })
             .map(|(_, i)| &self.organisations[*i])
