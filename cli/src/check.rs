@@ -209,7 +209,19 @@ fn open_store(args: &CheckArgs) -> Result<Option<Store>, CliError> {
             None => return Ok(None),
         },
     };
-    Store::open(&path, args.screen.region)
+    // One call: read reported numbers from SQLite rather than load them all only to exit.
+    // A batch loads them in the background and answers from memory once they are in.
+    let report_loading = if args.batch.is_some() {
+        store::ReportLoading::Background
+    } else {
+        store::ReportLoading::Never
+    };
+    let options = store::StoreOptions {
+        region: args.screen.region,
+        report_loading,
+        ..store::StoreOptions::default()
+    };
+    Store::open_with(&path, options)
         .map(Some)
         .map_err(store_error)
 }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use callguard_core::store::{
-    Category, ImportOptions, ListKind, Pattern, Store, StoreError, StoreOptions,
+    Category, ImportOptions, ListKind, Pattern, ReportLoading, Store, StoreError, StoreOptions,
     DEFAULT_REFRESH_INTERVAL,
 };
 use callguard_core::{Region, E164};
@@ -399,4 +399,112 @@ fn reports_answer_the_same_from_memory_and_from_sqlite() {
         .expect("reported");
     assert_eq!(mixed.sources, vec!["user", "police", "carrier"]);
     assert_eq!(mixed.total_count, 6);
+}
+
+/// Opens `path` and looks up `numbers` until the in-memory view of reported numbers has loaded
+/// in the background, checking every answer on the way; returns the answers read from SQLite
+/// (before the view was ready) and from memory (after).
+fn answers_before_and_after_loading(
+    store: &Store,
+    numbers: &[E164],
+    at: i64,
+) -> (
+    Vec<callguard_core::store::Evidence>,
+    Vec<callguard_core::store::Evidence>,
+) {
+    let ask = || -> Vec<_> {
+        numbers
+            .iter()
+            .map(|&number| store.lookup_at(number, at).expect("lookup"))
+            .collect()
+    };
+    let before = ask();
+    // Bounded: the load takes milliseconds; a minute means it never finished.
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !store.reports_loaded() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the view never loaded"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+        store.lookup_at(numbers[0], at).expect("lookup");
+    }
+    (before, ask())
+}
+
+#[test]
+fn lookups_read_sqlite_while_the_view_loads_in_the_background_and_agree_with_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("callguard.db");
+    let feed = dir.path().join("feed.csv");
+    let mut text = String::from("# name: big\n# version: 1\nnumber,category,count\n");
+    for i in 0..50_000u64 {
+        text.push_str(&format!(
+            "+8190{},scam,{}\n",
+            12_000_000 + i * 13,
+            1 + i % 4
+        ));
+    }
+    std::fs::write(&feed, text).expect("feed");
+    {
+        let store = Store::open(&path, Region::JP).expect("open");
+        store
+            .import_file(&feed, &ImportOptions::default(), None)
+            .expect("import");
+        store
+            .report("090-1200-0013", Category::Fraud, None)
+            .expect("report");
+    }
+    let numbers = [
+        n("819012000000"),
+        n("819012000013"),
+        n("819012000014"),
+        n("819012649987"),
+        n("815012345678"),
+    ];
+    let at = callguard_core::store::now();
+    let store = Store::open(&path, Region::JP).expect("reopen");
+    assert!(!store.reports_loaded(), "nothing is loaded at open");
+    let (from_sqlite, from_memory) = answers_before_and_after_loading(&store, &numbers, at);
+    assert_eq!(from_sqlite, from_memory);
+    let both = from_memory[1].reports.as_ref().expect("reported");
+    assert_eq!(both.sources, vec!["user", "big"]);
+    assert!(from_memory[2].reports.is_none());
+    assert!(from_memory[3].reports.is_some());
+
+    // A store that loads in the calling thread gives the same answers from the first call,
+    // and one that never loads gives them from SQLite, every time.
+    for (loading, loaded) in [(ReportLoading::Wait, true), (ReportLoading::Never, false)] {
+        let other = Store::open_with(
+            &path,
+            StoreOptions {
+                report_loading: loading,
+                ..StoreOptions::default()
+            },
+        )
+        .expect("open");
+        let first: Vec<_> = numbers
+            .iter()
+            .map(|&number| other.lookup_at(number, at).expect("lookup"))
+            .collect();
+        other.refresh().expect("refresh");
+        assert_eq!(other.reports_loaded(), loaded, "{loading:?}");
+        assert_eq!(first, from_memory, "{loading:?}");
+    }
+
+    // After an import the view reloads in the background: look-ups see the new feed at once.
+    let delta = dir.path().join("delta.csv");
+    std::fs::write(
+        &delta,
+        "# name: big\n# version: 2\n# kind: delta\nnumber,category,op\n\
+         +819012000014,spam,add\n+819012000000,,remove\n",
+    )
+    .expect("delta");
+    store
+        .import_file(&delta, &ImportOptions::default(), None)
+        .expect("import delta");
+    let (during, after) = answers_before_and_after_loading(&store, &numbers, at);
+    assert_eq!(during, after);
+    assert!(after[0].reports.is_none(), "removed by the delta");
+    assert!(after[2].reports.is_some(), "added by the delta");
 }

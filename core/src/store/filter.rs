@@ -12,15 +12,27 @@
 //! `StoreOptions::refresh_interval`; between two checks a look-up costs no SQLite call at all.
 //! When the version moved, the counters are read and only the parts whose counter moved are
 //! reloaded, in one read transaction with the counters so a part and its label agree.
+//!
+//! Reported numbers are the one part that can be big (a million numbers take about 0.2 s to
+//! load), so by default they load in a background thread with its own connection, after
+//! opening and after every write that changes them. Until the new index is ready, look-ups read
+//! a reported number's rows from SQLite (a primary-key look-up of a few microseconds): the
+//! first verdict after a process starts, and every verdict during a reload, waits for no bulk
+//! load. [`Reader::reports_from_memory`] says which way the current look-up goes.
 
 use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, TryRecvError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
 
 use crate::store::lists::{ListEntry, ListIndex, ListKind, Pattern};
 use crate::store::reports::{ReportIndex, SourceRow};
 use crate::store::time::UnixTime;
+use crate::store::ReportLoading;
 
 /// Which parts of the view a caller needs.
 #[derive(Debug, Clone, Copy)]
@@ -53,9 +65,41 @@ pub(crate) struct Gens {
     pub calls: i64,
 }
 
+/// How one call brings a stale index of reported numbers up to date (within what the store's
+/// [`ReportLoading`] allows).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Load {
+    /// As the store's [`ReportLoading`] says.
+    AsConfigured,
+    /// Now, in the calling thread (unless the store never loads them).
+    Wait,
+}
+
+/// A background load of the reported numbers: its result arrives on `result`.
+struct Loading {
+    result: Receiver<rusqlite::Result<(i64, ReportIndex)>>,
+    /// Set to stop the load early (the reader was dropped or loads synchronously instead).
+    cancel: Arc<AtomicBool>,
+}
+
+impl Drop for Loading {
+    fn drop(&mut self) {
+        self.cancel.store(true, Ordering::Relaxed);
+    }
+}
+
 /// The reader connection and what it keeps in memory.
 pub(crate) struct Reader {
     pub conn: Connection,
+    /// When reported numbers load.
+    report_loading: ReportLoading,
+    /// The database file, for the background loader's own connection.
+    path: PathBuf,
+    loading: Option<Loading>,
+    /// A background load failed for this generation: do not start another for it.
+    failed_gen: Option<i64>,
+    /// The generation `feed_names` reflects.
+    feed_names_gen: Option<i64>,
     /// `PRAGMA data_version` when last checked, and when that was.
     data_version: Option<i64>,
     checked: Option<Instant>,
@@ -75,9 +119,20 @@ pub(crate) struct Reader {
 }
 
 impl Reader {
-    pub fn new(conn: Connection, reports_in_memory: bool) -> Reader {
+    /// A reader over `conn`, the database at `path`.
+    pub fn new(
+        conn: Connection,
+        reports_in_memory: bool,
+        report_loading: ReportLoading,
+        path: PathBuf,
+    ) -> Reader {
         Reader {
             conn,
+            report_loading,
+            path,
+            loading: None,
+            failed_gen: None,
+            feed_names_gen: None,
             data_version: None,
             checked: None,
             db_gens: None,
@@ -94,13 +149,15 @@ impl Reader {
 
     /// Brings the parts in `need` up to date. Writes by other connections are looked for when
     /// `force` is set or `interval` has passed since the last look; `call_log_since` gives the
-    /// oldest call to load.
+    /// oldest call to load; `load` says whether a stale index of reported numbers is reloaded
+    /// in the background (look-ups then read SQLite meanwhile) or now.
     pub fn sync(
         &mut self,
         need: Need,
         force: bool,
         interval: Duration,
         call_log_since: impl FnOnce() -> UnixTime,
+        load: Load,
     ) -> rusqlite::Result<()> {
         let result = (|| {
             let due = force
@@ -122,9 +179,22 @@ impl Reader {
                 self.db_gens.is_none_or(|g| loaded != Some(of(&g)))
             };
             let lists = need.lists && stale(self.lists_gen, |g| g.lists);
-            let reports = need.reports && stale(self.reports_gen, |g| g.reports);
+            let mut reports = need.reports && stale(self.reports_gen, |g| g.reports);
+            let feed_names = need.reports && stale(self.feed_names_gen, |g| g.reports);
             let calls = need.calls && stale(self.calls_gen, |g| g.calls);
-            if !(lists || reports || calls) {
+            if reports {
+                match (self.report_loading, load) {
+                    (ReportLoading::Never, _) => reports = false,
+                    (ReportLoading::Background, Load::AsConfigured) => {
+                        // Take a finished background load, or start one; either way the part
+                        // is not loaded in this call.
+                        self.poll_background();
+                        reports = false;
+                    }
+                    (ReportLoading::Background | ReportLoading::Wait, _) => {}
+                }
+            }
+            if !(lists || reports || feed_names || calls) {
                 return Ok(());
             }
             // One read transaction, so each part and the counter it is labelled with agree.
@@ -135,9 +205,14 @@ impl Reader {
                 self.lists_gen = Some(gens.lists);
             }
             if reports && self.reports_gen != Some(gens.reports) {
-                self.reports = load_reports(&tx, self.reports_in_memory)?;
-                self.feed_names = load_feed_names(&tx)?;
+                // Loaded here and now: a background load under way is no longer needed.
+                self.loading = None;
+                self.reports = load_reports(&tx, self.reports_in_memory, &AtomicBool::new(false))?;
                 self.reports_gen = Some(gens.reports);
+            }
+            if (reports || feed_names) && self.feed_names_gen != Some(gens.reports) {
+                self.feed_names = load_feed_names(&tx)?;
+                self.feed_names_gen = Some(gens.reports);
             }
             if calls && self.calls_gen != Some(gens.calls) {
                 self.calls = load_calls(&tx, call_log_since())?;
@@ -152,6 +227,48 @@ impl Reader {
             self.data_version = None;
         }
         result
+    }
+
+    /// Whether a look-up of reported numbers can use the in-memory index: it reflects the
+    /// generation last read from the database. If not, the rows are read from SQLite.
+    pub fn reports_from_memory(&self) -> bool {
+        self.reports_gen.is_some() && self.reports_gen == self.db_gens.map(|g| g.reports)
+    }
+
+    /// Installs a finished background load if it is still current, and starts a new load if
+    /// none is under way for the current generation.
+    fn poll_background(&mut self) {
+        let Some(want) = self.db_gens.map(|g| g.reports) else {
+            return;
+        };
+        if let Some(loading) = &self.loading {
+            match loading.result.try_recv() {
+                Err(TryRecvError::Empty) => return,
+                Ok(Ok((gen, index))) => {
+                    self.loading = None;
+                    if gen == want {
+                        self.reports = index;
+                        self.reports_gen = Some(gen);
+                        return;
+                    }
+                    // Written again since the load began: load once more below.
+                }
+                Ok(Err(_)) | Err(TryRecvError::Disconnected) => {
+                    // Look-ups keep reading SQLite, which reports its own errors; try again
+                    // after the next write rather than on every call.
+                    self.loading = None;
+                    self.failed_gen = Some(want);
+                }
+            }
+        }
+        if self.failed_gen == Some(want) {
+            return;
+        }
+        self.loading = spawn_load(self.path.clone(), self.reports_in_memory);
+        if self.loading.is_none() {
+            // No thread to be had: look-ups keep reading SQLite.
+            self.failed_gen = Some(want);
+        }
     }
 
     /// After this store's own write moved `part`'s counter to `gen`: whether the loaded part
@@ -201,7 +318,48 @@ fn read_gens(conn: &Connection) -> rusqlite::Result<Gens> {
     })
 }
 
-fn load_reports(conn: &Connection, with_rows: bool) -> rusqlite::Result<ReportIndex> {
+/// Starts loading the reported numbers of the database at `path` in a thread of its own, with
+/// its own read-only connection; `None` if no thread could be started.
+fn spawn_load(path: PathBuf, with_rows: bool) -> Option<Loading> {
+    let (send, result) = mpsc::sync_channel(1);
+    let cancel = Arc::new(AtomicBool::new(false));
+    let stop = cancel.clone();
+    std::thread::Builder::new()
+        .name("callguard-reports".into())
+        .spawn(move || {
+            let loaded = load_reports_from(&path, with_rows, &stop);
+            // The reader may be gone: then nobody wants the result.
+            let _ = send.send(loaded);
+        })
+        .ok()?;
+    Some(Loading { result, cancel })
+}
+
+/// Opens `path` read-only and loads its reported numbers with the generation they reflect.
+fn load_reports_from(
+    path: &Path,
+    with_rows: bool,
+    cancel: &AtomicBool,
+) -> rusqlite::Result<(i64, ReportIndex)> {
+    let mut conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(Duration::from_secs(5))?;
+    let tx = conn.transaction()?;
+    let gen = read_gens(&tx)?.reports;
+    let index = load_reports(&tx, with_rows, cancel)?;
+    tx.commit()?;
+    Ok((gen, index))
+}
+
+fn load_reports(
+    conn: &Connection,
+    with_rows: bool,
+    cancel: &AtomicBool,
+) -> rusqlite::Result<ReportIndex> {
+    // Counting first costs a pass over the table but saves growing (and for a moment holding
+    // twice) a column of millions of rows.
     let count: i64 = conn.query_row("SELECT count(*) FROM reports", [], |r| r.get(0))?;
     let mut index = ReportIndex::new(with_rows);
     index.reserve(usize::try_from(count).unwrap_or(0));
@@ -211,9 +369,17 @@ fn load_reports(conn: &Connection, with_rows: bool) -> rusqlite::Result<ReportIn
          ORDER BY number, source",
     )?;
     let mut rows = stmt.query([])?;
+    let mut seen = 0u32;
     while let Some(row) = rows.next()? {
         let number: i64 = row.get(0)?;
         index.push(number as u64, &source_row(row, 1)?);
+        seen = seen.wrapping_add(1);
+        if seen % 65_536 == 0 && cancel.load(Ordering::Relaxed) {
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERRUPT),
+                Some("load cancelled".into()),
+            ));
+        }
     }
     index.shrink_to_fit();
     Ok(index)

@@ -46,7 +46,7 @@ use crate::classify::Classifier;
 use crate::number::E164;
 use crate::region::Region;
 use error::sql;
-use filter::{Need, Part, Reader};
+use filter::{Load, Need, Part, Reader};
 
 /// How a store is opened.
 #[derive(Debug, Clone)]
@@ -71,6 +71,26 @@ pub struct StoreOptions {
     /// look-up of a reported number reads no SQLite page; `false` keeps only the numbers (8
     /// bytes each) and reads a reported number's rows from the database.
     pub reports_in_memory: bool,
+    /// When the in-memory view of reported numbers is (re)loaded: in a background thread
+    /// (the default), in the look-up that finds it stale, or never.
+    pub report_loading: ReportLoading,
+}
+
+/// When a store loads its in-memory view of reported numbers (after opening, and again after
+/// every write that changes them). Until the view is loaded, a look-up reads the number's rows
+/// from SQLite by primary key: a few microseconds instead of under one, with the same answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ReportLoading {
+    /// In a background thread with its own connection: no look-up waits for it. For processes
+    /// that screen many calls (the app's screening service, `check --batch`).
+    #[default]
+    Background,
+    /// In the first look-up that needs it, which waits for it (about 0.2 s for a million
+    /// numbers); every look-up after it answers from memory.
+    Wait,
+    /// Never: every look-up of a reported number reads SQLite. For a process that screens one
+    /// call and exits, where loading a million numbers would only compete with that call.
+    Never,
 }
 
 impl Default for StoreOptions {
@@ -84,6 +104,7 @@ impl Default for StoreOptions {
             call_log_max_age: Duration::from_secs(90 * 86_400),
             refresh_interval: DEFAULT_REFRESH_INTERVAL,
             reports_in_memory: true,
+            report_loading: ReportLoading::default(),
         }
     }
 }
@@ -250,7 +271,12 @@ impl Store {
                 }
             });
         }
-        let reader = Mutex::new(Reader::new(reader, options.reports_in_memory));
+        let reader = Mutex::new(Reader::new(
+            reader,
+            options.reports_in_memory,
+            options.report_loading,
+            path.clone(),
+        ));
         Ok(Store {
             classifier: Classifier::new(options.region),
             path,
@@ -315,13 +341,22 @@ impl Store {
     /// The reader with the parts of its in-memory view in `need` up to date (see
     /// [`StoreOptions::refresh_interval`]).
     fn view(&self, need: Need) -> Result<MutexGuard<'_, Reader>, StoreError> {
+        self.view_loading(need, Load::AsConfigured)
+    }
+
+    /// [`Store::view`], reloading a stale index of reported numbers as `load` says.
+    fn view_loading(&self, need: Need, load: Load) -> Result<MutexGuard<'_, Reader>, StoreError> {
         let mut reader = lock(&self.reader);
         let force = self.dirty.swap(false, Ordering::AcqRel);
         let max_age = self.options.call_log_max_age.as_secs() as i64;
         reader
-            .sync(need, force, self.options.refresh_interval, || {
-                now() - max_age
-            })
+            .sync(
+                need,
+                force,
+                self.options.refresh_interval,
+                || now() - max_age,
+                load,
+            )
             .map_err(self.err("refreshing the in-memory view"))?;
         Ok(reader)
     }
@@ -331,11 +366,19 @@ impl Store {
         lock(&self.reader)
     }
 
-    /// Looks for writes by other connections now and loads what changed, so the next look-up
-    /// pays nothing (call it after an import made by another process).
+    /// Looks for writes by other connections now and loads what changed, in this thread and
+    /// before returning, so every look-up after it answers from memory (call it after an
+    /// import made by another process, or to have the view ready before the first call).
+    /// With [`ReportLoading::Never`] reported numbers stay in SQLite.
     pub fn refresh(&self) -> Result<(), StoreError> {
         self.dirty.store(true, Ordering::Release);
-        self.view(Need::ALL).map(drop)
+        self.view_loading(Need::ALL, Load::Wait).map(drop)
+    }
+
+    /// Whether look-ups of reported numbers are answered from the in-memory view now (`false`
+    /// while it loads in the background: they read SQLite meanwhile).
+    pub fn reports_loaded(&self) -> bool {
+        lock(&self.reader).reports_from_memory()
     }
 
     /// Heap bytes of the in-memory view of reported numbers (after a look-up loaded it).
@@ -366,7 +409,13 @@ impl Store {
                 .unwrap_or_else(|| format!("feed#{id}"))
         };
         let half_life = self.options.half_life_days;
-        let reports = match reader.reports.get(n) {
+        let in_memory = if reader.reports_from_memory() {
+            reader.reports.get(n)
+        } else {
+            // The view is (re)loading in the background: ask SQLite.
+            reports::Reported::InDatabase
+        };
+        let reports = match in_memory {
             reports::Reported::No => None,
             reports::Reported::Rows(rows) => reports::summarize(rows, now, half_life, feed_name),
             reports::Reported::InDatabase => {
