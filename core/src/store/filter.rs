@@ -165,10 +165,7 @@ impl Reader {
                 || interval.is_zero()
                 || self.checked.is_none_or(|at| at.elapsed() >= interval);
             if due {
-                let version: i64 = self
-                    .conn
-                    .prepare_cached("PRAGMA data_version")?
-                    .query_row([], |r| r.get(0))?;
+                let version = self.data_version_now()?;
                 self.checked = Some(Instant::now());
                 if self.data_version != Some(version) {
                     self.db_gens = Some(read_gens(&self.conn)?);
@@ -188,7 +185,7 @@ impl Reader {
                     (ReportLoading::Background, Load::AsConfigured) => {
                         // Take a finished background load, or start one; either way the part
                         // is not loaded in this call.
-                        self.poll_background();
+                        self.poll_background()?;
                         reports = false;
                     }
                     (ReportLoading::Background | ReportLoading::Wait, _) => {}
@@ -237,19 +234,30 @@ impl Reader {
 
     /// Installs a finished background load if it is still current, and starts a new load if
     /// none is under way for the current generation.
-    fn poll_background(&mut self) {
-        let Some(want) = self.db_gens.map(|g| g.reports) else {
-            return;
+    fn poll_background(&mut self) -> rusqlite::Result<()> {
+        let Some(mut want) = self.db_gens.map(|g| g.reports) else {
+            return Ok(());
         };
         if let Some(loading) = &self.loading {
             match loading.result.try_recv() {
-                Err(TryRecvError::Empty) => return,
+                Err(TryRecvError::Empty) => return Ok(()),
                 Ok(Ok((gen, index))) => {
                     self.loading = None;
+                    // Meanwhile look-ups read SQLite, which may already show a later commit
+                    // than the counters last read here (another connection's, or this store's
+                    // before it marked itself dirty). Installing an index older than what they
+                    // showed would take answers back in time: look at the counters now.
+                    let version = self.data_version_now()?;
+                    if self.data_version != Some(version) {
+                        self.db_gens = Some(read_gens(&self.conn)?);
+                        self.data_version = Some(version);
+                        self.checked = Some(Instant::now());
+                    }
+                    want = self.db_gens.map_or(want, |g| g.reports);
                     if gen == want {
                         self.reports = index;
                         self.reports_gen = Some(gen);
-                        return;
+                        return Ok(());
                     }
                     // Written again since the load began: load once more below.
                 }
@@ -262,13 +270,21 @@ impl Reader {
             }
         }
         if self.failed_gen == Some(want) {
-            return;
+            return Ok(());
         }
         self.loading = spawn_load(self.path.clone(), self.reports_in_memory);
         if self.loading.is_none() {
             // No thread to be had: look-ups keep reading SQLite.
             self.failed_gen = Some(want);
         }
+        Ok(())
+    }
+
+    /// `PRAGMA data_version`: changes whenever another connection commits.
+    fn data_version_now(&self) -> rusqlite::Result<i64> {
+        self.conn
+            .prepare_cached("PRAGMA data_version")?
+            .query_row([], |r| r.get(0))
     }
 
     /// After this store's own write moved `part`'s counter to `gen`: whether the loaded part
