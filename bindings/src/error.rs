@@ -52,6 +52,26 @@ impl CallGuardError {
             reason: reason.into(),
         }
     }
+
+    /// `error`, seen while `doing` something (`adding a list entry`), as the caller sees it:
+    /// where the store's words do not say what was being done (a read-only, damaged, missing
+    /// or unavailable database), the reason starts with it.
+    pub(crate) fn from_store(error: StoreError, doing: &str) -> CallGuardError {
+        let says_what = !matches!(
+            error,
+            StoreError::ReadOnly { .. }
+                | StoreError::Corrupt { .. }
+                | StoreError::SchemaTooNew { .. }
+                | StoreError::Unavailable { .. }
+                | StoreError::Io { .. }
+        );
+        match CallGuardError::from(error) {
+            CallGuardError::Database { reason } if !says_what => CallGuardError::Database {
+                reason: format!("{doing}: {reason}"),
+            },
+            other => other,
+        }
+    }
 }
 
 impl From<StoreError> for CallGuardError {

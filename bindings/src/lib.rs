@@ -2,7 +2,9 @@
 //!
 //! Thin wrappers over `callguard-core`, exported with uniffi's proc-macros (no UDL):
 //! - [`CallGuard`]: the one entry object (a database, a home region, a policy) with coarse
-//!   calls: one call per screening, never per field. Safe to share between threads.
+//!   calls: one call per screening, never per field. Safe to share between threads. A
+//!   database that cannot be opened never leaves the app without it: screening fails open,
+//!   [`CallGuard::store_status`] says why, and [`CallGuard::recover`] repairs or reopens it.
 //! - [`types`]: the records and enums that cross the FFI, converted from the core in one place.
 //! - [`CallGuardError`]: the one error, with a reason; the core's errors map to it in
 //!   [`error`].
@@ -22,12 +24,15 @@ pub mod directory;
 pub mod error;
 pub mod types;
 
+use std::ops::Deref;
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard, TryLockError};
+use std::time::{Duration, Instant};
 
 use callguard_core as core;
 use callguard_core::script::ScriptScanner;
-use callguard_core::store::{self, Store};
+use callguard_core::store::{self, Store, StoreOptions};
 use callguard_core::{Classifier, Policy, Region, Screener};
 
 pub use directory::{DirectoryChunks, DirectoryReader};
@@ -49,24 +54,48 @@ pub trait ImportProgress: Send + Sync {
 /// The screening engine for one home region, policy and (optionally) on-device database.
 ///
 /// Every method is safe to call from several threads at once: screening never waits for an
-/// import or another write running in another thread.
+/// import or another write running in another thread, nor for a recovery.
 #[derive(uniffi::Object)]
 pub struct CallGuard {
     region: Region,
-    store: Option<Arc<Store>>,
+    /// The database asked for, if any.
+    db_path: Option<PathBuf>,
     scanner: Arc<ScriptScanner>,
-    /// Replaced whole when the policy changes; screening clones the `Arc` and runs unlocked.
+    /// Replaced whole when the policy or the database changes; screening clones the `Arc` and
+    /// runs unlocked. It holds the database: open, unavailable (with why) or none.
     screener: RwLock<Arc<Screener>>,
-    /// Serialises policy changes, so a PIN check and the change it allows cannot interleave.
+    /// Serialises policy changes and the swap of a recovered database, so a PIN check and the
+    /// change it allows cannot interleave, and neither can undo the other.
     policy_change: Mutex<()>,
+    /// Held shared by every call that uses the database and exclusively by `recover`, so a
+    /// recovery never moves the file under an import or a list change of this object.
+    /// Screening never takes it. (Shared holders may take it again: a progress callback may
+    /// call back into the object; see `wait_for_store_use`.)
+    store_use: RwLock<()>,
 }
 
 impl std::fmt::Debug for CallGuard {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let screener = self.screener();
         f.debug_struct("CallGuard")
             .field("region", &self.region)
-            .field("store", &self.store)
+            .field("store", &screener.store())
+            .field("store_error", &screener.store_error())
             .finish_non_exhaustive()
+    }
+}
+
+/// The database, for one call that uses it; a recovery waits until it is dropped.
+pub(crate) struct StoreRef<'a> {
+    store: Arc<Store>,
+    _use: RwLockReadGuard<'a, ()>,
+}
+
+impl Deref for StoreRef<'_> {
+    type Target = Store;
+
+    fn deref(&self) -> &Store {
+        &self.store
     }
 }
 
@@ -95,6 +124,13 @@ impl CallGuard {
     /// Opens (creating if needed) the database at `db_path`, or none: then lists, reports,
     /// imports and the call log are unavailable and screening uses the number alone.
     /// `home_region` is an ISO 3166 code (`JP`); `policy` a preset name or a policy as JSON.
+    ///
+    /// Only a bad region or policy throws. A database that cannot be opened (damaged, from a
+    /// newer callguard, locked by another process, in a read-only folder) gives a working
+    /// object all the same: screening lets the calls only the database could decide ring with
+    /// `screening_unavailable` (emergency numbers ring as always), the calls that need the
+    /// database throw `Database` with the reason, `store_status` says why, and `recover`
+    /// repairs or reopens it.
     #[uniffi::constructor]
     pub fn new(
         db_path: Option<String>,
@@ -105,21 +141,95 @@ impl CallGuard {
             .parse()
             .map_err(|e: core::region::UnknownRegion| CallGuardError::invalid(e.to_string()))?;
         let policy = parse_policy(&policy)?;
-        let store = match db_path {
-            Some(path) => Some(Arc::new(Store::open(path, region)?)),
-            None => None,
-        };
+        let db_path = db_path.map(PathBuf::from);
         let mut screener = Screener::with_parts(Classifier::new(region), policy);
-        if let Some(store) = &store {
-            screener = screener.with_store(store.clone());
+        if let Some(path) = &db_path {
+            screener = screener.with_store_at(path, store_options(region));
         }
         Ok(Arc::new(CallGuard {
             region,
-            store,
+            db_path,
             scanner: ScriptScanner::embedded(),
             screener: RwLock::new(Arc::new(screener)),
             policy_change: Mutex::new(()),
+            store_use: RwLock::new(()),
         }))
+    }
+
+    /// The state of the database: ready, unavailable (and why), or none asked for. For an
+    /// open database it also checks that the file is still there, that its tables are whole,
+    /// and loads what another process changed, as the next screening would (milliseconds;
+    /// longer after a big import by another process): call it off the UI thread.
+    pub fn store_status(&self) -> StoreStatus {
+        let screener = self.screener();
+        let path = self.db_path.as_ref().map(|p| p.display().to_string());
+        let (state, reason) = match (screener.store(), screener.store_error()) {
+            (Some(store), _) => match store.check() {
+                Ok(()) => (StoreState::Ready, None),
+                Err(error) => (StoreState::Unavailable, Some(error.to_string())),
+            },
+            (None, Some(error)) => (StoreState::Unavailable, Some(error.to_string())),
+            (None, None) => (StoreState::NoDatabase, None),
+        };
+        StoreStatus {
+            state,
+            path,
+            reason,
+        }
+    }
+
+    /// Repairs the database if it is damaged, or reopens it after a passing fault (another
+    /// process held it, the disk was full), and puts it in use; returns what was found and
+    /// done. A healthy file is left as it is; a missing one is created. A damaged one is
+    /// moved aside (never deleted) and replaced by a fresh database holding what could be
+    /// saved of the lists, the user's reports, trusted keys and the call log: import the
+    /// feeds named in the report again.
+    ///
+    /// It reads the whole file (seconds for a big one): call it off the UI thread. It first
+    /// waits (up to a minute) for calls on the database, such as an import, to finish;
+    /// screening goes on meanwhile (failing open while a damaged database is rebuilt), and
+    /// other calls on the database wait for it. Throws
+    /// `Database` when the database is from a newer callguard, still locked by another
+    /// process, in a read-only folder or on a full disk, when an import outlasts the wait,
+    /// and when none was asked for; then nothing changed.
+    pub fn recover(&self) -> Result<RecoveryReport, CallGuardError> {
+        let Some(path) = &self.db_path else {
+            return Err(no_database());
+        };
+        let _use = self.wait_for_store_use()?;
+        // A damaged store only fails open: stop screening through it while the file moves, so
+        // that nothing (a background reload) opens the file meanwhile. A healthy or merely
+        // locked one goes on screening; nothing moves under it.
+        let damaged = self
+            .screener()
+            .store()
+            .filter(|store| store.check().is_err_and(|e| e.is_damage()))
+            .cloned();
+        if damaged.is_some() {
+            let recovering = store::StoreError::Unavailable {
+                path: path.clone(),
+                reason: format!("{}: being recovered", path.display()),
+            };
+            self.swap_store(|screener| screener.with_unavailable_store(recovering));
+        }
+        let result = Store::recover(path, store_options(self.region));
+        let (store, report) = match result {
+            Ok(recovered) => recovered,
+            Err(error) => {
+                if let Some(store) = damaged {
+                    self.swap_store(|screener| screener.with_store(store));
+                }
+                return Err(match CallGuardError::from(error) {
+                    // Whatever the store's words, say it was the recovery that failed.
+                    CallGuardError::Database { reason } => CallGuardError::Database {
+                        reason: format!("recovering the database: {reason}"),
+                    },
+                    other => other,
+                });
+            }
+        };
+        self.swap_store(|screener| screener.with_store(Arc::new(store)));
+        Ok(report.into())
     }
 
     /// Screens one call. Never throws: a fault inside lets the call ring, with the reason
@@ -146,9 +256,9 @@ impl CallGuard {
     /// Records a screened call in the call log (repeat-caller rules count these). Call it after
     /// answering the phone, off the screening path. Without a database this does nothing.
     pub fn record(&self, assessment: Assessment) -> Result<(), CallGuardError> {
-        let Some(store) = &self.store else {
+        if self.db_path.is_none() {
             return Ok(());
-        };
+        }
         let number = match &assessment.number.e164 {
             Some(text) => Some(text.parse::<core::E164>().map_err(|e| {
                 CallGuardError::invalid(format!("assessment number {text:?}: {e}"))
@@ -156,8 +266,10 @@ impl CallGuard {
             None => None,
         };
         let codes: Vec<&str> = assessment.reasons.iter().map(|r| r.code.as_str()).collect();
-        store.log_call(number, store::now(), assessment.verdict.as_str(), &codes)?;
-        Ok(())
+        let doing = "logging a call";
+        self.store_for(doing)?
+            .log_call(number, store::now(), assessment.verdict.as_str(), &codes)
+            .map_err(|e| CallGuardError::from_store(e, doing))
     }
 
     /// Adds (or relabels) an entry: a number as people type it (`050-1234-5678`), a prefix
@@ -169,12 +281,11 @@ impl CallGuard {
         label: Option<String>,
         note: Option<String>,
     ) -> Result<ListEntry, CallGuardError> {
-        let entry = self.store()?.add_list_entry(
-            list.into(),
-            &pattern,
-            label.as_deref(),
-            note.as_deref(),
-        )?;
+        let doing = "adding a list entry";
+        let entry = self
+            .store_for(doing)?
+            .add_list_entry(list.into(), &pattern, label.as_deref(), note.as_deref())
+            .map_err(|e| CallGuardError::from_store(e, doing))?;
         Ok((&entry).into())
     }
 
@@ -184,17 +295,20 @@ impl CallGuard {
         list: ListKind,
         pattern: String,
     ) -> Result<bool, CallGuardError> {
-        Ok(self.store()?.remove_list_entry(list.into(), &pattern)?)
+        let doing = "removing a list entry";
+        self.store_for(doing)?
+            .remove_list_entry(list.into(), &pattern)
+            .map_err(|e| CallGuardError::from_store(e, doing))
     }
 
     /// Every list entry, oldest first.
     pub fn list_entries(&self) -> Result<Vec<ListEntry>, CallGuardError> {
-        Ok(self
-            .store()?
-            .list_entries()?
-            .iter()
-            .map(ListEntry::from)
-            .collect())
+        let doing = "reading the lists";
+        let entries = self
+            .store_for(doing)?
+            .list_entries()
+            .map_err(|e| CallGuardError::from_store(e, doing))?;
+        Ok(entries.iter().map(ListEntry::from).collect())
     }
 
     /// Records the user's report of `number` (as typed).
@@ -204,17 +318,22 @@ impl CallGuard {
         category: ReportCategory,
         note: Option<String>,
     ) -> Result<UserReport, CallGuardError> {
-        Ok(self
-            .store()?
-            .report(&number, category.into(), note.as_deref())?
-            .into())
+        let doing = "recording a report";
+        let report = self
+            .store_for(doing)?
+            .report(&number, category.into(), note.as_deref())
+            .map_err(|e| CallGuardError::from_store(e, doing))?;
+        Ok(report.into())
     }
 
     /// The user's own reports as one JSON document for the app to upload (format
     /// `callguard-user-reports`, docs/STORE.md).
     pub fn export_reports(&self) -> Result<String, CallGuardError> {
         let mut out = Vec::new();
-        self.store()?.export_user_reports(&mut out)?;
+        let doing = "exporting reports";
+        self.store_for(doing)?
+            .export_user_reports(&mut out)
+            .map_err(|e| CallGuardError::from_store(e, doing))?;
         String::from_utf8(out).map_err(|e| CallGuardError::Internal {
             reason: format!("report export is not UTF-8: {e}"),
         })
@@ -229,7 +348,8 @@ impl CallGuard {
         options: ImportOptions,
         progress: Option<Arc<dyn ImportProgress>>,
     ) -> Result<ImportSummary, CallGuardError> {
-        let store = self.store()?;
+        let doing = format!("importing {path}");
+        let store = self.store_for(&doing)?;
         let mut core_options = options.to_core()?;
         let cancel = Arc::new(AtomicBool::new(false));
         core_options.cancel = Some(cancel.clone());
@@ -255,12 +375,19 @@ impl CallGuard {
         if let Some(error) = thrown {
             return Err(error);
         }
-        Ok(result?.into())
+        Ok(result
+            .map_err(|e| CallGuardError::from_store(e, &doing))?
+            .into())
     }
 
     /// Counts for a settings screen.
     pub fn stats(&self) -> Result<Stats, CallGuardError> {
-        Ok(self.store()?.stats()?.into())
+        let doing = "counting";
+        let stats = self
+            .store_for(doing)?
+            .stats()
+            .map_err(|e| CallGuardError::from_store(e, doing))?;
+        Ok(stats.into())
     }
 
     /// The home region, as given (upper case).
@@ -307,14 +434,7 @@ impl CallGuard {
                 ),
             });
         }
-        let mut screener = Screener::with_parts(Classifier::new(self.region), new_policy);
-        if let Some(store) = &self.store {
-            screener = screener.with_store(store.clone());
-        }
-        *self
-            .screener
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = Arc::new(screener);
+        self.set_screener(Screener::clone(&current).with_policy(new_policy));
         Ok(())
     }
 
@@ -341,14 +461,7 @@ impl CallGuard {
                 _ => CallGuardError::invalid(e.to_string()),
             })?;
         let json = locked.to_json();
-        let mut screener = Screener::with_parts(Classifier::new(self.region), Arc::new(locked));
-        if let Some(store) = &self.store {
-            screener = screener.with_store(store.clone());
-        }
-        *self
-            .screener
-            .write()
-            .unwrap_or_else(PoisonError::into_inner) = Arc::new(screener);
+        self.set_screener(Screener::clone(&current).with_policy(Arc::new(locked)));
         Ok(json)
     }
 }
@@ -361,10 +474,98 @@ impl CallGuard {
             .clone()
     }
 
-    fn store(&self) -> Result<&Arc<Store>, CallGuardError> {
-        self.store.as_ref().ok_or_else(|| CallGuardError::Database {
-            reason: "no database was opened (db_path was null)".into(),
+    /// The database to itself, once the calls using it (an import) are done. It polls rather
+    /// than waits in `write()`: a waiting writer would block new readers, and a progress
+    /// callback that calls back into this object from inside an import would then deadlock.
+    fn wait_for_store_use(&self) -> Result<RwLockWriteGuard<'_, ()>, CallGuardError> {
+        let deadline = Instant::now() + STORE_USE_WAIT;
+        loop {
+            match self.store_use.try_write() {
+                Ok(guard) => return Ok(guard),
+                Err(TryLockError::Poisoned(poisoned)) => return Ok(poisoned.into_inner()),
+                Err(TryLockError::WouldBlock) if Instant::now() < deadline => {
+                    std::thread::sleep(Duration::from_millis(10));
+                }
+                Err(TryLockError::WouldBlock) => {
+                    return Err(CallGuardError::Database {
+                        reason: "recovering the database: another call on it (an import?) \
+                                 is still running: nothing changed"
+                            .into(),
+                    })
+                }
+            }
+        }
+    }
+
+    /// Puts the screener in use, changed by `change` (its store), keeping its policy.
+    fn swap_store(&self, change: impl FnOnce(Screener) -> Screener) {
+        let _serial = self
+            .policy_change
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        self.set_screener(change(Screener::clone(&self.screener())));
+    }
+
+    fn set_screener(&self, screener: Screener) {
+        *self
+            .screener
+            .write()
+            .unwrap_or_else(PoisonError::into_inner) = Arc::new(screener);
+    }
+
+    /// The database, for a call that uses it, or why there is none.
+    pub(crate) fn store(&self) -> Result<StoreRef<'_>, CallGuardError> {
+        self.store_for("using the database")
+    }
+
+    /// [`CallGuard::store`], the error saying what was being done.
+    fn store_for(&self, doing: &str) -> Result<StoreRef<'_>, CallGuardError> {
+        let store_use = self
+            .store_use
+            .read()
+            .unwrap_or_else(PoisonError::into_inner);
+        let screener = self.screener();
+        let Some(store) = screener.store() else {
+            return Err(match screener.store_error() {
+                Some(error) => CallGuardError::from_store(
+                    error.unavailable(self.db_path.as_deref().unwrap_or_else(|| "".as_ref())),
+                    doing,
+                ),
+                None => no_database(),
+            });
+        };
+        // SQLite goes on writing to a file deleted under it, and all of that is lost when it
+        // closes: refuse rather than pretend.
+        if std::fs::symlink_metadata(store.path()).is_err() {
+            return Err(CallGuardError::Database {
+                reason: format!(
+                    "{doing}: {}: the database file was deleted or moved while open \
+                     (recover() opens a new one)",
+                    store.path().display()
+                ),
+            });
+        }
+        Ok(StoreRef {
+            store: store.clone(),
+            _use: store_use,
         })
+    }
+}
+
+/// How long `recover` waits for the calls using the database (an import) to finish.
+const STORE_USE_WAIT: Duration = Duration::from_secs(60);
+
+/// How the bindings open the database.
+fn store_options(region: Region) -> StoreOptions {
+    StoreOptions {
+        region,
+        ..StoreOptions::default()
+    }
+}
+
+fn no_database() -> CallGuardError {
+    CallGuardError::Database {
+        reason: "no database was opened (db_path was null)".into(),
     }
 }
 

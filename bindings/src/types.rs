@@ -936,3 +936,105 @@ impl DirectoryPlanSummary {
         }
     }
 }
+
+/// Whether the on-device database is in use (`CallGuard.store_status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, uniffi::Enum)]
+pub enum StoreState {
+    /// None was asked for (`db_path` was null): screening uses the number alone.
+    NoDatabase,
+    /// Open and answering.
+    Ready,
+    /// Asked for, but it could not be opened or does not answer now (the status's `reason`
+    /// says why): screening lets the calls only it could decide ring with
+    /// `screening_unavailable`, and the calls that need it throw `Database`. `recover`
+    /// repairs or reopens it.
+    Unavailable,
+}
+
+/// The state of the on-device database and, when it is unavailable, why.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct StoreStatus {
+    /// Ready, unavailable or none.
+    pub state: StoreState,
+    /// The database file asked for.
+    pub path: Option<String>,
+    /// Why it is unavailable, naming the file (English).
+    pub reason: Option<String>,
+}
+
+/// What recovery kept of one table of the user's data.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct TableRecovery {
+    /// The table: `list_entries` (both lists), `user_reports` (the user's reports with their
+    /// notes), `reports` (what screening counts of them), `trusted_keys` or `call_log`.
+    pub table: String,
+    /// Rows copied into the new database.
+    pub kept: i64,
+    /// Rows read whose values were unusable, left behind.
+    pub lost: i64,
+    /// Why reading the table stopped, if it did: the rows after that point are lost too.
+    pub error: Option<String>,
+}
+
+/// A feed that was installed in the damaged database: import it again.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct FeedToImport {
+    /// Its name.
+    pub name: String,
+    /// The version that was installed.
+    pub version: i64,
+}
+
+/// What `CallGuard.recover` found and did.
+#[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
+pub struct RecoveryReport {
+    /// The database file.
+    pub path: String,
+    /// The file was healthy and nothing was changed (it was reopened).
+    pub healthy: bool,
+    /// No file was there: a new, empty database was created.
+    pub created: bool,
+    /// What was wrong, naming the file (English); none when healthy.
+    pub damage: Option<String>,
+    /// Where the damaged file was moved (its `-wal` and `-shm` beside it with the same
+    /// suffixes); none when nothing was moved.
+    pub moved_to: Option<String>,
+    /// Per table of the user's data, what was kept and lost (empty when nothing was moved).
+    pub tables: Vec<TableRecovery>,
+    /// The feeds that were installed: their reports were not kept, import them again.
+    pub feeds_to_import: Vec<FeedToImport>,
+    /// Why the installed feeds could not be listed, if they could not.
+    pub feeds_error: Option<String>,
+}
+
+impl From<store::RecoveryReport> for RecoveryReport {
+    fn from(r: store::RecoveryReport) -> RecoveryReport {
+        let count = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        RecoveryReport {
+            path: r.path.display().to_string(),
+            healthy: r.healthy(),
+            created: r.created,
+            damage: r.damage,
+            moved_to: r.moved_to.map(|p| p.display().to_string()),
+            tables: r
+                .tables
+                .into_iter()
+                .map(|t| TableRecovery {
+                    table: t.table,
+                    kept: count(t.kept),
+                    lost: count(t.lost),
+                    error: t.error,
+                })
+                .collect(),
+            feeds_to_import: r
+                .feeds_to_import
+                .into_iter()
+                .map(|f| FeedToImport {
+                    name: f.name,
+                    version: count(f.version),
+                })
+                .collect(),
+            feeds_error: r.feeds_error,
+        }
+    }
+}

@@ -34,7 +34,7 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Look for scam-script phrases in a transcript, voicemail or SMS (TEXT, or - for stdin).
     Scan(scan_cmd::ScanArgs),
-    /// The on-device database: import, list, report, reports, stats, feed, key.
+    /// The on-device database: import, list, report, reports, stats, feed, key, db.
     #[command(flatten)]
     Store(store_cmd::StoreCommand),
     /// Export the iOS Call Directory plan or the Live Caller ID Lookup dataset.

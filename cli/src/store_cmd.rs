@@ -1,4 +1,5 @@
-//! The store's commands: `import`, `list`, `report`, `reports export`, `stats`, `feed`, `key`.
+//! The store's commands: `import`, `list`, `report`, `reports export`, `stats`, `feed`, `key`,
+//! `db recover`.
 //!
 //! Every command takes `--db PATH` (default `$XDG_DATA_HOME/callguard/callguard.db`, falling
 //! back to `~/.local/share/callguard/callguard.db`) and `--region CC` (default JP), the home
@@ -11,8 +12,8 @@ use std::path::{Path, PathBuf};
 
 use callguard_core::store::feed::read_public_key;
 use callguard_core::store::{
-    format_time, Category, FeedFormat, FeedKind, ImportOptions, ImportSummary, ListKind, Store,
-    StoreError,
+    format_time, Category, FeedFormat, FeedKind, ImportOptions, ImportSummary, ListKind,
+    RecoveryReport, Store, StoreError, StoreOptions,
 };
 use callguard_core::Region;
 use clap::{Args, Subcommand, ValueEnum};
@@ -56,6 +57,22 @@ pub enum StoreCommand {
     /// Trusted feed-signing keys kept in the database.
     #[command(subcommand)]
     Key(KeyCommand),
+    /// The database file itself: repair a damaged one.
+    #[command(subcommand)]
+    Db(DbCommand),
+}
+
+/// `callguard db ...`.
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Repair a damaged database (a healthy one is left as it is).
+    ///
+    /// Keeps what can be read of the lists, your reports, trusted keys and the call log, moves
+    /// the damaged file aside (it is never deleted) and starts a fresh database with them.
+    /// Feeds must be imported again: the summary names them. Exits 1 without changing
+    /// anything when the database is locked by another process, from a newer callguard, in a
+    /// read-only folder or on a full disk.
+    Recover(ShowArgs),
 }
 
 /// Feed formats on the command line.
@@ -255,14 +272,19 @@ pub fn default_db_path() -> Option<PathBuf> {
     Some(base.join("callguard").join("callguard.db"))
 }
 
-/// Opens (creating if needed) the database `args` name.
-pub fn open_store(args: &StoreArgs) -> Result<Store, CliError> {
-    let path = match &args.db {
-        Some(path) => path.clone(),
+/// The database file `args` name: `--db`, else the default.
+fn db_path(args: &StoreArgs) -> Result<PathBuf, CliError> {
+    match &args.db {
+        Some(path) => Ok(path.clone()),
         None => default_db_path().ok_or_else(|| {
             CliError::Usage("no --db given and neither XDG_DATA_HOME nor HOME is set".into())
-        })?,
-    };
+        }),
+    }
+}
+
+/// Opens (creating if needed) the database `args` name.
+pub fn open_store(args: &StoreArgs) -> Result<Store, CliError> {
+    let path = db_path(args)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir)
             .map_err(|e| CliError::Failed(format!("cannot create {}: {e}", dir.display())))?;
@@ -270,12 +292,18 @@ pub fn open_store(args: &StoreArgs) -> Result<Store, CliError> {
     Store::open(&path, args.region).map_err(store_error)
 }
 
-/// Maps a store error to the command's exit code: bad input 2, anything else 1.
+/// Maps a store error to the command's exit code: bad input 2, anything else 1. A damaged
+/// database's message says what repairs it.
 pub fn store_error(error: StoreError) -> CliError {
     if error.is_bad_input() {
-        CliError::Usage(error.to_string())
-    } else {
-        CliError::Failed(error.to_string())
+        return CliError::Usage(error.to_string());
+    }
+    match error.path().filter(|_| error.is_damage()) {
+        Some(path) => CliError::Failed(format!(
+            "{error} (`callguard db recover --db {}` repairs it)",
+            path.display()
+        )),
+        None => CliError::Failed(error.to_string()),
     }
 }
 
@@ -397,6 +425,7 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
                 Err(CliError::Usage(format!("no trusted key named {name:?}")))
             }
         }
+        StoreCommand::Db(DbCommand::Recover(args)) => recover(&args),
         StoreCommand::Key(KeyCommand::List(store)) => {
             let keys = open_store(&store)?.trusted_keys().map_err(store_error)?;
             show(false, &keys, |k| {
@@ -513,6 +542,74 @@ fn print_summary(s: &ImportSummary) {
     for problem in &s.problems {
         eprintln!("skipped {problem}");
     }
+}
+
+fn recover(args: &ShowArgs) -> Result<(), CliError> {
+    let path = db_path(&args.store)?;
+    let options = StoreOptions {
+        region: args.store.region,
+        ..StoreOptions::default()
+    };
+    let (_, report) = Store::recover(&path, options).map_err(|error| {
+        let bad_input = error.is_bad_input();
+        let message = format!("recovering the database: {error}");
+        if bad_input {
+            CliError::Usage(message)
+        } else {
+            CliError::Failed(message)
+        }
+    })?;
+    if args.json {
+        return print_json(&report);
+    }
+    print_recovery(&report).map_err(CliError::output)
+}
+
+/// `db recover`'s summary for people.
+fn print_recovery(report: &RecoveryReport) -> std::io::Result<()> {
+    let mut out = std::io::stdout().lock();
+    let path = report.path.display();
+    if report.healthy() {
+        return writeln!(out, "{path} is healthy: nothing changed");
+    }
+    if report.created {
+        return writeln!(out, "no database was at {path}: created an empty one");
+    }
+    writeln!(
+        out,
+        "{path} was damaged: {}",
+        report.damage.as_deref().unwrap_or("")
+    )?;
+    if let Some(moved) = &report.moved_to {
+        writeln!(
+            out,
+            "the damaged file was moved to {} (with its -wal and -shm, if any)",
+            moved.display()
+        )?;
+    }
+    writeln!(out, "a fresh database now holds what could be saved:")?;
+    for table in &report.tables {
+        write!(
+            out,
+            "  {:<14} kept {:>6}  unusable {:>4}",
+            table.table, table.kept, table.lost
+        )?;
+        match &table.error {
+            Some(error) => writeln!(out, "  (reading stopped: {error})")?,
+            None => writeln!(out)?,
+        }
+    }
+    if let Some(error) = &report.feeds_error {
+        writeln!(out, "the installed feeds could not be listed: {error}")?;
+    }
+    for feed in &report.feeds_to_import {
+        writeln!(
+            out,
+            "import again: feed {} (version {} was installed)",
+            feed.name, feed.version
+        )?;
+    }
+    Ok(())
 }
 
 fn stats(args: &ShowArgs) -> Result<(), CliError> {

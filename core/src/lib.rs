@@ -77,14 +77,27 @@ impl fmt::Display for Lang {
 
 /// Screens calls for one home region: the entry point for shells and the CLI.
 ///
-/// `screen` never fails and never panics to its caller: an internal fault lets the call ring,
-/// with the reason `screening_unavailable`.
+/// `screen` never fails and never panics to its caller: an internal fault, or a store that
+/// cannot answer (it could not be opened, is damaged or locked), lets the call ring with the
+/// reason `screening_unavailable`. Emergency and special numbers, contacts and calls without a
+/// number need no store and are decided as usual.
 #[derive(Debug, Clone)]
 pub struct Screener {
     classifier: Classifier,
     risk: RiskEngine,
-    store: Option<Arc<store::Store>>,
+    store: StoreSlot,
     official: Arc<OfficialDirectory>,
+}
+
+/// The store a [`Screener`] consults.
+#[derive(Debug, Clone)]
+enum StoreSlot {
+    /// None: screening uses the number alone.
+    None,
+    /// An open store.
+    Open(Arc<store::Store>),
+    /// A store was asked for but could not be opened: the error says why.
+    Unavailable(Arc<store::StoreError>),
 }
 
 impl Screener {
@@ -98,8 +111,16 @@ impl Screener {
         Screener {
             classifier,
             risk: RiskEngine::new(policy),
-            store: None,
+            store: StoreSlot::None,
             official: OfficialDirectory::embedded(),
+        }
+    }
+
+    /// The same screener (classifier, store) under another policy.
+    pub fn with_policy(self, policy: Arc<Policy>) -> Screener {
+        Screener {
+            risk: RiskEngine::new(policy),
+            ..self
         }
     }
 
@@ -111,14 +132,51 @@ impl Screener {
     /// The same screener, consulting `store` (lists, reports, recent calls) on every call.
     pub fn with_store(self, store: Arc<store::Store>) -> Screener {
         Screener {
-            store: Some(store),
+            store: StoreSlot::Open(store),
             ..self
         }
     }
 
-    /// The store consulted, if any.
+    /// The same screener, for a store that was asked for but could not be opened (`error`
+    /// says why). Calls the store could decide (the user's lists come before every scored
+    /// reason) ring with `screening_unavailable` and the error; emergency and special numbers,
+    /// contacts and calls without a number are decided as usual; [`Screener::record`] fails
+    /// with [`store::StoreError::Unavailable`].
+    pub fn with_unavailable_store(self, error: impl Into<Arc<store::StoreError>>) -> Screener {
+        Screener {
+            store: StoreSlot::Unavailable(error.into()),
+            ..self
+        }
+    }
+
+    /// The same screener, consulting the database at `path` opened with `options`; if it
+    /// cannot be opened, the screener carries the error as [`Screener::with_unavailable_store`]
+    /// does, so a bad database never leaves a shell without a screener.
+    pub fn with_store_at(
+        self,
+        path: impl AsRef<std::path::Path>,
+        options: store::StoreOptions,
+    ) -> Screener {
+        match store::Store::open_with(path, options) {
+            Ok(store) => self.with_store(Arc::new(store)),
+            Err(error) => self.with_unavailable_store(error),
+        }
+    }
+
+    /// The store consulted, if one is open.
     pub fn store(&self) -> Option<&Arc<store::Store>> {
-        self.store.as_ref()
+        match &self.store {
+            StoreSlot::Open(store) => Some(store),
+            StoreSlot::None | StoreSlot::Unavailable(_) => None,
+        }
+    }
+
+    /// Why the store asked for could not be opened, if it could not.
+    pub fn store_error(&self) -> Option<&store::StoreError> {
+        match &self.store {
+            StoreSlot::Unavailable(error) => Some(error),
+            StoreSlot::None | StoreSlot::Open(_) => None,
+        }
     }
 
     /// What the caller's claim and the words heard say about who is calling and why.
@@ -174,14 +232,19 @@ impl Screener {
 
     /// Records a screened call in the store's call log (for repeat-caller rules and
     /// statistics). Call it after answering the phone, off the screening path. Without a store
-    /// this does nothing.
+    /// this does nothing; with one that could not be opened it fails with
+    /// [`store::StoreError::Unavailable`].
     pub fn record(
         &self,
         assessment: &Assessment,
         at: store::UnixTime,
     ) -> Result<(), store::StoreError> {
-        let Some(store) = &self.store else {
-            return Ok(());
+        let store = match &self.store {
+            StoreSlot::None => return Ok(()),
+            StoreSlot::Open(store) => store,
+            StoreSlot::Unavailable(error) => {
+                return Err(error.unavailable(std::path::Path::new("")))
+            }
         };
         let codes: Vec<&str> = assessment.reasons.iter().map(|r| r.code.as_str()).collect();
         store.log_call(
@@ -202,12 +265,23 @@ impl Screener {
         let text = call.number.as_deref().unwrap_or("");
         let outcome = catch_unwind(AssertUnwindSafe(|| {
             let info = self.classifier.classify(text, call.presentation);
-            let evidence = match (&self.store, info.e164) {
-                (Some(store), Some(number)) => match store.lookup(number) {
+            // Emergency and special numbers ring whatever the store says: never ask it, so a
+            // store that cannot answer cannot get in their way.
+            let number = info.e164.filter(|_| !info.kind.is_protected());
+            let evidence = match (&self.store, number) {
+                (StoreSlot::Open(store), Some(number)) => match store.lookup(number) {
                     Ok(evidence) => Some(evidence),
+                    // A contact rings whatever the store holds, and says so.
+                    Err(_) if call.is_contact => None,
                     // Fail open: a store that cannot answer never blocks a call.
                     Err(err) => return self.risk.unavailable(info, &err.to_string()),
                 },
+                (StoreSlot::Unavailable(_), Some(_)) if call.is_contact => None,
+                // The user's allow list might let this call ring whatever else it shows, and
+                // the store that holds it could not be opened: let it ring.
+                (StoreSlot::Unavailable(err), Some(_)) => {
+                    return self.risk.unavailable(info, &err.to_string())
+                }
                 _ => None,
             };
             // Calls decided by precedence (emergency and special numbers, contacts, the user's

@@ -126,12 +126,21 @@ def test_store_errors_map_to_variants(guard, tmp_path):
     assert guard.stats().feeds == []
 
 
-def test_a_database_that_cannot_be_opened_is_a_database_error(tmp_path):
+def test_a_database_that_cannot_be_opened_leaves_a_screener_that_fails_open(tmp_path):
     not_a_db = tmp_path / "garbage.db"
     not_a_db.write_bytes(b"this is not sqlite" * 100)
+    guard = cg.CallGuard(str(not_a_db), "JP", "balanced")
+    status = guard.store_status()
+    assert status.state == cg.StoreState.UNAVAILABLE and status.reason
+    # Calls the database would decide ring, saying why; emergency numbers are decided as ever.
+    unknown = guard.screen(cg.IncomingCall(number="+12025550143"))
+    assert unknown.verdict == cg.Verdict.ALLOW
+    assert "screening_unavailable" in [r.code for r in unknown.reasons]
+    assert guard.screen(cg.IncomingCall(number="110")).verdict == cg.Verdict.ALLOW
     with pytest.raises(cg.CallGuardError.Database) as err:
-        cg.CallGuard(str(not_a_db), "JP", "balanced")
+        guard.list_entries()
     assert err.value.reason
+    assert not_a_db.read_bytes() == b"this is not sqlite" * 100
 
 
 def test_no_database_means_database_errors_but_screening_works():

@@ -106,16 +106,23 @@ pub enum StoreError {
         path: PathBuf,
     },
     /// The disk (or the database's size limit) is full.
-    #[error("{}: the disk is full", path.display())]
+    #[error("{}: the disk is full while {context}", path.display())]
     DiskFull {
         /// The database file.
         path: PathBuf,
+        /// What the store was doing.
+        context: &'static str,
     },
-    /// Another process holds the database's write lock for too long.
-    #[error("{}: the database is busy (another import running?)", path.display())]
+    /// Another process holds a lock on the database for too long.
+    #[error(
+        "{}: the database is busy while {context}: another process is writing to it",
+        path.display()
+    )]
     Busy {
         /// The database file.
         path: PathBuf,
+        /// What the store was doing.
+        context: &'static str,
     },
     /// The file is not a callguard database, or it is damaged.
     #[error("{}: not a callguard database or damaged: {detail}", path.display())]
@@ -143,6 +150,18 @@ pub enum StoreError {
     Cancelled {
         /// The feed file.
         path: PathBuf,
+    },
+    /// The database could not be opened (or stopped answering) earlier, and what was asked
+    /// needs it. `reason` is the original failure, naming the file; [`Store::recover`] repairs
+    /// a damaged file, and reopens a healthy one after a passing fault (a lock, a full disk).
+    ///
+    /// [`Store::recover`]: crate::store::Store::recover
+    #[error("the database is unavailable: {reason}")]
+    Unavailable {
+        /// The database file.
+        path: PathBuf,
+        /// Why: the error seen when it was opened.
+        reason: String,
     },
     /// Any other SQLite failure.
     #[error("{}: database error while {context}: {source}", path.display())]
@@ -177,6 +196,75 @@ impl StoreError {
             if source.kind() == io::ErrorKind::NotFound)
     }
 
+    /// Whether the error says the database file itself is damaged (not a database, truncated,
+    /// a table or column missing, a value of the wrong type where the schema guarantees one),
+    /// rather than locked, read-only, full, missing or from a newer callguard: then
+    /// [`Store::recover`](crate::store::Store::recover) is the remedy.
+    pub fn is_damage(&self) -> bool {
+        match self {
+            StoreError::Corrupt { .. } => true,
+            StoreError::Sqlite { source, .. } => match source {
+                rusqlite::Error::SqliteFailure(..) => matches!(
+                    source.sqlite_error_code(),
+                    // SQLITE_ERROR is what a missing table or column gives.
+                    Some(
+                        ErrorCode::Unknown
+                            | ErrorCode::DatabaseCorrupt
+                            | ErrorCode::NotADatabase
+                            | ErrorCode::TypeMismatch
+                    )
+                ),
+                // A value of the wrong type, or a row missing (from `meta`) where the schema
+                // guarantees one.
+                rusqlite::Error::InvalidColumnType(..)
+                | rusqlite::Error::FromSqlConversionFailure(..)
+                | rusqlite::Error::IntegralValueOutOfRange(..)
+                | rusqlite::Error::QueryReturnedNoRows => true,
+                _ => false,
+            },
+            _ => false,
+        }
+    }
+
+    /// The file the error is about (the database, a feed, a key file), if it names one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            StoreError::Io { path, .. }
+            | StoreError::BadLine { path, .. }
+            | StoreError::BadFeed { path, .. }
+            | StoreError::Signature { path, .. }
+            | StoreError::BadKey { path, .. }
+            | StoreError::ReadOnly { path }
+            | StoreError::DiskFull { path, .. }
+            | StoreError::Busy { path, .. }
+            | StoreError::Corrupt { path, .. }
+            | StoreError::SchemaTooNew { path, .. }
+            | StoreError::Cancelled { path }
+            | StoreError::Unavailable { path, .. }
+            | StoreError::Sqlite { path, .. } => Some(path),
+            StoreError::FeedOutdated { .. }
+            | StoreError::FeedConflict { .. }
+            | StoreError::InvalidNumber { .. }
+            | StoreError::ProtectedNumber { .. }
+            | StoreError::InvalidPattern { .. }
+            | StoreError::Unknown(_) => None,
+        }
+    }
+
+    /// The error to give for a database that could not be opened because of `self`.
+    pub fn unavailable(&self, path: &Path) -> StoreError {
+        match self {
+            StoreError::Unavailable { path, reason } => StoreError::Unavailable {
+                path: path.clone(),
+                reason: reason.clone(),
+            },
+            _ => StoreError::Unavailable {
+                path: self.path().unwrap_or(path).to_owned(),
+                reason: self.to_string(),
+            },
+        }
+    }
+
     pub(crate) fn io(path: &Path, source: io::Error) -> StoreError {
         StoreError::Io {
             path: path.to_owned(),
@@ -196,9 +284,9 @@ pub(crate) fn sql(
         let code = error.sqlite_error_code();
         match code {
             Some(ErrorCode::ReadOnly) => StoreError::ReadOnly { path },
-            Some(ErrorCode::DiskFull) => StoreError::DiskFull { path },
+            Some(ErrorCode::DiskFull) => StoreError::DiskFull { path, context },
             Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
-                StoreError::Busy { path }
+                StoreError::Busy { path, context }
             }
             Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt) => {
                 StoreError::Corrupt {

@@ -20,6 +20,7 @@ mod error;
 pub mod feed;
 mod filter;
 mod lists;
+mod recover;
 mod reports;
 pub mod schema;
 mod time;
@@ -39,6 +40,7 @@ pub use directory::{DirectoryChunks, DirectoryLoad, LoadMode, StoredRuns};
 pub use error::StoreError;
 pub use feed::{FeedFormat, FeedKind, ImportOptions, ImportSummary};
 pub use lists::{normalize_number, ListEntry, ListHit, ListKind, Pattern};
+pub use recover::{FeedToImport, RecoveryReport, TableRecovery};
 pub use reports::{Category, ReportSummary, UserReport};
 pub use time::{format_time, now, parse_time, UnixTime};
 
@@ -209,6 +211,11 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+/// How long the reader waits for a lock. Screening reads through it, and a call must not wait
+/// seconds for another process's write: past this, the look-up fails and the call rings with
+/// `screening_unavailable`. (In WAL mode readers never wait for writers; this bites when
+/// another connection holds an exclusive lock, e.g. a writer on a file left in rollback mode.)
+const READER_BUSY_TIMEOUT: Duration = Duration::from_millis(100);
 /// The default [`StoreOptions::refresh_interval`].
 pub const DEFAULT_REFRESH_INTERVAL: Duration = Duration::from_millis(100);
 /// The reader maps up to this much of the database file.
@@ -246,7 +253,7 @@ impl Store {
         )
         .map_err(sql(&path, "opening the reader"))?;
         reader
-            .busy_timeout(BUSY_TIMEOUT)
+            .busy_timeout(READER_BUSY_TIMEOUT)
             .map_err(sql(&path, "opening the reader"))?;
         // Look-ups of reported numbers land on random leaf pages: reading them through a
         // memory map costs no system call and no copy, and the pages stay shared with the

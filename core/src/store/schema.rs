@@ -156,6 +156,15 @@ pub(crate) fn version(conn: &Connection) -> rusqlite::Result<i64> {
 
 /// Upgrades the database to `target` (normally [`SCHEMA_VERSION`]), one step per transaction.
 pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result<Migration> {
+    // The usual case, a current database, needs no write lock: opening it while another
+    // process imports a feed must not wait for that import.
+    let current = version(conn)?;
+    if current > SCHEMA_VERSION {
+        return Ok(Migration::TooNew(current));
+    }
+    if current >= target && current > 0 {
+        return Ok(Migration::Current);
+    }
     loop {
         // IMMEDIATE: take the write lock before reading the version, so two processes opening
         // an old database at once do not both run the same step.
