@@ -35,11 +35,10 @@ object Engine {
                 // leave the phone unscreened. Keep the file for a caregiver to look at.
                 File(app.filesDir, POLICY_FILE).renameTo(File(app.filesDir, "$POLICY_FILE.bad"))
                 CallGuard(db, homeRegion(app), "")
-            } catch (e: callguard.CallGuardException.Database) {
-                // The database cannot be opened (a full or damaged disk): screen by the number
-                // alone until the process restarts, rather than not at all.
-                CallGuard(null, homeRegion(app), policy)
             }
+            // A database that cannot be opened (damaged, locked, a full disk) does not throw:
+            // the engine screens without it, letting the calls only it could decide ring, and
+            // `storeStatus()` says why; the settings screen offers `recover()`.
             instance = guard
             return guard
         }

@@ -24,6 +24,7 @@ import callguard.CallGuardException
 import callguard.ImportOptions
 import callguard.ImportProgress
 import callguard.ListKind
+import callguard.StoreState
 import callguard.policyPresets
 import java.io.File
 import java.text.DateFormat
@@ -40,6 +41,8 @@ class SettingsActivity : Activity() {
     private val background = Executors.newSingleThreadExecutor()
     private val importCancelled = AtomicBoolean(false)
 
+    private lateinit var storeStatus: TextView
+    private lateinit var repairButton: Button
     private lateinit var policyStatus: TextView
     private lateinit var presetSpinner: Spinner
     private lateinit var pinField: EditText
@@ -63,6 +66,15 @@ class SettingsActivity : Activity() {
             orientation = LinearLayout.VERTICAL
             setPadding(pad, pad, pad, pad)
         }
+
+        // The database: whether it is in use and, when it cannot be, a repair.
+        column.addView(heading(R.string.section_database))
+        storeStatus = TextView(this)
+        column.addView(storeStatus)
+        repairButton = button(R.string.action_repair) { repairDatabase() }.apply {
+            visibility = View.GONE
+        }
+        column.addView(repairButton)
 
         // Policy and caregiver lock.
         column.addView(heading(R.string.section_policy))
@@ -151,27 +163,39 @@ class SettingsActivity : Activity() {
     private fun refresh() {
         inBackground({
             val guard = engine()
+            val store = guard.storeStatus()
+            val ready = store.state == StoreState.READY
             Snapshot(
+                store = store,
                 policyName = guard.policyName(),
                 locked = guard.policyLocked(),
                 presets = policyPresets(),
-                entries = guard.listEntries(),
-                stats = guard.stats(),
+                entries = if (ready) guard.listEntries() else emptyList(),
+                stats = if (ready) guard.stats() else null,
                 recent = Engine.recentCalls(this).read(),
             )
         }) { show(it) }
     }
 
     private class Snapshot(
+        val store: callguard.StoreStatus,
         val policyName: String,
         val locked: Boolean,
         val presets: List<String>,
         val entries: List<callguard.ListEntry>,
-        val stats: callguard.Stats,
+        val stats: callguard.Stats?,
         val recent: List<org.callguard.demo.mapping.RecentCall>,
     )
 
     private fun show(s: Snapshot) {
+        storeStatus.text = when (s.store.state) {
+            StoreState.READY -> getString(R.string.database_ready)
+            StoreState.NO_DATABASE -> getString(R.string.database_none)
+            StoreState.UNAVAILABLE -> getString(R.string.database_unavailable, s.store.reason ?: "")
+        }
+        repairButton.visibility = if (s.store.state == StoreState.UNAVAILABLE) View.VISIBLE else View.GONE
+        repairButton.isEnabled = true
+
         policyStatus.text = getString(
             if (s.locked) R.string.policy_status_locked else R.string.policy_status_unlocked,
             s.policyName,
@@ -199,15 +223,16 @@ class SettingsActivity : Activity() {
             entries.addView(row)
         }
 
-        val lines = mutableListOf(
-            getString(
+        val lines = mutableListOf<String>()
+        s.stats?.let { stats ->
+            lines += getString(
                 R.string.stats_summary,
-                s.stats.loggedCalls,
-                s.stats.blockEntries,
-                s.stats.allowEntries,
-                s.stats.feeds.size,
-            ),
-        )
+                stats.loggedCalls,
+                stats.blockEntries,
+                stats.allowEntries,
+                stats.feeds.size,
+            )
+        }
         val format = DateFormat.getDateTimeInstance(DateFormat.SHORT, DateFormat.SHORT)
         if (s.recent.isEmpty()) lines += getString(R.string.recent_empty)
         for (call in s.recent) {
@@ -216,6 +241,25 @@ class SettingsActivity : Activity() {
             lines += "${format.format(Date(call.at * 1000))}  $caller  $what"
         }
         recent.text = lines.joinToString("\n")
+    }
+
+    /**
+     * Repairs the database: a healthy one is reopened as it is; a damaged one is moved aside
+     * and replaced by a fresh one keeping what could be read of the lists and the person's own
+     * reports. Imported lists must be imported again: the message says how many.
+     */
+    private fun repairDatabase() {
+        repairButton.isEnabled = false
+        inBackground({ engine().recover() }) { report ->
+            toast(
+                if (report.healthy) {
+                    getString(R.string.repair_healthy)
+                } else {
+                    getString(R.string.repair_done, report.feedsToImport.size)
+                },
+            )
+            refresh()
+        }
     }
 
     private fun pin(field: EditText): String? = field.text.toString().takeIf { it.isNotEmpty() }
