@@ -10,7 +10,7 @@
 //! zeros of national numbers (Italy's 06 ...).
 
 use std::collections::HashMap;
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder};
 use serde::Deserialize;
@@ -208,14 +208,18 @@ impl LazyRegion {
     }
 }
 
-type Plans = RwLock<HashMap<u16, Arc<Vec<LazyRegion>>>>;
+/// Country codes are 1 to 3 digits: one slot each, filled on first use and then read without a
+/// lock or a hash on every call.
+const CODE_SLOTS: usize = 1000;
 
-fn plans_for(code: u16) -> Option<Arc<Vec<LazyRegion>>> {
-    static PLANS: OnceLock<Plans> = OnceLock::new();
-    let plans = PLANS.get_or_init(|| RwLock::new(HashMap::new()));
-    if let Some(found) = plans.read().ok().and_then(|p| p.get(&code).cloned()) {
-        return Some(found);
-    }
+fn plans_for(code: u16) -> Option<&'static [LazyRegion]> {
+    static PLANS: [OnceLock<Option<Vec<LazyRegion>>>; CODE_SLOTS] =
+        [const { OnceLock::new() }; CODE_SLOTS];
+    let slot = PLANS.get(usize::from(code))?;
+    slot.get_or_init(|| build_plans(code)).as_deref()
+}
+
+fn build_plans(code: u16) -> Option<Vec<LazyRegion>> {
     let d = data();
     let indices = d.by_code.get(&code)?;
     // The main country of a shared code first, as libphonenumber does; then the regions that
@@ -233,10 +237,6 @@ fn plans_for(code: u16) -> Option<Arc<Vec<LazyRegion>>> {
             plan: OnceLock::new(),
         })
         .collect();
-    let built = Arc::new(built);
-    if let Ok(mut p) = plans.write() {
-        p.insert(code, built.clone());
-    }
     Some(built)
 }
 
@@ -287,16 +287,27 @@ struct HomePlan {
     general: Option<Pattern>,
 }
 
-fn home(region: Region) -> Option<Arc<HomePlan>> {
-    static HOMES: OnceLock<RwLock<HashMap<Region, Arc<HomePlan>>>> = OnceLock::new();
-    let homes = HOMES.get_or_init(|| RwLock::new(HashMap::new()));
-    if let Some(found) = homes.read().ok().and_then(|h| h.get(&region).cloned()) {
-        return Some(found);
-    }
+/// One slot per two-letter region code (A-Z × A-Z), filled on first use.
+const REGION_SLOTS: usize = 26 * 26;
+
+fn home(region: Region) -> Option<&'static HomePlan> {
+    static HOMES: [OnceLock<Option<HomePlan>>; REGION_SLOTS] =
+        [const { OnceLock::new() }; REGION_SLOTS];
+    let [a, b] = region.as_str().as_bytes() else {
+        return None;
+    };
+    let index = usize::from(a.checked_sub(b'A')?) * 26 + usize::from(b.checked_sub(b'A')?);
+    HOMES
+        .get(index)?
+        .get_or_init(|| build_home(region))
+        .as_ref()
+}
+
+fn build_home(region: Region) -> Option<HomePlan> {
     let r = region_data(region)?;
     // libphonenumber reads the trunk prefix itself when there is no parsing rule.
     let npp_source = r.npp.as_deref().or(r.national_prefix.as_deref());
-    let plan = Arc::new(HomePlan {
+    Some(HomePlan {
         code: r.code,
         idd: r.idd.as_deref().and_then(|i| compile(&format!("^(?:{i})"))),
         national_prefix: r.national_prefix.clone(),
@@ -316,11 +327,7 @@ fn home(region: Region) -> Option<Arc<HomePlan>> {
             out
         }),
         general: r.general.as_ref().and_then(Pattern::new),
-    });
-    if let Ok(mut h) = homes.write() {
-        h.insert(region, plan.clone());
-    }
-    Some(plan)
+    })
 }
 
 /// The length of the region's international prefix at the start of `digits`, if any.
