@@ -116,6 +116,9 @@ fn main() {
             .add_list_entry(ListKind::Block, &pattern, None, None)
             .expect("list rule");
     }
+    // Warm: the in-memory view loaded (a fresh process's first calls read SQLite while it
+    // loads in the background; the cold bench in cli/benches measures those).
+    store.refresh().expect("refresh");
     let store = Arc::new(store);
     let screener = Screener::new(Region::JP).with_store(store.clone());
 
