@@ -22,6 +22,7 @@
 
 pub mod directory;
 pub mod error;
+pub mod fast;
 pub mod types;
 
 use std::ops::Deref;
