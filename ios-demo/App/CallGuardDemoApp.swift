@@ -36,13 +36,39 @@ struct ContentView: View {
                           text: $pattern)
                 Button(japanese ? "追加して更新" : "Add and update") { addAndReload() }
             }
+            Section(japanese ? "データベース" : "Database") {
+                Button(japanese ? "データベースを修復" : "Repair the database") { repair() }
+            }
             Section(japanese ? "状態" : "Status") { Text(status) }
+        }
+    }
+
+    /// A healthy database is reopened as it is; a damaged one is moved aside and rebuilt with
+    /// the user's own lists and reports (imported lists must be imported again).
+    private func repair() {
+        do {
+            let report = try open().recover()
+            let feeds = report.feedsToImport.count
+            status = report.healthy
+                ? (japanese ? "データベースは正常です。" : "The database is fine.")
+                : (japanese ? "修復しました。取り込んだリスト \(feeds) 件をもう一度取り込んでください。"
+                            : "Repaired. Import \(feeds) list(s) again.")
+        } catch {
+            status = String(describing: error)
         }
     }
 
     private func addAndReload() {
         do {
             let callGuard = try open()
+            let store = callGuard.storeStatus()
+            if store.state == .unavailable {
+                // Screening still works (calls only the database could decide ring); changes
+                // need the database: offer the repair.
+                status = (japanese ? "データベースが使えません: " : "The database cannot be used: ")
+                    + (store.reason ?? "")
+                return
+            }
             if !pattern.isEmpty {
                 _ = try callGuard.addListEntry(list: .block, pattern: pattern, label: nil,
                                                note: nil)
