@@ -19,8 +19,8 @@
 //! machine even when the absolute figures move. Without `--bench` (under `cargo test`) it runs
 //! as a smoke test with a 2,000-number store.
 //!
-//! `CALLGUARD_BENCH_NUMBERS` changes the store size, `CALLGUARD_BENCH_RUNS` the runs per cold
-//! case (default 21).
+//! `CALLGUARD_BENCH_NUMBERS` changes the store size, `CALLGUARD_BENCH_RULES` the list rules
+//! (default 10,000), `CALLGUARD_BENCH_RUNS` the runs per cold case (default 21).
 
 use std::io::{BufRead, BufReader, BufWriter, Write};
 use std::path::Path;
@@ -65,7 +65,7 @@ fn main() {
         if full { 1_000_000 } else { 2_000 },
     );
     let runs = env_number("CALLGUARD_BENCH_RUNS", if full { 21 } else { 3 }) as usize;
-    let rules = if full { 10_000 } else { 100 };
+    let rules = env_number("CALLGUARD_BENCH_RULES", if full { 10_000 } else { 100 });
     let batch_size = if full { 300_000 } else { 3_000 };
 
     let dir = tempfile::tempdir().expect("temporary directory");

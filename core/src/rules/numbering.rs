@@ -145,8 +145,48 @@ pub struct NumberingRules {
     unassigned: HashSet<u16>,
     /// Digits without `+`, longest first so the most specific entry wins.
     overrides: Vec<(String, KindOverride)>,
+    overrides_by_start: PrefixBuckets,
     /// Digits without `+`, with the flag and its note.
     flagged: Vec<(String, NumberFlag, String)>,
+    flagged_by_start: PrefixBuckets,
+}
+
+/// The positions of a list of digit prefixes by their first two digits, so that a number is
+/// compared only with the prefixes it can start with (every call classifies its number against
+/// both lists). A one-digit prefix sits in all ten buckets of its digit. Positions keep the
+/// list's order.
+#[derive(Debug)]
+struct PrefixBuckets(Vec<Vec<usize>>);
+
+impl PrefixBuckets {
+    fn new<'a>(prefixes: impl Iterator<Item = &'a str>) -> PrefixBuckets {
+        let mut buckets = vec![Vec::new(); 100];
+        for (position, prefix) in prefixes.enumerate() {
+            let digit = |i: usize| prefix.as_bytes().get(i).map(|b| usize::from(b - b'0'));
+            match (digit(0), digit(1)) {
+                (Some(first), Some(second)) => buckets[first * 10 + second].push(position),
+                (Some(first), None) => {
+                    for bucket in &mut buckets[first * 10..first * 10 + 10] {
+                        bucket.push(position);
+                    }
+                }
+                _ => {}
+            }
+        }
+        PrefixBuckets(buckets)
+    }
+
+    /// The positions of the prefixes that `digits` (ASCII digits) may start with.
+    fn candidates(&self, digits: &str) -> &[usize] {
+        match digits.as_bytes() {
+            [a, b, ..] if a.is_ascii_digit() && b.is_ascii_digit() => {
+                &self.0[usize::from(a - b'0') * 10 + usize::from(b - b'0')]
+            }
+            // One digit can only start with a one-digit prefix, which is in every bucket of it.
+            [a] if a.is_ascii_digit() => &self.0[usize::from(a - b'0') * 10],
+            _ => &[],
+        }
+    }
 }
 
 /// One region's entries.
@@ -213,8 +253,10 @@ impl NumberingRules {
 
     /// The override for a complete E.164 number (digits without `+`), if one covers it.
     pub fn kind_override(&self, e164_digits: &str) -> Option<&KindOverride> {
-        self.overrides
+        self.overrides_by_start
+            .candidates(e164_digits)
             .iter()
+            .map(|&i| &self.overrides[i])
             .find(|(prefix, o)| {
                 e164_digits.starts_with(prefix.as_str()) && o.digits.contains(&e164_digits.len())
             })
@@ -226,8 +268,10 @@ impl NumberingRules {
         &'a self,
         e164_digits: &'a str,
     ) -> impl Iterator<Item = (NumberFlag, &'a str)> + 'a {
-        self.flagged
+        self.flagged_by_start
+            .candidates(e164_digits)
             .iter()
+            .map(|&i| &self.flagged[i])
             .filter(move |(prefix, _, _)| e164_digits.starts_with(prefix.as_str()))
             .map(|(_, flag, note)| (*flag, note.as_str()))
     }
@@ -335,7 +379,9 @@ impl NumberingRules {
             global_short,
             regions,
             unassigned,
+            overrides_by_start: PrefixBuckets::new(overrides.iter().map(|(d, _)| d.as_str())),
             overrides,
+            flagged_by_start: PrefixBuckets::new(flagged.iter().map(|(d, _, _)| d.as_str())),
             flagged,
         })
     }
@@ -413,6 +459,52 @@ fn e164_prefix_digits(prefix: &str, at: &str) -> Result<String, RulePackError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prefix_buckets_answer_as_a_scan_of_every_prefix_would() {
+        let rules = NumberingRules::embedded();
+        let scan_flags = |digits: &str| -> Vec<NumberFlag> {
+            rules
+                .flagged
+                .iter()
+                .filter(|(prefix, _, _)| digits.starts_with(prefix.as_str()))
+                .map(|(_, flag, _)| *flag)
+                .collect()
+        };
+        let scan_override = |digits: &str| {
+            rules
+                .overrides
+                .iter()
+                .find(|(p, o)| digits.starts_with(p.as_str()) && o.digits.contains(&digits.len()))
+                .map(|(_, o)| o.kind)
+        };
+        // Every prefix of the pack, padded to every length, and some that match nothing.
+        let mut inputs: Vec<String> = vec!["1".into(), "8".into(), "".into(), "x1".into()];
+        for (prefix, _) in &rules.overrides {
+            for len in prefix.len()..=15 {
+                inputs.push(format!("{prefix:0<len$}"));
+            }
+        }
+        for (prefix, _, _) in &rules.flagged {
+            inputs.push(prefix.clone());
+            inputs.push(format!("{prefix}1234567"));
+        }
+        for input in &inputs {
+            let flags: Vec<NumberFlag> = rules.flags(input).map(|(f, _)| f).collect();
+            assert_eq!(flags, scan_flags(input), "{input}");
+            assert_eq!(
+                rules.kind_override(input).map(|o| o.kind),
+                scan_override(input),
+                "{input}"
+            );
+        }
+        // A one-digit prefix is a candidate for every number starting with its digit.
+        let buckets = PrefixBuckets::new(["8", "81", "1"].into_iter());
+        assert_eq!(buckets.candidates("815012345678"), &[0, 1]);
+        assert_eq!(buckets.candidates("8"), &[0]);
+        assert_eq!(buckets.candidates("12025550123"), &[2]);
+        assert!(buckets.candidates("44").is_empty());
+    }
 
     #[test]
     fn embedded_pack_loads() {
