@@ -344,6 +344,38 @@ fn a_file_deleted_under_a_running_store_is_noticed_by_check() {
     let err = store.check().expect_err("deleted");
     assert!(err.to_string().contains("callguard.db"), "{err}");
     assert!(err.to_string().contains("deleted or moved"), "{err}");
+    // A change would be written into the deleted file and lost: it is refused instead.
+    let err = store
+        .add_list_entry(ListKind::Block, "+815099990000", None, None)
+        .expect_err("refused");
+    assert!(err.to_string().contains("deleted or replaced"), "{err}");
+    assert!(
+        !path.exists(),
+        "nothing recreated the file behind the store's back"
+    );
+}
+
+#[test]
+fn a_file_replaced_under_a_running_store_refuses_changes() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = fixture(dir.path());
+    let store = Store::open(&path, Region::JP).expect("open");
+    let before = store.list_entries().expect("entries").len();
+    // Another file moved into place (a restore, or a recovery run by another process).
+    let other = dir.path().join("other.db");
+    drop(Store::open(&other, Region::JP).expect("other"));
+    std::fs::rename(&other, &path).expect("replace");
+    let err = store
+        .add_list_entry(ListKind::Block, "+815099990000", None, None)
+        .expect_err("refused");
+    assert!(err.to_string().contains("deleted or replaced"), "{err}");
+    // Opened again, the store works on the file now in place.
+    let reopened = Store::open(&path, Region::JP).expect("reopen");
+    reopened
+        .add_list_entry(ListKind::Block, "+815099990000", None, None)
+        .expect("add");
+    assert_eq!(reopened.list_entries().expect("entries").len(), 1);
+    assert!(before > 0);
 }
 
 // --- truncated, random, not SQLite --------------------------------------------------------

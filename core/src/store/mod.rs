@@ -191,6 +191,28 @@ pub struct Store {
     reader: Mutex<Reader>,
     /// Set after this store's own writes: the next read looks for changes at once.
     dirty: AtomicBool,
+    /// The identity of the file opened (device and inode), to notice it deleted or replaced.
+    file: Option<FileId>,
+}
+
+/// Which file a path names: (device, inode) where the platform has them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct FileId(u64, u64);
+
+impl FileId {
+    fn of(path: &Path) -> Option<FileId> {
+        let meta = std::fs::metadata(path).ok()?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            Some(FileId(meta.dev(), meta.ino()))
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = meta;
+            Some(FileId(0, 0))
+        }
+    }
 }
 
 impl std::fmt::Debug for Store {
@@ -286,6 +308,7 @@ impl Store {
         ));
         Ok(Store {
             classifier: Classifier::new(options.region),
+            file: FileId::of(&path),
             path,
             options,
             writer,
@@ -325,18 +348,36 @@ impl Store {
         self.dirty.store(true, Ordering::Release);
     }
 
+    /// The writer connection, if this store has one and its file is still the one it opened.
+    /// SQLite goes on writing to a file deleted or replaced under it (by a person, a backup
+    /// restore or a recovery in another process), and whatever it writes then is lost when it
+    /// closes: refuse instead, so a list change never reports a success that is not kept.
+    fn writer(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+        let Some(writer) = &self.writer else {
+            return Err(StoreError::ReadOnly {
+                path: self.path.clone(),
+            });
+        };
+        if self.file.is_some() && FileId::of(&self.path) != self.file {
+            return Err(StoreError::io(
+                &self.path,
+                std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "the database file was deleted or replaced while open: open it again \
+                     (or recover it)",
+                ),
+            ));
+        }
+        Ok(lock(writer))
+    }
+
     /// [`Store::write`] for writes that bring the reader's view up to date themselves.
     fn write_quietly<T>(
         &self,
         context: &'static str,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let Some(writer) = &self.writer else {
-            return Err(StoreError::ReadOnly {
-                path: self.path.clone(),
-            });
-        };
-        let mut conn = lock(writer);
+        let mut conn = self.writer()?;
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(self.err(context))?;

@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::store::error::{parse_name, sql, StoreError};
 use crate::store::time::now;
-use crate::store::{bump, lock, Store};
+use crate::store::{bump, Store};
 use parse::{Layout, Numbers, Parsed, Row};
 use sign::HashingReader;
 
@@ -551,12 +551,7 @@ impl Store {
             ],
         )?;
 
-        let Some(writer) = &self.writer else {
-            return Err(StoreError::ReadOnly {
-                path: self.path.clone(),
-            });
-        };
-        let mut conn = lock(writer);
+        let mut conn = self.writer()?;
         let e = |context| sql(&self.path, context);
         conn.pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)
             .map_err(e("preparing the import"))?;
