@@ -508,3 +508,56 @@ fn lookups_read_sqlite_while_the_view_loads_in_the_background_and_agree_with_it(
     assert!(after[0].reports.is_none(), "removed by the delta");
     assert!(after[2].reports.is_some(), "added by the delta");
 }
+
+#[test]
+fn list_changes_patch_the_view_exactly_as_a_reload_would() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("callguard.db");
+    let store = Store::open(&path, Region::JP).expect("open");
+    let probes = [
+        n("815012345678"),
+        n("815012340000"),
+        n("819011112222"),
+        n("81312345678"),
+    ];
+    // Each step changes the lists through `store`, whose view is then patched in place; a
+    // store opened afresh loads the same file from SQLite. Both must agree, entry by entry
+    // and look-up by look-up.
+    let steps: [(&str, ListKind, &str, Option<&str>); 8] = [
+        ("add", ListKind::Block, "+8150*", Some("050")),
+        ("add", ListKind::Allow, "050-1234-5678", Some("family")),
+        ("add", ListKind::Block, "+815012345678", None),
+        ("add", ListKind::Block, "+8150*", Some("050 relabelled")),
+        ("add", ListKind::Block, "090-1111-0000..090-1111-9999", None),
+        ("remove", ListKind::Allow, "050-1234-5678", None),
+        ("remove", ListKind::Block, "+819098765432", None),
+        ("add", ListKind::Allow, "03-1234-5678", Some("clinic")),
+    ];
+    for (i, (op, list, pattern, label)) in steps.into_iter().enumerate() {
+        // Look up first, so the view is loaded and current before the change.
+        store.lookup(probes[0]).expect("lookup");
+        if op == "add" {
+            store
+                .add_list_entry(list, pattern, label, None)
+                .expect("add");
+        } else {
+            store.remove_list_entry(list, pattern).expect("remove");
+        }
+        let fresh = Store::open(&path, Region::JP).expect("fresh");
+        assert_eq!(
+            store.list_entries().expect("patched"),
+            fresh.list_entries().expect("reloaded"),
+            "step {i}"
+        );
+        for probe in probes {
+            assert_eq!(
+                store.lookup(probe).expect("patched").list,
+                fresh.lookup(probe).expect("reloaded").list,
+                "step {i}, {probe}"
+            );
+        }
+    }
+    let entries = store.list_entries().expect("entries");
+    assert_eq!(entries.len(), 4);
+    assert_eq!(entries[0].label.as_deref(), Some("050 relabelled"));
+}

@@ -292,6 +292,10 @@ impl Reader {
     /// is labelled `gen` (the caller patches it); if not, it is marked for reloading.
     pub fn own_write(&mut self, part: Part, gen: i64) -> bool {
         let (loaded, known) = match part {
+            Part::Lists => (
+                &mut self.lists_gen,
+                self.db_gens.as_mut().map(|g| &mut g.lists),
+            ),
             Part::Reports => (
                 &mut self.reports_gen,
                 self.db_gens.as_mut().map(|g| &mut g.reports),
@@ -313,6 +317,8 @@ impl Reader {
 /// The parts of the view a write of this store can patch in place.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Part {
+    /// The lists.
+    Lists,
     /// Reported numbers.
     Reports,
     /// The call log.

@@ -368,6 +368,33 @@ impl ListIndex {
         index
     }
 
+    /// The index after this store's own write of `entry`: added at the end (SQLite gives a new
+    /// row the next id, and entries load in id order), or, if its list already holds its
+    /// pattern, that entry's label and note replaced (the row keeps its id and `added_at`).
+    /// Rebuilt from memory: a fraction of a millisecond for 10,000 entries, where reloading
+    /// them from SQLite takes milliseconds on the next call.
+    pub fn upsert(&mut self, entry: ListEntry) {
+        if let Some(existing) = self
+            .entries
+            .iter_mut()
+            .find(|e| e.list == entry.list && e.pattern == entry.pattern)
+        {
+            existing.label = entry.label;
+            existing.note = entry.note;
+            return;
+        }
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.push(entry);
+        *self = ListIndex::new(entries);
+    }
+
+    /// The index after this store's own removal of `pattern` from `list`.
+    pub fn remove(&mut self, list: ListKind, pattern: Pattern) {
+        let mut entries = std::mem::take(&mut self.entries);
+        entries.retain(|e| !(e.list == list && e.pattern == pattern));
+        *self = ListIndex::new(entries);
+    }
+
     /// Every entry, in the order given.
     pub fn entries(&self) -> &[ListEntry] {
         &self.entries

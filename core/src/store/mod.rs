@@ -494,7 +494,7 @@ impl Store {
     ) -> Result<ListEntry, StoreError> {
         let pattern = Pattern::parse(pattern, &self.classifier)?;
         let added_at = now();
-        self.write("adding a list entry", |tx| {
+        let (entry, gen) = self.write_quietly("adding a list entry", |tx| {
             let (lo, hi, digits) = pattern.columns();
             tx.execute(
                 "INSERT INTO list_entries (list, kind, lo, hi, digits, pattern, label, note, added_at)
@@ -514,7 +514,7 @@ impl Store {
                 ],
             )
             .map_err(self.err("adding a list entry"))?;
-            bump(tx, "lists_gen").map_err(self.err("adding a list entry"))?;
+            let gen = bump(tx, "lists_gen").map_err(self.err("adding a list entry"))?;
             let added_at: i64 = tx
                 .query_row(
                     "SELECT added_at FROM list_entries WHERE list = ?1 AND pattern = ?2",
@@ -522,31 +522,52 @@ impl Store {
                     |r| r.get(0),
                 )
                 .map_err(self.err("adding a list entry"))?;
-            Ok(ListEntry {
+            let entry = ListEntry {
                 list,
                 pattern,
                 label: label.map(str::to_owned),
                 note: note.map(str::to_owned),
                 added_at,
-            })
-        })
+            };
+            Ok((entry, gen))
+        })?;
+        // Patch our own reader's view rather than reload every entry on the next call.
+        let mut reader = lock(&self.reader);
+        if reader.own_write(Part::Lists, gen) {
+            reader.lists.upsert(entry.clone());
+        } else {
+            self.mark_dirty();
+        }
+        Ok(entry)
     }
 
     /// Removes an entry; `Ok(false)` if it was not there.
     pub fn remove_list_entry(&self, list: ListKind, pattern: &str) -> Result<bool, StoreError> {
         let pattern = Pattern::parse(pattern, &self.classifier)?;
-        self.write("removing a list entry", |tx| {
+        let gen = self.write_quietly("removing a list entry", |tx| {
             let removed = tx
                 .execute(
                     "DELETE FROM list_entries WHERE list = ?1 AND pattern = ?2",
                     params![list.as_str(), pattern.to_string()],
                 )
                 .map_err(self.err("removing a list entry"))?;
-            if removed > 0 {
-                bump(tx, "lists_gen").map_err(self.err("removing a list entry"))?;
+            if removed == 0 {
+                return Ok(None);
             }
-            Ok(removed > 0)
-        })
+            bump(tx, "lists_gen")
+                .map(Some)
+                .map_err(self.err("removing a list entry"))
+        })?;
+        let Some(gen) = gen else {
+            return Ok(false);
+        };
+        let mut reader = lock(&self.reader);
+        if reader.own_write(Part::Lists, gen) {
+            reader.lists.remove(list, pattern);
+        } else {
+            self.mark_dirty();
+        }
+        Ok(true)
     }
 
     /// Every list entry, oldest first.
