@@ -32,7 +32,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::store::lists::{ListEntry, ListIndex, ListKind, Pattern};
 use crate::store::reports::{ReportIndex, SourceRow};
 use crate::store::time::UnixTime;
-use crate::store::ReportLoading;
+use crate::store::{FileId, ReportLoading};
 
 /// Which parts of the view a caller needs.
 #[derive(Debug, Clone, Copy)]
@@ -93,8 +93,10 @@ pub(crate) struct Reader {
     pub conn: Connection,
     /// When reported numbers load.
     report_loading: ReportLoading,
-    /// The database file, for the background loader's own connection.
+    /// The database file, for the background loader's own connection, and which file it was
+    /// when the store opened it (the loader must read the same one).
     path: PathBuf,
+    file: Option<FileId>,
     loading: Option<Loading>,
     /// A background load failed for this generation: do not start another for it.
     failed_gen: Option<i64>,
@@ -125,11 +127,13 @@ impl Reader {
         reports_in_memory: bool,
         report_loading: ReportLoading,
         path: PathBuf,
+        file: Option<FileId>,
     ) -> Reader {
         Reader {
             conn,
             report_loading,
             path,
+            file,
             loading: None,
             failed_gen: None,
             feed_names_gen: None,
@@ -175,10 +179,7 @@ impl Reader {
             let stale = |loaded: Option<i64>, of: fn(&Gens) -> i64| {
                 self.db_gens.is_none_or(|g| loaded != Some(of(&g)))
             };
-            let lists = need.lists && stale(self.lists_gen, |g| g.lists);
             let mut reports = need.reports && stale(self.reports_gen, |g| g.reports);
-            let feed_names = need.reports && stale(self.feed_names_gen, |g| g.reports);
-            let calls = need.calls && stale(self.calls_gen, |g| g.calls);
             if reports {
                 match (self.report_loading, load) {
                     (ReportLoading::Never, _) => reports = false,
@@ -191,6 +192,14 @@ impl Reader {
                     (ReportLoading::Background | ReportLoading::Wait, _) => {}
                 }
             }
+            // After the poll, which may have read newer counters: the feed names must match
+            // the reports look-ups now see.
+            let stale = |loaded: Option<i64>, of: fn(&Gens) -> i64| {
+                self.db_gens.is_none_or(|g| loaded != Some(of(&g)))
+            };
+            let lists = need.lists && stale(self.lists_gen, |g| g.lists);
+            let feed_names = need.reports && stale(self.feed_names_gen, |g| g.reports);
+            let calls = need.calls && stale(self.calls_gen, |g| g.calls);
             if !(lists || reports || feed_names || calls) {
                 return Ok(());
             }
@@ -272,7 +281,11 @@ impl Reader {
         if self.failed_gen == Some(want) {
             return Ok(());
         }
-        self.loading = spawn_load(self.path.clone(), self.reports_in_memory);
+        // The old index is not consulted from here on: give its memory back now rather than
+        // hold two indexes of a million numbers while the new one loads.
+        self.reports = ReportIndex::new(self.reports_in_memory);
+        self.reports_gen = None;
+        self.loading = spawn_load(self.path.clone(), self.file, self.reports_in_memory);
         if self.loading.is_none() {
             // No thread to be had: look-ups keep reading SQLite.
             self.failed_gen = Some(want);
@@ -342,14 +355,14 @@ fn read_gens(conn: &Connection) -> rusqlite::Result<Gens> {
 
 /// Starts loading the reported numbers of the database at `path` in a thread of its own, with
 /// its own read-only connection; `None` if no thread could be started.
-fn spawn_load(path: PathBuf, with_rows: bool) -> Option<Loading> {
+fn spawn_load(path: PathBuf, file: Option<FileId>, with_rows: bool) -> Option<Loading> {
     let (send, result) = mpsc::sync_channel(1);
     let cancel = Arc::new(AtomicBool::new(false));
     let stop = cancel.clone();
     std::thread::Builder::new()
         .name("callguard-reports".into())
         .spawn(move || {
-            let loaded = load_reports_from(&path, with_rows, &stop);
+            let loaded = load_reports_from(&path, file, with_rows, &stop);
             // The reader may be gone: then nobody wants the result.
             let _ = send.send(loaded);
         })
@@ -360,13 +373,25 @@ fn spawn_load(path: PathBuf, with_rows: bool) -> Option<Loading> {
 /// Opens `path` read-only and loads its reported numbers with the generation they reflect.
 fn load_reports_from(
     path: &Path,
+    file: Option<FileId>,
     with_rows: bool,
     cancel: &AtomicBool,
 ) -> rusqlite::Result<(i64, ReportIndex)> {
+    if cancel.load(Ordering::Relaxed) {
+        return Err(interrupted());
+    }
     let mut conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    // The path may name another file by now (a restore, a recovery): then this is not the
+    // store's database, and its numbers must not be installed as if they were.
+    if file.is_some() && FileId::of(path) != file {
+        return Err(rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CANTOPEN),
+            Some("the database file was replaced".into()),
+        ));
+    }
     conn.busy_timeout(Duration::from_secs(5))?;
     let tx = conn.transaction()?;
     let gen = read_gens(&tx)?.reports;
@@ -397,14 +422,18 @@ fn load_reports(
         index.push(number as u64, &source_row(row, 1)?);
         seen = seen.wrapping_add(1);
         if seen % 65_536 == 0 && cancel.load(Ordering::Relaxed) {
-            return Err(rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERRUPT),
-                Some("load cancelled".into()),
-            ));
+            return Err(interrupted());
         }
     }
     index.shrink_to_fit();
     Ok(index)
+}
+
+fn interrupted() -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERRUPT),
+        Some("load cancelled".into()),
+    )
 }
 
 /// Reads a `reports` row's (source, categories, count, first_seen, last_seen) starting at

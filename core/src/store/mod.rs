@@ -197,10 +197,10 @@ pub struct Store {
 
 /// Which file a path names: (device, inode) where the platform has them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct FileId(u64, u64);
+pub(crate) struct FileId(u64, u64);
 
 impl FileId {
-    fn of(path: &Path) -> Option<FileId> {
+    pub(crate) fn of(path: &Path) -> Option<FileId> {
         let meta = std::fs::metadata(path).ok()?;
         #[cfg(unix)]
         {
@@ -300,15 +300,17 @@ impl Store {
                 }
             });
         }
+        let file = FileId::of(&path);
         let reader = Mutex::new(Reader::new(
             reader,
             options.reports_in_memory,
             options.report_loading,
             path.clone(),
+            file,
         ));
         Ok(Store {
             classifier: Classifier::new(options.region),
-            file: FileId::of(&path),
+            file,
             path,
             options,
             writer,
@@ -358,6 +360,9 @@ impl Store {
                 path: self.path.clone(),
             });
         };
+        // Looked at once the lock is ours: a write waiting behind a long import must not
+        // commit into a file replaced meanwhile.
+        let conn = lock(writer);
         if self.file.is_some() && FileId::of(&self.path) != self.file {
             return Err(StoreError::io(
                 &self.path,
@@ -368,7 +373,7 @@ impl Store {
                 ),
             ));
         }
-        Ok(lock(writer))
+        Ok(conn)
     }
 
     /// [`Store::write`] for writes that bring the reader's view up to date themselves.

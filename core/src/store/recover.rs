@@ -660,8 +660,12 @@ fn swap_in(path: &Path, fresh: &Path) -> Result<PathBuf, StoreError> {
             let _ = std::fs::rename(to, from);
         }
     };
-    // The companions first: once the fresh file takes the name, a `-wal` left under it
-    // would be read as the fresh database's.
+    // A second name for the damaged file first, so that the moved set can be opened as soon
+    // as its companions join it, and `path` names a database at every moment. Where links are
+    // not supported the file is renamed after its companions instead (and `path` is missing
+    // for a moment): a `-wal` left behind without its file would be read as a fresh
+    // database's.
+    let linked = std::fs::hard_link(path, &moved).is_ok();
     for suffix in COMPANIONS {
         let (from, to) = (sibling(path, suffix), sibling(&moved, suffix));
         if std::fs::symlink_metadata(&from).is_err() {
@@ -669,13 +673,13 @@ fn swap_in(path: &Path, fresh: &Path) -> Result<PathBuf, StoreError> {
         }
         if let Err(e) = std::fs::rename(&from, &to) {
             undo(&done);
+            if linked {
+                let _ = std::fs::remove_file(&moved);
+            }
             return Err(StoreError::io(&from, e));
         }
         done.push((from, to));
     }
-    // A second name for the damaged file, so that `path` names a database at every moment;
-    // where links are not supported, a rename (and a moment without a file at `path`).
-    let linked = std::fs::hard_link(path, &moved).is_ok();
     if !linked {
         if let Err(e) = std::fs::rename(path, &moved) {
             undo(&done);
