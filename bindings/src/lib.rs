@@ -535,17 +535,13 @@ impl CallGuard {
                 None => no_database(),
             });
         };
-        // SQLite goes on writing to a file deleted under it, and all of that is lost when it
-        // closes: refuse rather than pretend.
-        if std::fs::symlink_metadata(store.path()).is_err() {
-            return Err(CallGuardError::Database {
-                reason: format!(
-                    "{doing}: {}: the database file was deleted or moved while open \
-                     (recover() opens a new one)",
-                    store.path().display()
-                ),
-            });
-        }
+        // A file deleted or replaced under the store: refuse every use rather than answer from
+        // (or write into) a file that is gone.
+        store
+            .ensure_same_file()
+            .map_err(|e| CallGuardError::Database {
+                reason: format!("{doing}: {e} (recover() opens a new one)"),
+            })?;
         Ok(StoreRef {
             store: store.clone(),
             _use: store_use,

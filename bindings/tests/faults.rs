@@ -639,12 +639,12 @@ fn a_missing_file_or_folder() {
         status
             .reason
             .as_deref()
-            .is_some_and(|r| r.contains("deleted or moved")),
+            .is_some_and(|r| r.contains("deleted or replaced")),
         "{status:?}"
     );
     assert_database_error(
         guard.add_list_entry(ListKind::Block, "+815099990000".into(), None, None),
-        &["adding a list entry", "callguard.db", "deleted or moved"],
+        &["adding a list entry", "callguard.db", "deleted or replaced"],
     );
     let report = guard.recover().expect("recover");
     assert!(report.created, "{report:?}");

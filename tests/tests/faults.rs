@@ -343,7 +343,7 @@ fn a_file_deleted_under_a_running_store_is_noticed_by_check() {
     assert_screens_normally(&screener);
     let err = store.check().expect_err("deleted");
     assert!(err.to_string().contains("callguard.db"), "{err}");
-    assert!(err.to_string().contains("deleted or moved"), "{err}");
+    assert!(err.to_string().contains("deleted or replaced"), "{err}");
     // A change would be written into the deleted file and lost: it is refused instead.
     let err = store
         .add_list_entry(ListKind::Block, "+815099990000", None, None)

@@ -176,10 +176,7 @@ impl Reader {
                     self.data_version = Some(version);
                 }
             }
-            let stale = |loaded: Option<i64>, of: fn(&Gens) -> i64| {
-                self.db_gens.is_none_or(|g| loaded != Some(of(&g)))
-            };
-            let mut reports = need.reports && stale(self.reports_gen, |g| g.reports);
+            let mut reports = need.reports && self.stale(self.reports_gen, |g| g.reports);
             if reports {
                 match (self.report_loading, load) {
                     (ReportLoading::Never, _) => reports = false,
@@ -194,12 +191,9 @@ impl Reader {
             }
             // After the poll, which may have read newer counters: the feed names must match
             // the reports look-ups now see.
-            let stale = |loaded: Option<i64>, of: fn(&Gens) -> i64| {
-                self.db_gens.is_none_or(|g| loaded != Some(of(&g)))
-            };
-            let lists = need.lists && stale(self.lists_gen, |g| g.lists);
-            let feed_names = need.reports && stale(self.feed_names_gen, |g| g.reports);
-            let calls = need.calls && stale(self.calls_gen, |g| g.calls);
+            let lists = need.lists && self.stale(self.lists_gen, |g| g.lists);
+            let feed_names = need.reports && self.stale(self.feed_names_gen, |g| g.reports);
+            let calls = need.calls && self.stale(self.calls_gen, |g| g.calls);
             if !(lists || reports || feed_names || calls) {
                 return Ok(());
             }
@@ -233,6 +227,11 @@ impl Reader {
             self.data_version = None;
         }
         result
+    }
+
+    /// Whether a part loaded at generation `loaded` is behind the counter `of` last read.
+    fn stale(&self, loaded: Option<i64>, of: fn(&Gens) -> i64) -> bool {
+        self.db_gens.is_none_or(|g| loaded != Some(of(&g)))
     }
 
     /// Whether a look-up of reported numbers can use the in-memory index: it reflects the

@@ -363,17 +363,25 @@ impl Store {
         // Looked at once the lock is ours: a write waiting behind a long import must not
         // commit into a file replaced meanwhile.
         let conn = lock(writer);
-        if self.file.is_some() && FileId::of(&self.path) != self.file {
-            return Err(StoreError::io(
-                &self.path,
-                std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    "the database file was deleted or replaced while open: open it again \
-                     (or recover it)",
-                ),
-            ));
-        }
+        self.ensure_same_file()?;
         Ok(conn)
+    }
+
+    /// Fails if the path no longer names the file this store opened (deleted, or replaced by a
+    /// restore or a recovery): SQLite goes on using the open file, and whatever is written to
+    /// it then is lost when it closes.
+    pub fn ensure_same_file(&self) -> Result<(), StoreError> {
+        if self.file.is_none() || FileId::of(&self.path) == self.file {
+            return Ok(());
+        }
+        Err(StoreError::io(
+            &self.path,
+            std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                "the database file was deleted or replaced while open: open it again \
+                 (or recover it)",
+            ),
+        ))
     }
 
     /// [`Store::write`] for writes that bring the reader's view up to date themselves.

@@ -112,17 +112,7 @@ impl Store {
     /// changed since the last look-up). The error names the file and what is missing or
     /// damaged. It does not read every page: [`Store::recover`] also does that.
     pub fn check(&self) -> Result<(), StoreError> {
-        // SQLite keeps using a file deleted (or replaced) under it, and what is written then
-        // is lost when it closes.
-        if std::fs::symlink_metadata(&self.path).is_err() {
-            return Err(StoreError::io(
-                &self.path,
-                io::Error::new(
-                    io::ErrorKind::NotFound,
-                    "the database file was deleted or moved while open",
-                ),
-            ));
-        }
+        self.ensure_same_file()?;
         let found: Vec<(String, String)> = self.select(
             "checking the schema",
             "SELECT m.name, p.name FROM sqlite_master AS m, pragma_table_info(m.name) AS p
