@@ -11,9 +11,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::number::{
-    normalize, DialPrefix, InternationalPrefix, InvalidReason, Normalized, Parsed, Presentation,
-    E164,
+    normalize, DialPlan, DialPrefix, InvalidReason, Normalized, Parsed, Presentation, E164,
 };
+use crate::plan::ShortClass;
 use crate::region::Region;
 use crate::rules::numbering::NumberingRules;
 use crate::rules::LocalText;
@@ -232,15 +232,6 @@ impl NumberInfo {
         }
     }
 
-    /// A national reading too short for any number is "too short", not "not in the plan".
-    fn or_too_short(self, digits: usize) -> NumberInfo {
-        if self.kind == NumberKind::Invalid && digits < 7 {
-            NumberInfo::invalid(&self.input, InvalidReason::TooShort { digits })
-        } else {
-            self
-        }
-    }
-
     /// What is known of a number that could not be classified (the fail-open path): only the
     /// text and the presentation.
     pub fn unclassified(input: &str, presentation: Presentation) -> NumberInfo {
@@ -272,12 +263,21 @@ pub struct Classifier {
     rules: Arc<NumberingRules>,
 }
 
-/// The numbering plan's international prefixes as an [`InternationalPrefix`].
-struct PlanIdd;
+/// A short number has at most this many digits; a digit string this short that is no known
+/// short number is an unknown short number (weak evidence), not an impossible one.
+const MAX_SHORT_NUMBER_DIGITS: usize = 6;
 
-impl InternationalPrefix for PlanIdd {
+/// The numbering plan as the [`DialPlan`] normalisation asks.
+struct PlanDial;
+
+impl DialPlan for PlanDial {
     fn international_prefix_len(&self, region: Region, digits: &str) -> Option<usize> {
         crate::plan::international_prefix_len(region, digits)
+    }
+
+    fn is_short_number(&self, region: Region, digits: &str) -> bool {
+        crate::plan::short_number(region, digits).is_some()
+            || !crate::plan::emergency_regions(digits).is_empty()
     }
 }
 
@@ -314,7 +314,7 @@ impl Classifier {
 
     /// Normalises without classifying (see [`crate::number::normalize`]).
     pub fn normalize(&self, text: &str, presentation: Presentation) -> Normalized {
-        normalize(text, presentation, self.home, &self.rules, &PlanIdd)
+        normalize(text, presentation, self.home, &self.rules, &PlanDial)
     }
 
     /// Classifies caller-ID text presented with `presentation`.
@@ -351,21 +351,28 @@ impl Classifier {
         }
         match self.normalize(text, Presentation::Allowed).parsed {
             Parsed::International(digits) => Ok(digits),
-            Parsed::National(digits) => {
-                let trunk = crate::plan::national_prefix(self.home).unwrap_or_default();
-                let national = digits.strip_prefix(trunk.as_str()).unwrap_or(&digits);
-                let code = crate::plan::country_code(self.home).unwrap_or(0);
-                if national.is_empty() || code == 0 {
-                    return Err(InvalidReason::TooShort {
-                        digits: digits.len(),
-                    });
-                }
-                Ok(format!("{code}{national}"))
+            // A prefix is read as written nationally, even where its digits alone would be a
+            // short number (050 is an emergency number in Uzbekistan).
+            Parsed::National(digits) => self.national_prefix_digits(&digits),
+            Parsed::Short(code) if code.bytes().all(|b| b.is_ascii_digit()) => {
+                self.national_prefix_digits(&code)
             }
             Parsed::Short(code) => Err(InvalidReason::TooShort { digits: code.len() }),
             Parsed::Hidden(_) => Err(InvalidReason::Empty),
             Parsed::Invalid(reason) => Err(reason),
         }
+    }
+
+    fn national_prefix_digits(&self, digits: &str) -> Result<String, InvalidReason> {
+        let trunk = crate::plan::national_prefix(self.home).unwrap_or_default();
+        let national = digits.strip_prefix(trunk).unwrap_or(digits);
+        let code = crate::plan::country_code(self.home).unwrap_or(0);
+        if national.is_empty() || code == 0 {
+            return Err(InvalidReason::TooShort {
+                digits: digits.len(),
+            });
+        }
+        Ok(format!("{code}{national}"))
     }
 
     /// Classifies a number already in E.164 form (the fast path for stored numbers).
@@ -375,46 +382,103 @@ impl Classifier {
     }
 
     fn short(&self, input: &str, code: &str) -> NumberInfo {
-        self.short_in(self.home, input, code)
-            .unwrap_or_else(|| NumberInfo::invalid(input, InvalidReason::UnknownServiceCode))
+        self.short_in(self.home, input, code).unwrap_or_else(|| {
+            let digits = code.bytes().filter(u8::is_ascii_digit).count();
+            let reason = if code.bytes().any(|b| b == b'*' || b == b'#') {
+                InvalidReason::UnknownServiceCode
+            } else {
+                InvalidReason::UnknownShortNumber { digits }
+            };
+            NumberInfo::invalid(input, reason)
+        })
     }
 
-    /// A short number of `region` (or a global one such as 112), if `code` is one.
+    /// A short number dialled in `region`: an emergency number of the region (or everywhere:
+    /// 112, 911), a valid short number of the region, or an emergency number of another region
+    /// (a service abroad calling back a traveller). None if it is none of these.
+    ///
+    /// libphonenumber's short-number data decides; the rule pack names the numbers and adds
+    /// those the data lacks, and its kind can only raise protection.
     fn short_in(&self, region: Region, input: &str, code: &str) -> Option<NumberInfo> {
-        let short = self.rules.short_number(region, code)?;
+        let listed = self.rules.short_number(region, code);
+        let class = crate::plan::short_number(region, code);
+        let from_data = match class {
+            Some(ShortClass::Emergency) => Some(NumberKind::Emergency),
+            Some(_) => Some(NumberKind::Special),
+            None => None,
+        };
+        let kind = match (listed.and_then(|s| s.kind), from_data) {
+            (Some(NumberKind::Emergency), _) | (_, Some(NumberKind::Emergency)) => {
+                Some(NumberKind::Emergency)
+            }
+            (Some(kind), _) | (None, Some(kind)) => Some(kind),
+            (None, None) => None,
+        };
+        let (kind, service) = match kind {
+            Some(kind) => {
+                let service = listed
+                    .map(|s| s.name.clone())
+                    .or_else(|| self.class_name(class?.as_str()));
+                (kind, service)
+            }
+            None if region == self.home => {
+                let abroad = crate::plan::emergency_regions(code);
+                if abroad.is_empty() {
+                    return None;
+                }
+                let service = self.class_name("emergency_abroad").map(|text| {
+                    let regions = abroad.join(", ");
+                    LocalText {
+                        ja: text.ja.replace("{regions}", &regions),
+                        en: text.en.replace("{regions}", &regions),
+                    }
+                });
+                (NumberKind::Special, service)
+            }
+            None => return None,
+        };
         Some(NumberInfo {
-            kind: short.kind,
+            kind,
             presentation: Presentation::Allowed,
-            service: Some(short.name.clone()),
+            service,
             ..NumberInfo::hidden(input, Presentation::Allowed)
         })
     }
 
+    fn class_name(&self, class: &str) -> Option<LocalText> {
+        self.rules.short_class_name(class).cloned()
+    }
+
     /// A number written nationally for the home region.
+    ///
+    /// The home region's own reading comes first, as libphonenumber parses it. Only where that
+    /// is impossible is the number read as international without its `+` (DOMAIN: calls from
+    /// abroad reach Japan's landlines so), and flagged. A few digits that are neither are an
+    /// unknown short number.
     fn national(&self, input: &str, digits: &str) -> NumberInfo {
-        // International calls sometimes reach a phone without the "+" (DOMAIN: Japan's
-        // landlines). In regions whose national numbers always carry the trunk prefix 0,
-        // a long number without it is read internationally first.
-        let trunk = crate::plan::national_prefix(self.home);
-        let maybe_missing_plus =
-            trunk.as_deref() == Some("0") && !digits.starts_with('0') && digits.len() >= 8;
-        if maybe_missing_plus {
+        let home = crate::plan::national_to_e164(self.home, digits)
+            .map(|full| self.full_number(input, &full));
+        if let Some(info) = home.as_ref().filter(|i| i.kind != NumberKind::Invalid) {
+            return info.clone();
+        }
+        if digits.len() > MAX_SHORT_NUMBER_DIGITS && !digits.starts_with('0') {
             let mut info = self.full_number(input, digits);
             if info.kind != NumberKind::Invalid {
                 info.flags.push(NumberFlag::MissingPlus);
                 return info;
             }
         }
-        match crate::plan::national_to_e164(self.home, digits) {
-            Some(full) => self.full_number(input, &full),
-            None => NumberInfo::invalid(
+        if digits.len() <= MAX_SHORT_NUMBER_DIGITS {
+            return self.short(input, digits);
+        }
+        home.unwrap_or_else(|| {
+            NumberInfo::invalid(
                 input,
                 InvalidReason::TooShort {
                     digits: digits.len(),
                 },
-            ),
-        }
-        .or_too_short(digits.len())
+            )
+        })
     }
 
     /// A complete number: country code and national significant number, as digits.

@@ -37,6 +37,7 @@ pub use call::{IncomingCall, LocalTime, Verification};
 pub use classify::{Classifier, NumberFlag, NumberInfo, NumberKind};
 pub use number::{InvalidReason, Presentation, E164};
 pub use official::OfficialDirectory;
+pub use plan::libphonenumber_version;
 pub use region::Region;
 pub use risk::{Assessment, Findings, Policy, Reason, ReasonCode, RiskEngine, Verdict};
 pub use rules::{LocalText, RulePackError};

@@ -7,6 +7,11 @@
 //! before them, caller-ID prefixes (184 / 186, *67 / *82), full-width text (NFKC), the `(0)` trunk
 //! notation and `tel:` / `sip:` URIs. It never fails: for a call screener a malformed number is
 //! evidence, not an error. Classification (country, kind) is [`crate::classify`]'s job.
+//!
+//! Length limits apply to the digits that remain once separators, invisible marks and URI
+//! parameters are gone, never to the raw text: `110` followed by hundreds of spaces is still
+//! 110. The work is linear in the text's length, and at most a bounded number of digits is
+//! kept.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -19,8 +24,6 @@ use crate::region::Region;
 use crate::rules::numbering::NumberingRules;
 use crate::Lang;
 
-/// Input longer than this is not a caller ID; it is rejected before any other work.
-const MAX_INPUT_BYTES: usize = 256;
 /// E.164 allows at most 15 digits, country code included.
 pub const MAX_E164_DIGITS: usize = 15;
 /// What remains after a caller-ID prefix must be at least this long for the prefix to count
@@ -225,6 +228,12 @@ pub enum InvalidReason {
     },
     /// A `*` or `#` code that is not a known service number.
     UnknownServiceCode,
+    /// A few digits that are not a short number of the home region (nor an emergency number
+    /// anywhere): perhaps a service the data does not know, perhaps a fake. Weak evidence.
+    UnknownShortNumber {
+        /// How many digits there were.
+        digits: usize,
+    },
     /// A country code that is not assigned to anyone.
     UnassignedCountryCode {
         /// The code.
@@ -252,10 +261,20 @@ impl InvalidReason {
             InvalidReason::TooLong { .. } => "too_long",
             InvalidReason::TooShort { .. } => "too_short",
             InvalidReason::UnknownServiceCode => "unknown_service_code",
+            InvalidReason::UnknownShortNumber { .. } => "unknown_short_number",
             InvalidReason::UnassignedCountryCode { .. } => "unassigned_country_code",
             InvalidReason::NorthAmericanFormat => "north_american_format",
             InvalidReason::NotInNumberingPlan { .. } => "not_in_numbering_plan",
         }
+    }
+
+    /// Whether the text was a short code no data knows (`unknown_short_number`,
+    /// `unknown_service_code`): weak evidence, unlike a number that cannot exist.
+    pub fn is_unknown_short(&self) -> bool {
+        matches!(
+            self,
+            InvalidReason::UnknownShortNumber { .. } | InvalidReason::UnknownServiceCode
+        )
     }
 
     /// The reason in plain words.
@@ -292,6 +311,12 @@ impl InvalidReason {
             }
             (InvalidReason::UnknownServiceCode, Lang::Ja) => {
                 "既知のサービス番号ではない「*」「#」付きの番号です".into()
+            }
+            (InvalidReason::UnknownShortNumber { digits }, Lang::En) => {
+                format!("{digits} digits: a short number that is not a known service number here")
+            }
+            (InvalidReason::UnknownShortNumber { digits }, Lang::Ja) => {
+                format!("{digits}桁: この地域で知られていない短い番号です")
             }
             (
                 InvalidReason::UnassignedCountryCode {
@@ -365,13 +390,18 @@ pub struct Normalized {
     pub prefixes: Vec<DialPrefix>,
 }
 
-/// Where the home region's international prefix is found in a digit string.
+/// What normalisation needs to know of the home region's dial plan.
 ///
 /// Implemented with the numbering metadata by [`crate::classify`]; kept behind a trait so that
 /// normalisation stays free of it and can be tested alone.
-pub trait InternationalPrefix {
+pub trait DialPlan {
     /// The length of the home region's international prefix at the start of `digits`, if any.
     fn international_prefix_len(&self, region: Region, digits: &str) -> Option<usize>;
+
+    /// Whether `digits`, dialled in `region`, are a short number the region or the world knows
+    /// (an emergency number, a valid short code). Short numbers are read before any prefix is
+    /// removed: `000` in Australia is not an international prefix.
+    fn is_short_number(&self, region: Region, digits: &str) -> bool;
 }
 
 /// Turns caller-ID text into a [`Normalized`] number for `region`. Never fails.
@@ -382,10 +412,10 @@ pub fn normalize(
     presentation: Presentation,
     region: Region,
     rules: &NumberingRules,
-    idd: &dyn InternationalPrefix,
+    plan: &dyn DialPlan,
 ) -> Normalized {
     let mut prefixes = Vec::new();
-    let parsed = normalize_inner(text, presentation, region, rules, idd, &mut prefixes);
+    let parsed = normalize_inner(text, presentation, region, rules, plan, &mut prefixes);
     Normalized { parsed, prefixes }
 }
 
@@ -394,32 +424,22 @@ fn normalize_inner(
     presentation: Presentation,
     region: Region,
     rules: &NumberingRules,
-    idd: &dyn InternationalPrefix,
+    plan: &dyn DialPlan,
     prefixes: &mut Vec<DialPrefix>,
 ) -> Parsed {
     if presentation != Presentation::Allowed {
         return Parsed::Hidden(presentation);
     }
-    if text.trim().is_empty() {
+    let text = text.trim_matches(|c: char| c.is_whitespace() || is_invisible(c));
+    if text.is_empty() {
         // A call that is "allowed" but carries no number: the network did not know it.
         return Parsed::Hidden(Presentation::Unknown);
     }
-    if text.len() > MAX_INPUT_BYTES {
-        return Parsed::Invalid(InvalidReason::TooLong {
-            digits: text.bytes().filter(u8::is_ascii_digit).count(),
-        });
-    }
+    // A display word the network or the phone put where the number should be ("非通知",
+    // "Anonymous", "Unknown Caller"): no number was shown, which is not a fake number. Any
+    // other word ("Hello") is an impossible caller ID.
     if let Some(hidden) = rules.hidden_word(text) {
         return Parsed::Hidden(hidden);
-    }
-    // Words and no digit at all ("Unknown Caller", "Name unavailable"): a display text the
-    // network put where the number should be. No number was shown; that is not a fake number.
-    let is_uri = ["tel:", "sip:", "sips:"].iter().any(|p| {
-        text.get(..p.len())
-            .is_some_and(|h| h.eq_ignore_ascii_case(p))
-    });
-    if !is_uri && !text.chars().any(char::is_numeric) && text.chars().any(char::is_alphabetic) {
-        return Parsed::Hidden(Presentation::Unknown);
     }
 
     let cleaned = match clean(text) {
@@ -428,6 +448,9 @@ fn normalize_inner(
     };
     let mut digits: &str = &cleaned.digits;
     let region_rules = rules.region(region);
+    let is_short = |digits: &str| {
+        rules.short_number(region, digits).is_some() || plan.is_short_number(region, digits)
+    };
 
     // A caller-ID prefix (184, 186, *67 ...) before a longer number.
     if !cleaned.plus {
@@ -446,23 +469,24 @@ fn normalize_inner(
     }
 
     if digits.bytes().any(|b| b == b'*' || b == b'#') {
-        return match rules.short_number(region, digits) {
-            Some(short) if !cleaned.plus => Parsed::Short(short.number.clone()),
-            _ => Parsed::Invalid(InvalidReason::UnknownServiceCode),
+        return if !cleaned.plus && is_short(digits) {
+            Parsed::Short(digits.to_owned())
+        } else {
+            Parsed::Invalid(InvalidReason::UnknownServiceCode)
         };
     }
     if cleaned.plus {
         return international(digits);
     }
-    if let Some(short) = rules.short_number(region, digits) {
-        return Parsed::Short(short.number.clone());
+    if is_short(digits) {
+        return Parsed::Short(digits.to_owned());
     }
 
     // A carrier-selection code, then the international prefix (0033-010-44-...).
     if let Some(carrier) = region_rules.and_then(|r| {
         r.carrier_prefixes.iter().find(|c| {
             digits.starts_with(&c.prefix)
-                && idd
+                && plan
                     .international_prefix_len(region, &digits[c.prefix.len()..])
                     .is_some()
         })
@@ -472,7 +496,7 @@ fn normalize_inner(
         });
         digits = &digits[carrier.prefix.len()..];
     }
-    if let Some(len) = idd
+    if let Some(len) = plan
         .international_prefix_len(region, digits)
         .filter(|&len| len < digits.len())
     {
@@ -541,7 +565,11 @@ fn clean(text: &str) -> Result<Cleaned, InvalidReason> {
         Cow::Owned(text.nfkc().collect())
     };
 
-    let mut digits = String::with_capacity(text.len());
+    // Only so many digits are kept: anything longer is too long whatever follows, and the
+    // count goes on so that the message says how long it was.
+    const KEPT: usize = 2 * MAX_E164_DIGITS;
+    let mut digits = String::with_capacity(text.len().min(KEPT + 1));
+    let mut count = 0usize;
     let mut plus = false;
     let mut trunk_zero_at = None;
     let mut rest = text.as_ref();
@@ -553,7 +581,12 @@ fn clean(text: &str) -> Result<Cleaned, InvalidReason> {
         }
         rest = &rest[c.len_utf8()..];
         match c {
-            '0'..='9' | '*' | '#' => digits.push(c),
+            '0'..='9' | '*' | '#' => {
+                count += 1;
+                if digits.len() <= KEPT {
+                    digits.push(c);
+                }
+            }
             '+' if !plus && digits.is_empty() => plus = true,
             '+' => return Err(InvalidReason::MisplacedPlus),
             c if is_separator(c) => {}
@@ -564,10 +597,8 @@ fn clean(text: &str) -> Result<Cleaned, InvalidReason> {
     if !digits.bytes().any(|b| b.is_ascii_digit()) {
         return Err(InvalidReason::Empty);
     }
-    if digits.len() > 2 * MAX_E164_DIGITS {
-        return Err(InvalidReason::TooLong {
-            digits: digits.len(),
-        });
+    if count > KEPT {
+        return Err(InvalidReason::TooLong { digits: count });
     }
     Ok(Cleaned {
         plus,
@@ -585,9 +616,15 @@ fn is_separator(c: char) -> bool {
             | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF70}'
             // no-break and other spaces (NFKC turns most into ' ', these survive it)
             | '\u{00A0}' | '\u{2000}'..='\u{200A}' | '\u{3000}'
-            // zero-width and bidirectional marks copied along with numbers
-            | '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
-            | '\u{FEFF}'
+    ) || is_invisible(c)
+}
+
+/// Marks that take no room on screen: zero-width and bidirectional controls copied along with
+/// numbers.
+fn is_invisible(c: char) -> bool {
+    matches!(
+        c,
+        '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}'
     )
 }
 
@@ -621,7 +658,7 @@ mod tests {
 
     /// Japan's and North America's prefixes, without the metadata.
     struct FixedIdd;
-    impl InternationalPrefix for FixedIdd {
+    impl DialPlan for FixedIdd {
         fn international_prefix_len(&self, region: Region, digits: &str) -> Option<usize> {
             let idd = match region.as_str() {
                 "JP" => "010",
@@ -629,6 +666,11 @@ mod tests {
                 _ => "00",
             };
             digits.starts_with(idd).then_some(idd.len())
+        }
+
+        /// Only the rule pack's short numbers.
+        fn is_short_number(&self, _region: Region, _digits: &str) -> bool {
+            false
         }
     }
 
@@ -845,17 +887,17 @@ mod tests {
 
     #[test]
     fn display_words_are_no_number_not_a_fake_one() {
-        for text in [
-            "Unknown Caller",
-            "Name Unavailable",
-            "ＰＲＩＶＡＴＥ ＣＡＬＬ",
-        ] {
+        for text in ["Unknown Caller", "Name Unavailable"] {
             assert_eq!(
                 parsed(text, Region::US),
                 Parsed::Hidden(Presentation::Unknown),
                 "{text}"
             );
         }
+        assert_eq!(
+            parsed("ＰＲＩＶＡＴＥ ＣＡＬＬ", Region::US),
+            Parsed::Hidden(Presentation::Restricted)
+        );
         assert_eq!(
             parsed("No Caller ID", Region::US),
             Parsed::Hidden(Presentation::Restricted)

@@ -25,6 +25,13 @@ impl Region {
     /// The United Kingdom.
     pub const GB: Region = Region(*b"GB");
 
+    /// Every region with a numbering plan, in code order.
+    pub fn all() -> impl Iterator<Item = Region> {
+        crate::plan::region_ids()
+            .iter()
+            .filter_map(|id| id.parse().ok())
+    }
+
     /// The two-letter code, upper case.
     pub fn as_str(&self) -> &str {
         // Constructed only from validated ASCII upper-case letters.

@@ -22,7 +22,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::call::{IncomingCall, Verification};
 use crate::classify::{NumberFlag, NumberInfo, NumberKind};
-use crate::number::Presentation;
+use crate::number::{InvalidReason, Presentation};
 use crate::rules::LocalText;
 use crate::store::{Category, Evidence, ListHit, ListKind};
 use crate::Lang;
@@ -137,11 +137,14 @@ pub enum ReasonCode {
     ScamScript,
     /// Screening could not run; the call rings.
     ScreeningUnavailable,
+    /// A short number that is no known service number of the home region (nor an emergency
+    /// number anywhere): weak evidence, never enough alone to silence or block.
+    UnknownShortNumber,
 }
 
 impl ReasonCode {
     /// Every code, in a fixed order.
-    pub const ALL: [ReasonCode; 30] = [
+    pub const ALL: [ReasonCode; 31] = [
         ReasonCode::EmergencyNumber,
         ReasonCode::SpecialService,
         ReasonCode::Contact,
@@ -172,6 +175,7 @@ impl ReasonCode {
         ReasonCode::ClaimUnverified,
         ReasonCode::ScamScript,
         ReasonCode::ScreeningUnavailable,
+        ReasonCode::UnknownShortNumber,
     ];
 
     /// The stable name used in JSON and the rule pack.
@@ -207,6 +211,7 @@ impl ReasonCode {
             ReasonCode::ClaimUnverified => "claim_unverified",
             ReasonCode::ScamScript => "scam_script",
             ReasonCode::ScreeningUnavailable => "screening_unavailable",
+            ReasonCode::UnknownShortNumber => "unknown_short_number",
         }
     }
 }
@@ -520,7 +525,21 @@ impl RiskEngine {
                     ja: r.message(Lang::Ja),
                     en: r.message(Lang::En),
                 });
-                signals.push(self.scored(ReasonCode::InvalidNumber, detail));
+                // A short code no data knows may be a service the data lacks: weak evidence,
+                // which alone never silences or blocks (its weight is capped below the
+                // policy's silence threshold).
+                let unknown_short = number
+                    .invalid
+                    .as_ref()
+                    .is_some_and(InvalidReason::is_unknown_short);
+                if unknown_short {
+                    let mut signal = self.scored(ReasonCode::UnknownShortNumber, detail);
+                    let below_silence = self.policy.thresholds.silence.saturating_sub(1);
+                    signal.weight = signal.weight.min(below_silence);
+                    signals.push(signal);
+                } else {
+                    signals.push(self.scored(ReasonCode::InvalidNumber, detail));
+                }
             }
             NumberKind::Hidden => {
                 let code = match number.presentation {

@@ -20,14 +20,17 @@ const EMBEDDED: &str = include_str!("../../rules/numbering.json");
 /// The pack format this code reads.
 const FORMAT: u32 = 1;
 
-/// A short number (emergency or special service) as the rule pack describes it.
+/// A short number (emergency or special service) as the rule pack describes it: its name, and
+/// its kind where libphonenumber's short-number data lacks the number or classes it lower.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ShortNumber {
     /// The digits as dialled, possibly with `#` or `*` (e.g. `110`, `#9110`).
     pub number: String,
-    /// `emergency` or `special`.
-    pub kind: NumberKind,
+    /// `emergency` or `special`; absent when libphonenumber's data already says as much. A kind
+    /// here can only add protection, never take it away.
+    #[serde(default)]
+    pub kind: Option<NumberKind>,
     /// What the number reaches.
     pub name: LocalText,
     /// Where the fact comes from.
@@ -126,6 +129,8 @@ struct PackFile {
     #[serde(default)]
     global_short_numbers: Vec<ShortNumber>,
     #[serde(default)]
+    short_number_classes: HashMap<String, LocalText>,
+    #[serde(default)]
     regions: BTreeMap<Region, RegionEntry>,
     #[serde(default)]
     unassigned_country_codes: Vec<UnassignedCode>,
@@ -141,6 +146,7 @@ pub struct NumberingRules {
     version: String,
     hidden_words: HashMap<String, Presentation>,
     global_short: HashMap<String, ShortNumber>,
+    short_classes: HashMap<String, LocalText>,
     regions: HashMap<Region, RegionRules>,
     unassigned: HashSet<u16>,
     /// Digits without `+`, longest first so the most specific entry wins.
@@ -238,6 +244,12 @@ impl NumberingRules {
         self.regions.get(&region)
     }
 
+    /// What people call a class of short numbers libphonenumber names (`emergency`,
+    /// `toll_free`, `carrier_specific` ..., and `emergency_abroad` with `{regions}`).
+    pub fn short_class_name(&self, class: &str) -> Option<&LocalText> {
+        self.short_classes.get(class)
+    }
+
     /// A short number dialled in `region`, from the region's list or the global one.
     pub fn short_number(&self, region: Region, digits: &str) -> Option<&ShortNumber> {
         self.regions
@@ -300,6 +312,14 @@ impl NumberingRules {
         }
 
         let global_short = index_short_numbers(file.global_short_numbers, "global_short_numbers")?;
+        // A global number has no region whose data could give its kind.
+        if let Some(short) = global_short.values().find(|s| s.kind.is_none()) {
+            return Err(RulePackError::new(
+                PACK,
+                format_args!("global_short_numbers ({})", short.number),
+                "a global short number needs its kind",
+            ));
+        }
 
         let mut regions = HashMap::new();
         for (region, entry) in file.regions {
@@ -377,6 +397,7 @@ impl NumberingRules {
             version: file.version,
             hidden_words,
             global_short,
+            short_classes: file.short_number_classes,
             regions,
             unassigned,
             overrides_by_start: PrefixBuckets::new(overrides.iter().map(|(d, _)| d.as_str())),
@@ -413,7 +434,10 @@ fn index_short_numbers(
                 format_args!("{n:?} is not a short number (2 to 8 digits, # or *)"),
             ));
         }
-        if !matches!(short.kind, NumberKind::Emergency | NumberKind::Special) {
+        if short
+            .kind
+            .is_some_and(|k| !matches!(k, NumberKind::Emergency | NumberKind::Special))
+        {
             return Err(RulePackError::new(
                 PACK,
                 location,
@@ -511,12 +535,24 @@ mod tests {
         let rules = NumberingRules::from_json(EMBEDDED).expect("embedded pack");
         assert!(!rules.version().is_empty());
         let jp = rules.short_number(Region::JP, "118").expect("118 in JP");
-        assert_eq!(jp.kind, NumberKind::Emergency);
+        assert_eq!(jp.kind, Some(NumberKind::Emergency));
         assert_eq!(
-            rules.short_number(Region::JP, "112").map(|s| s.kind),
+            rules.short_number(Region::JP, "112").and_then(|s| s.kind),
             Some(NumberKind::Emergency),
             "GSM 112 is known in every region"
         );
+        for class in [
+            "emergency",
+            "toll_free",
+            "premium",
+            "standard_rate",
+            "carrier_specific",
+            "sms",
+            "short_code",
+            "emergency_abroad",
+        ] {
+            assert!(rules.short_class_name(class).is_some(), "{class}");
+        }
         assert!(rules.is_unassigned_country_code(83));
         assert_eq!(
             rules.hidden_word(" 非通知 "),
