@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test in the repository. This is the README's test command and what CI runs.
 # Ends with one summary line, "tests: N passed, N failed", over every test binary that ran:
-# the Rust tests, then the Python and Kotlin tests of the bindings (which need python3 and
+# the Rust tests, the differential test of numbers against libphonenumber (phonenumbers and
+# pytest into a venv under target/), then the Python and Kotlin tests of the bindings (which need python3 and
 # Maven; they install pytest into a venv under target/ and their jars from Maven Central), then
 # the Android demo's check on the JVM (Maven; Robolectric's android-all jar, about 138 MB, is
 # downloaded once into ~/.m2).
@@ -10,9 +11,24 @@ cd "$(dirname "$0")/.."
 
 log=$(mktemp)
 pylog=$(mktemp)
+oraclelog=$(mktemp)
 mvnlog=$(mktemp)
 androidlog=$(mktemp)
-trap 'rm -f "$log" "$pylog" "$mvnlog" "$androidlog"' EXIT
+trap 'rm -f "$log" "$pylog" "$oraclelog" "$mvnlog" "$androidlog"' EXIT
+
+# "passed failed" from a pytest log's closing line ("21 passed in 8.7s", "1 failed, 20 passed,
+# 2 errors in 9.1s"); a run that never got to its summary counts as one failure.
+pytest_counts() {
+  local line passed failed
+  line=$(grep -E '^=*[ ]*[0-9]+ (passed|failed|errors?|skipped).* in [0-9.]+s' "$1" | tail -n 1 || true)
+  count() { { grep -Eo "[0-9]+ $1" <<<"$line" || true; } | awk '{s += $1} END {print s + 0}'; }
+  passed=$(count passed)
+  failed=$(( $(count failed) + $(count 'errors?') ))
+  if [[ -z "$line" ]]; then
+    failed=$(( failed + 1 ))
+  fi
+  echo "$passed $failed"
+}
 
 echo "== Rust: doc tests"
 cargo test --workspace --doc 2>&1 | tee -a "$log"
@@ -22,8 +38,13 @@ cargo test --workspace --all-targets 2>&1 | tee -a "$log"
 passed=$(grep -Eo '^test result: [a-zA-Z]+\. [0-9]+ passed' "$log" | awk '{s += $4} END {print s + 0}')
 failed=$(grep -Eo '[0-9]+ failed;' "$log" | awk '{s += $1} END {print s + 0}')
 
-# The bindings: generated here (never committed), then tested across the FFI.
 status=0
+# The differential test: callguard's numbers against libphonenumber (docs/NUMBERS.md).
+echo "== Numbers: differential test against libphonenumber (scripts/numbers-oracle.sh)"
+./scripts/numbers-oracle.sh 2>&1 | tee "$oraclelog" || status=1
+read -r or_passed or_failed < <(pytest_counts "$oraclelog")
+
+# The bindings: generated here (never committed), then tested across the FFI.
 echo "== Bindings: host library + generated Kotlin, Swift, Python (scripts/bindings.sh)"
 ./scripts/bindings.sh
 
@@ -37,14 +58,7 @@ if ! "$venv/bin/python" -c 'import pytest' 2>/dev/null; then
 fi
 "$venv/bin/python" -m pytest bindings/tests/python -q -p no:cacheprovider 2>&1 | tee "$pylog" ||
   status=1
-# pytest's closing line: "21 passed in 8.7s", "1 failed, 20 passed, 2 errors in 9.1s".
-py_line=$(grep -E '^=*[ ]*[0-9]+ (passed|failed|errors?|skipped).* in [0-9.]+s' "$pylog" | tail -n 1 || true)
-py_count() { { grep -Eo "[0-9]+ $1" <<<"$py_line" || true; } | awk '{s += $1} END {print s + 0}'; }
-py_passed=$(py_count passed)
-py_failed=$(( $(py_count failed) + $(py_count 'errors?') ))
-if [[ -z "$py_line" ]]; then
-  py_failed=$(( py_failed + 1 )) # pytest did not get as far as a summary
-fi
+read -r py_passed py_failed < <(pytest_counts "$pylog")
 
 echo "== Kotlin bindings: JUnit on the JVM through JNA (bindings/tests/kotlin, Maven)"
 target_dir=$(realpath "${CARGO_TARGET_DIR:-target}")
@@ -77,9 +91,9 @@ if [[ -z "$android_line" ]]; then
   ad_failed=$(( ad_failed + 1 )) # Maven failed before any test ran (a compile error)
 fi
 
-echo "== counts: rust ${passed} passed, ${failed} failed; python ${py_passed} passed, ${py_failed} failed; kotlin ${kt_passed} passed, ${kt_failed} failed; android ${ad_passed} passed, ${ad_failed} failed"
-passed=$(( passed + py_passed + kt_passed + ad_passed ))
-failed=$(( failed + py_failed + kt_failed + ad_failed ))
+echo "== counts: rust ${passed} passed, ${failed} failed; numbers oracle ${or_passed} passed, ${or_failed} failed; python ${py_passed} passed, ${py_failed} failed; kotlin ${kt_passed} passed, ${kt_failed} failed; android ${ad_passed} passed, ${ad_failed} failed"
+passed=$(( passed + or_passed + py_passed + kt_passed + ad_passed ))
+failed=$(( failed + or_failed + py_failed + kt_failed + ad_failed ))
 echo "tests: ${passed} passed, ${failed} failed"
 if (( status != 0 || failed != 0 )); then
   exit 1

@@ -378,7 +378,7 @@ impl Classifier {
     /// Classifies a number already in E.164 form (the fast path for stored numbers).
     pub fn classify_e164(&self, number: E164) -> NumberInfo {
         let digits = number.digits();
-        self.full_number(&number.to_string(), &digits)
+        self.complete(&number.to_string(), &digits, false)
     }
 
     fn short(&self, input: &str, code: &str) -> NumberInfo {
@@ -457,7 +457,7 @@ impl Classifier {
     /// unknown short number.
     fn national(&self, input: &str, digits: &str) -> NumberInfo {
         let home = crate::plan::national_to_e164(self.home, digits)
-            .map(|full| self.full_number(input, &full));
+            .map(|full| self.complete(input, &full, false));
         if let Some(info) = home.as_ref().filter(|i| i.kind != NumberKind::Invalid) {
             return info.clone();
         }
@@ -481,16 +481,16 @@ impl Classifier {
         })
     }
 
-    /// A complete number: country code and national significant number, as digits.
+    /// A number written internationally: country code and national significant number, as
+    /// digits. A trunk prefix written after the country code (+44 020 ..., +7 8 ...) is
+    /// removed as libphonenumber removes it.
     fn full_number(&self, input: &str, digits: &str) -> NumberInfo {
-        if digits.len() > crate::number::MAX_E164_DIGITS {
-            return NumberInfo::invalid(
-                input,
-                InvalidReason::TooLong {
-                    digits: digits.len(),
-                },
-            );
-        }
+        self.complete(input, digits, true)
+    }
+
+    /// A complete number as digits; `strip_trunk` removes a trunk prefix after the country
+    /// code (not for numbers already read nationally, whose trunk prefix is gone).
+    fn complete(&self, input: &str, digits: &str, strip_trunk: bool) -> NumberInfo {
         let Some(country_code) = self.country_code(digits) else {
             let listed = self.listed_unassigned_code(digits);
             let code = digits.get(..3).unwrap_or(digits).parse().unwrap_or(0);
@@ -502,6 +502,45 @@ impl Classifier {
                 },
             );
         };
+        let written = &digits[code_digits(country_code)..];
+        // A short number behind a country code (+81 110, tel:+1-911, as IMS networks may hand
+        // it over) is that country's service number, never a bogus long number: an emergency
+        // call back must ring. Behind another country's code only its emergency numbers count:
+        // short codes cannot be dialled from abroad, so a "+385 600124" is no service calling.
+        if written.len() <= 8 {
+            let home_code = crate::plan::country_code(self.home) == Some(country_code);
+            let region = if home_code {
+                Some(self.home)
+            } else {
+                crate::plan::main_region(country_code)
+            };
+            if let Some(info) = region
+                .and_then(|r| self.short_in(r, input, written))
+                .filter(|info| home_code || info.kind == NumberKind::Emergency)
+            {
+                return info;
+            }
+        }
+        let stripped = strip_trunk
+            .then(|| crate::plan::strip_trunk_after_code(country_code, written))
+            .flatten();
+        let nsn = stripped.as_deref().unwrap_or(written);
+        let full;
+        let digits = match &stripped {
+            Some(nsn) => {
+                full = format!("{country_code}{nsn}");
+                full.as_str()
+            }
+            None => digits,
+        };
+        if digits.len() > crate::number::MAX_E164_DIGITS {
+            return NumberInfo::invalid(
+                input,
+                InvalidReason::TooLong {
+                    digits: digits.len(),
+                },
+            );
+        }
         let Some(e164) = E164::from_digits(digits) else {
             return NumberInfo::invalid(
                 input,
@@ -510,36 +549,24 @@ impl Classifier {
                 },
             );
         };
-        // A short number behind a country code (+81 110, tel:+1-911, as IMS networks may hand
-        // it over) is that country's service number, never a bogus long number: an emergency
-        // call back must ring.
-        let nsn = &digits[code_digits(country_code)..];
-        if nsn.len() <= 8 {
-            let region = if crate::plan::country_code(self.home) == Some(country_code) {
-                Some(self.home)
-            } else {
-                crate::plan::main_region(country_code)
-            };
-            if let Some(info) = region.and_then(|r| self.short_in(r, input, nsn)) {
-                return info;
-            }
-        }
         let mut flags: Vec<NumberFlag> = self.rules.flags(digits).map(|(f, _)| f).collect();
 
         let (kind, country) = if let Some(o) = self.rules.kind_override(digits) {
             (o.kind, Some(o.country))
         } else {
-            if country_code == 1
-                && (nsn.len() != 10 || nsn.starts_with('0') || nsn.starts_with('1'))
-            {
-                return NumberInfo::invalid(input, InvalidReason::NorthAmericanFormat);
-            }
             match crate::plan::lookup(country_code, nsn) {
                 Some((country, kind)) => {
                     if kind == NumberKind::Premium {
                         flags.retain(|f| *f != NumberFlag::InternationalNetwork);
                     }
                     (kind, country)
+                }
+                // +1 is followed by 10 digits and an area code that never starts with 0 or 1:
+                // say so, which people understand better than "not in the plan".
+                None if country_code == 1
+                    && (nsn.len() != 10 || nsn.starts_with('0') || nsn.starts_with('1')) =>
+                {
+                    return NumberInfo::invalid(input, InvalidReason::NorthAmericanFormat)
                 }
                 None => {
                     return NumberInfo::invalid(

@@ -482,24 +482,24 @@ fn normalize_inner(
         return Parsed::Short(digits.to_owned());
     }
 
+    // The international prefix counts only with a country code after it, and no country code
+    // starts with 0 (as libphonenumber reads it: India's 000 800 ... is a national number).
+    let idd_len = |digits: &str| {
+        plan.international_prefix_len(region, digits)
+            .filter(|&len| digits.len() > len && !digits[len..].starts_with('0'))
+    };
     // A carrier-selection code, then the international prefix (0033-010-44-...).
     if let Some(carrier) = region_rules.and_then(|r| {
-        r.carrier_prefixes.iter().find(|c| {
-            digits.starts_with(&c.prefix)
-                && plan
-                    .international_prefix_len(region, &digits[c.prefix.len()..])
-                    .is_some()
-        })
+        r.carrier_prefixes
+            .iter()
+            .find(|c| digits.starts_with(&c.prefix) && idd_len(&digits[c.prefix.len()..]).is_some())
     }) {
         prefixes.push(DialPrefix::Carrier {
             prefix: carrier.prefix.clone(),
         });
         digits = &digits[carrier.prefix.len()..];
     }
-    if let Some(len) = plan
-        .international_prefix_len(region, digits)
-        .filter(|&len| len < digits.len())
-    {
+    if let Some(len) = idd_len(digits) {
         prefixes.push(DialPrefix::International {
             prefix: digits[..len].to_owned(),
         });
@@ -612,6 +612,8 @@ fn is_separator(c: char) -> bool {
     matches!(
         c,
         ' ' | '\t' | '-' | '.' | '(' | ')' | '/' | '[' | ']'
+            // "wait for the dial tone", as in Russia's 8~10 international prefix
+            | '~'
             // dashes and the katakana prolonged sound mark, which Japanese text uses as a dash
             | '\u{2010}'..='\u{2015}' | '\u{2212}' | '\u{30FC}' | '\u{FF70}'
             // no-break and other spaces (NFKC turns most into ' ', these survive it)

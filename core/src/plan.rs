@@ -514,6 +514,15 @@ pub(crate) fn national_to_e164(region: Region, digits: &str) -> Option<String> {
     Some(format!("{}{}", h.code, nsn))
 }
 
+/// The national significant number left when a trunk prefix written after the country code is
+/// removed (+44 020 7946 0958 is +44 20 7946 0958), as libphonenumber's parsing removes it; None
+/// when there is none to remove.
+pub(crate) fn strip_trunk_after_code(code: u16, nsn: &str) -> Option<String> {
+    let h = home(main_region(code)?)?;
+    h.strip_trunk_prefix(nsn)
+        .filter(|stripped| stripped != nsn && h.possible_or_too_long(stripped.len()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

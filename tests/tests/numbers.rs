@@ -457,3 +457,47 @@ fn prefix_digits_for_list_rules() {
     assert!(jp.prefix_digits("+0").is_err());
     assert!(jp.prefix_digits("非通知").is_err());
 }
+
+/// Cases the differential test against libphonenumber found, each read as libphonenumber reads
+/// it: a trunk prefix after the country code, Russia's "8~10" international prefix, an
+/// international prefix followed by 0 (no country code starts with 0), short North American
+/// numbers the plan has, a trunk prefix rewritten (San Marino's 0549).
+#[test]
+fn as_libphonenumber_reads_them() {
+    let cases = [
+        (
+            "JP",
+            "+44 020 7946 0958",
+            "+442079460958",
+            NumberKind::Fixed,
+        ),
+        (
+            "RU",
+            "8~10 44 20 7946 0958",
+            "+442079460958",
+            NumberKind::Fixed,
+        ),
+        (
+            "IN",
+            "000 800 001 4165",
+            "+910008000014165",
+            NumberKind::TollFree,
+        ),
+        ("JP", "+1 310-1234", "+13101234", NumberKind::Uan),
+        ("JP", "+378 981418", "+3780549981418", NumberKind::Fixed),
+    ];
+    for (region, input, e164, kind) in cases {
+        let info = classify(region, input);
+        assert_eq!(
+            info.e164.map(|e| e.to_string()).as_deref(),
+            Some(e164),
+            "{region} {input}: {info:?}"
+        );
+        assert_eq!(info.kind, kind, "{region} {input}");
+    }
+    // Behind a country code: that country's emergency numbers, and the home country's short
+    // numbers; another country's other short codes cannot be dialled from abroad.
+    assert_eq!(classify("JP", "+44 999").kind, NumberKind::Emergency);
+    assert_eq!(classify("JP", "+81 188").kind, NumberKind::Special);
+    assert_eq!(classify("JP", "+385 600124").kind, NumberKind::Invalid);
+}
