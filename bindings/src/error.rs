@@ -61,6 +61,8 @@ impl CallGuardError {
             error,
             StoreError::ReadOnly { .. }
                 | StoreError::Corrupt { .. }
+                | StoreError::Foreign { .. }
+                | StoreError::NeedsUpgrade { .. }
                 | StoreError::SchemaTooNew { .. }
                 | StoreError::Unavailable { .. }
                 | StoreError::Io { .. }
