@@ -1,13 +1,191 @@
-//! The store against other applications' files: a foreign SQLite file is never written, an
-//! older callguard file is recognised, and screening never creates a database.
+//! The store against a malicious feed publisher and against other applications' files: keys and
+//! signatures checked strictly and failing closed, lines bounded, foreign SQLite files never
+//! written.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-use callguard_core::store::{Store, StoreError, StoreOptions};
+use base64::Engine as _;
+use callguard_core::store::feed::parse_public_key;
+use callguard_core::store::{ImportOptions, Store, StoreError, StoreOptions};
 use callguard_core::Region;
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 
 fn store(dir: &Path) -> Store {
     Store::open(dir.join("callguard.db"), Region::JP).expect("open")
+}
+
+fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
+    let path = dir.join(name);
+    std::fs::write(&path, text).expect("write");
+    path
+}
+
+const FEED: &str = "# name: carrier\nnumber,category\n+815012345678,scam\n+815012345679,fraud\n";
+
+/// The identity point `01 00 ... 00`: a public key of small order.
+fn identity_bytes() -> [u8; 32] {
+    let mut raw = [0u8; 32];
+    raw[0] = 1;
+    raw
+}
+
+/// Under the identity key, R = identity and s = 0 verify any message non-strictly.
+fn forged_signature_b64() -> String {
+    let mut sig = [0u8; 64];
+    sig[0] = 1;
+    base64::engine::general_purpose::STANDARD.encode(sig)
+}
+
+fn plant_key(db: &Path, name: &str, key: &[u8]) {
+    let conn = rusqlite::Connection::open(db).expect("open");
+    conn.execute(
+        "INSERT INTO trusted_keys (name, key, added_at) VALUES (?1, ?2, 0)",
+        rusqlite::params![name, key],
+    )
+    .expect("plant key");
+}
+
+/// `key add` accepted the identity point, and the detached `.sig` path verified non-strictly:
+/// one fixed signature then "verified" any feed. Now weak keys are refused wherever a key is
+/// read, and one already stored (by an older callguard) fails every import closed.
+#[test]
+fn weak_keys_never_verify_anything() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let err = parse_public_key(&b64.encode(identity_bytes())).expect_err("weak");
+    assert!(err.contains("weak"), "{err}");
+    let weak = VerifyingKey::from_bytes(&identity_bytes()).expect("decodes");
+    let db = store(dir.path());
+    let err = db.add_trusted_key("forger", &weak).expect_err("weak");
+    assert!(err.to_string().contains("weak"), "{err}");
+
+    let feed = write(dir.path(), "feed.csv", FEED);
+    write(dir.path(), "feed.csv.sig", &forged_signature_b64());
+    let options = ImportOptions {
+        trusted_keys: vec![weak],
+        ..ImportOptions::default()
+    };
+    let err = db
+        .import_file(&feed, &options, None)
+        .expect_err("weak key given");
+    assert!(matches!(err, StoreError::BadKey { .. }), "{err}");
+
+    drop(db);
+    plant_key(
+        &dir.path().join("callguard.db"),
+        "forger",
+        &identity_bytes(),
+    );
+    let db = store(dir.path());
+    let err = db
+        .import_file(&feed, &ImportOptions::default(), None)
+        .expect_err("weak key stored");
+    assert!(err.to_string().contains("forger"), "{err}");
+    assert!(db.feeds().expect("feeds").is_empty());
+}
+
+/// A stored trusted key that no longer parses was skipped: with it the only key, signature
+/// checking turned off and an unsigned feed went in. Now every import fails, naming the key.
+#[test]
+fn a_damaged_stored_key_fails_closed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = store(dir.path());
+    let good = SigningKey::from_bytes(&[5; 32]).verifying_key();
+    db.add_trusted_key("police", &good).expect("key");
+    drop(db);
+    let conn = rusqlite::Connection::open(dir.path().join("callguard.db")).expect("open");
+    conn.execute(
+        "UPDATE trusted_keys SET key = x'00112233' WHERE name = 'police'",
+        [],
+    )
+    .expect("damage the key");
+    drop(conn);
+    let db = store(dir.path());
+    let feed = write(dir.path(), "unsigned.csv", FEED);
+    let err = db
+        .import_file(&feed, &ImportOptions::default(), None)
+        .expect_err("fails closed");
+    let text = err.to_string();
+    assert!(
+        text.contains("\"police\"") && text.contains("unusable"),
+        "{text}"
+    );
+    assert!(db.feeds().expect("feeds").is_empty());
+    assert_eq!(db.stats().expect("stats").reported_numbers, 0);
+}
+
+/// With a trusted key, the signature is checked over the whole file before a line is parsed: a
+/// feed with a wrong signature is refused as such, whatever its lines hold. Before, the lines
+/// were parsed first (a bad one was reported, a huge one read into memory).
+#[test]
+fn the_signature_is_checked_before_any_line_is_parsed() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = store(dir.path());
+    let signer = SigningKey::from_bytes(&[9; 32]);
+    db.add_trusted_key("carrier", &signer.verifying_key())
+        .expect("key");
+    let text = format!("{FEED}this line is not a number\n");
+    let feed = write(dir.path(), "feed.csv", &text);
+    let other = SigningKey::from_bytes(&[1; 32]).sign(text.as_bytes());
+    write(
+        dir.path(),
+        "feed.csv.sig",
+        &base64::engine::general_purpose::STANDARD.encode(other.to_bytes()),
+    );
+    let err = db
+        .import_file(&feed, &ImportOptions::default(), None)
+        .expect_err("wrong signature");
+    assert!(matches!(err, StoreError::Signature { .. }), "{err}");
+
+    // Signed right, the bad line is found (and named) as before.
+    let good = signer.sign(text.as_bytes());
+    write(
+        dir.path(),
+        "feed.csv.sig",
+        &base64::engine::general_purpose::STANDARD.encode(good.to_bytes()),
+    );
+    let err = db
+        .import_file(&feed, &ImportOptions::default(), None)
+        .expect_err("bad line");
+    assert!(matches!(err, StoreError::BadLine { line: 5, .. }), "{err}");
+}
+
+/// A line (a CSV record) longer than 64 KiB fails the import with its number before it is
+/// held in memory, with `skip_invalid` too. Before, the line was read whole, then skipped.
+#[test]
+fn a_line_too_long_is_refused_with_its_number() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = store(dir.path());
+    let long = "7".repeat(200_000);
+    for (name, text) in [
+        ("long.csv", format!("{FEED}{long}\n+815012345670,scam\n")),
+        (
+            "quoted.csv",
+            format!("{FEED}+815012345670,\"{}\n", "x\n".repeat(50_000)),
+        ),
+        (
+            "long.jsonl",
+            format!("# name: j\n{{\"number\": \"{long}\"}}\n"),
+        ),
+    ] {
+        let feed = write(dir.path(), name, &text);
+        let options = ImportOptions {
+            skip_invalid: true,
+            ..ImportOptions::default()
+        };
+        let err = db.import_file(&feed, &options, None).expect_err(name);
+        let message = err.to_string();
+        assert!(
+            matches!(err, StoreError::BadLine { .. }) && message.contains("longer than 65536"),
+            "{name}: {message}"
+        );
+        let line = if name == "long.jsonl" { 2 } else { 5 };
+        assert!(
+            matches!(err, StoreError::BadLine { line: l, .. } if l == line),
+            "{name}: {message}"
+        );
+    }
+    assert!(db.feeds().expect("feeds").is_empty());
 }
 
 /// Another application's SQLite file, opened by mistake: refused before anything is written

@@ -872,6 +872,10 @@ impl Store {
         name: &str,
         key: &ed25519_dalek::VerifyingKey,
     ) -> Result<(), StoreError> {
+        feed::sign::check_key_strength(key).map_err(|message| StoreError::BadKey {
+            path: PathBuf::from(name),
+            message,
+        })?;
         self.write("adding a trusted key", |tx| {
             tx.execute(
                 "INSERT INTO trusted_keys (name, key, added_at) VALUES (?1, ?2, ?3)

@@ -25,6 +25,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OpenFlags, Row};
 use serde::Serialize;
 
@@ -400,12 +401,15 @@ impl Salvage {
             "trusted_keys",
             "SELECT name, key, added_at FROM trusted_keys ORDER BY name",
             |r| {
-                let key: Vec<u8> = r.get(1)?;
-                let valid = <[u8; 32]>::try_from(key.as_slice())
-                    .ok()
-                    .is_some_and(|bytes| ed25519_dalek::VerifyingKey::from_bytes(&bytes).is_ok());
+                // Kept whatever the key's bytes: an import refuses to run while a trusted key
+                // is unusable (it names the key), where dropping it could leave no key and
+                // let unsigned feeds in. A value that is neither bytes nor text is lost.
+                let key = match r.get_ref(1)? {
+                    ValueRef::Blob(bytes) | ValueRef::Text(bytes) => Some(bytes.to_vec()),
+                    _ => None,
+                };
                 let (name, added_at) = (r.get(0)?, r.get(2)?);
-                Ok(valid.then_some(KeyRow {
+                Ok(key.map(|key| KeyRow {
                     name,
                     key,
                     added_at,

@@ -8,6 +8,7 @@
 //!
 //! The formats, the metadata lines and the signature scheme are described in `docs/STORE.md`.
 
+mod bounded;
 pub mod manifest;
 mod parse;
 pub mod sign;
@@ -15,7 +16,7 @@ pub mod sign;
 use std::cell::Cell;
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::str::FromStr;
@@ -30,9 +31,11 @@ use serde::{Deserialize, Serialize};
 use crate::store::error::{parse_name, sql, StoreError};
 use crate::store::time::now;
 use crate::store::{bump, Store};
+use bounded::{read_error, LineLimit};
 use parse::{Layout, Numbers, Parsed, Row};
 use sign::HashingReader;
 
+pub use bounded::MAX_LINE_BYTES;
 pub use manifest::{Manifest, MANIFEST_TAG};
 pub use sign::{parse_public_key, read_public_key};
 
@@ -207,7 +210,7 @@ fn bad_line(path: &Path, line: u64, message: impl Into<String>) -> StoreError {
 }
 
 fn read_metadata(reader: &mut impl BufRead, path: &Path) -> Result<Metadata, StoreError> {
-    let io = |e| StoreError::io(path, e);
+    let io = |e| read_error(path, e);
     let mut meta = Metadata::default();
     // A UTF-8 byte-order mark, as spreadsheet programs write.
     if reader.fill_buf().map_err(io)?.starts_with(b"\xEF\xBB\xBF") {
@@ -280,7 +283,7 @@ fn agree<T: PartialEq + fmt::Debug, const N: usize>(
 }
 
 fn sniff(reader: &mut impl BufRead, path: &Path) -> Result<FeedFormat, StoreError> {
-    let head = reader.fill_buf().map_err(|e| StoreError::io(path, e))?;
+    let head = reader.fill_buf().map_err(|e| read_error(path, e))?;
     let head = head.trim_ascii_start();
     let ext = path
         .extension()
@@ -430,6 +433,20 @@ fn merge_sorted(seen: Vec<u64>, chunk: &[u64]) -> Vec<u64> {
     out
 }
 
+/// The error for a file whose SHA-256 is not the one its manifest names.
+fn tampered_manifest(path: &Path, sha: &[u8; 32], m: &manifest::Checked) -> StoreError {
+    StoreError::Signature {
+        path: path.to_owned(),
+        message: format!(
+            "the file's SHA-256 {} is not the {} its manifest {} names (tampered, or the wrong \
+             file)",
+            manifest::hex(sha),
+            m.manifest.sha256,
+            m.path.display()
+        ),
+    }
+}
+
 /// Reports progress as (bytes read, file size).
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
@@ -443,22 +460,37 @@ impl Store {
         mut progress: Option<Progress<'_>>,
     ) -> Result<ImportSummary, StoreError> {
         let started = Instant::now();
-        let io = |e| StoreError::io(path, e);
+        let io = |e| read_error(path, e);
         let cancelled = || {
             options
                 .cancel
                 .as_ref()
                 .is_some_and(|flag| flag.load(Ordering::Relaxed))
         };
-        let file = File::open(path).map_err(io)?;
+        let mut file = File::open(path).map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
 
-        // Trusted keys: given for this import, and stored in the database.
-        let mut keys = options.trusted_keys.clone();
+        // Trusted keys: given for this import, and stored in the database. A key that is
+        // unusable fails the import (closed): skipping it could leave no key, and then an
+        // unsigned feed would go in.
+        let mut keys = Vec::new();
+        for key in &options.trusted_keys {
+            sign::check_key_strength(key).map_err(|message| StoreError::BadKey {
+                path: path.to_owned(),
+                message: format!("a trusted key given for this import: {message}"),
+            })?;
+            keys.push(*key);
+        }
         for stored in self.trusted_keys()? {
-            if let Ok(key) = parse_public_key(&stored.key) {
-                keys.push(key);
-            }
+            let key = parse_public_key(&stored.key).map_err(|e| StoreError::BadKey {
+                path: self.path.clone(),
+                message: format!(
+                    "the trusted key {:?} stored in the database is unusable ({e}): nothing \
+                     was imported; remove it (`callguard key remove {}`) or add it again",
+                    stored.name, stored.name
+                ),
+            })?;
+            keys.push(key);
         }
         // A manifest, if any, is checked (and its signature verified) before the file is read.
         let manifest = match manifest::find(path, options.manifest.as_deref()) {
@@ -477,27 +509,72 @@ impl Store {
                 });
             }
         }
-        let verifiers = if keys.is_empty() || manifest.is_some() {
-            Vec::new()
+        // With trusted keys, the whole file is verified before a line of it is parsed: a
+        // tampered or unsigned feed is refused having cost a read of its bytes (bounded
+        // memory), never a parse. The parse below hashes the bytes again and must see the same
+        // file.
+        let verified_sha = if keys.is_empty() {
+            None
         } else {
-            let sig_path = options
-                .signature
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(format!("{}.sig", path.display())));
-            let signature = sign::read_signature(&sig_path, path)?;
-            keys.iter()
-                .map(|k| k.verify_stream(&signature))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| StoreError::Signature {
+            let verifiers = match &manifest {
+                Some(_) => Vec::new(),
+                None => {
+                    let sig_path = options
+                        .signature
+                        .clone()
+                        .unwrap_or_else(|| PathBuf::from(format!("{}.sig", path.display())));
+                    let signature = sign::read_signature(&sig_path, path)?;
+                    keys.iter()
+                        .map(|k| sign::strict_verifier(k, &signature))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| StoreError::Signature {
+                            path: path.to_owned(),
+                            message: format!(
+                                "the signature {} is refused: {e}",
+                                sig_path.display()
+                            ),
+                        })?
+                }
+            };
+            let mut hashing = HashingReader::new(file, verifiers, Rc::default());
+            let mut buf = vec![0u8; 256 * 1024];
+            loop {
+                if cancelled() {
+                    return Err(StoreError::Cancelled {
+                        path: path.to_owned(),
+                    });
+                }
+                if hashing.read(&mut buf).map_err(io)? == 0 {
+                    break;
+                }
+            }
+            let (sha, verified, whole) = hashing.finish_keeping_file().map_err(io)?;
+            if let Some(m) = &manifest {
+                if sha != m.sha256 {
+                    return Err(tampered_manifest(path, &sha, m));
+                }
+            }
+            if verified == Some(false) {
+                return Err(StoreError::Signature {
                     path: path.to_owned(),
-                    message: format!("malformed signature: {e}"),
-                })?
+                    message: "the signature does not match the file for any trusted key \
+                              (tampered, or signed by another key)"
+                        .into(),
+                });
+            }
+            file = whole;
+            file.seek(SeekFrom::Start(0)).map_err(io)?;
+            Some(sha)
         };
 
         let bytes = Rc::new(Cell::new(0u64));
+        let csv_mode = Rc::new(Cell::new(false));
         let mut reader = BufReader::with_capacity(
             256 * 1024,
-            HashingReader::new(file, verifiers, bytes.clone()),
+            LineLimit::new(
+                HashingReader::new(file, Vec::new(), bytes.clone()),
+                csv_mode.clone(),
+            ),
         );
         let meta = read_metadata(&mut reader, path)?;
         let m = manifest.as_ref().map(|m| &m.manifest);
@@ -514,6 +591,8 @@ impl Store {
             Some(f) => f,
             None => sniff(&mut reader, path)?,
         };
+        // CSV records may span lines inside quotes: bound them too.
+        csv_mode.set(format != FeedFormat::Jsonl);
         let name = agree(
             path,
             "name",
@@ -653,7 +732,7 @@ impl Store {
                         let parsed = parse::parse_json(text, &numbers, kind, stamp);
                         take(&mut summary, &mut out, n, parsed)?;
                     }
-                    reader.into_inner()
+                    reader.into_inner().into_inner()
                 }
                 FeedFormat::Csv | FeedFormat::Ftc => {
                     let mut csv = parse::csv_reader(reader);
@@ -692,7 +771,7 @@ impl Store {
                             }
                         }
                     }
-                    csv.into_inner().into_inner()
+                    csv.into_inner().into_inner().into_inner()
                 }
             };
             out.flush().map_err(e("writing reports"))?;
@@ -701,19 +780,18 @@ impl Store {
             summary.numbers_touched = out.numbers_touched();
             drop(out);
 
-            let (sha, verified) = hashing.finish().map_err(io)?;
+            let (sha, _) = hashing.finish().map_err(io)?;
+            if verified_sha.is_some_and(|verified| verified != sha) {
+                return Err(StoreError::Signature {
+                    path: path.to_owned(),
+                    message: "the file changed while it was imported: its bytes are not the ones \
+                              whose signature was verified"
+                        .into(),
+                });
+            }
             if let Some(m) = &manifest {
                 if sha != m.sha256 {
-                    return Err(StoreError::Signature {
-                        path: path.to_owned(),
-                        message: format!(
-                            "the file's SHA-256 {} is not the {} its manifest {} names \
-                             (tampered, or the wrong file)",
-                            manifest::hex(&sha),
-                            m.manifest.sha256,
-                            m.path.display()
-                        ),
-                    });
+                    return Err(tampered_manifest(path, &sha, m));
                 }
                 if let Some(rows) = m.manifest.rows.filter(|&r| r != summary.rows_read) {
                     return Err(StoreError::BadFeed {
@@ -724,14 +802,6 @@ impl Store {
                         ),
                     });
                 }
-            }
-            if verified == Some(false) {
-                return Err(StoreError::Signature {
-                    path: path.to_owned(),
-                    message: "the signature does not match the file for any trusted key \
-                              (tampered, or signed by another key)"
-                        .into(),
-                });
             }
             let seen: Option<i64> = tx
                 .query_row(
