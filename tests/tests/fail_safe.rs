@@ -1,11 +1,11 @@
 //! The store against a malicious feed publisher and against other applications' files: keys and
-//! signatures checked strictly and failing closed, lines bounded, foreign SQLite files never
-//! written.
+//! signatures checked strictly and failing closed, lines and versions bounded, foreign SQLite
+//! files never written.
 
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
-use callguard_core::store::feed::parse_public_key;
+use callguard_core::store::feed::{parse_public_key, MAX_FEED_VERSION};
 use callguard_core::store::{ImportOptions, Store, StoreError, StoreOptions};
 use callguard_core::Region;
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
@@ -186,6 +186,62 @@ fn a_line_too_long_is_refused_with_its_number() {
         );
     }
     assert!(db.feeds().expect("feeds").is_empty());
+}
+
+/// A feed at version 2^64 - 1 could never be updated again (the next version wrapped to 0; it
+/// was stored as -1). Versions are bounded now, and the next one always exists.
+#[test]
+fn feed_versions_are_bounded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = store(dir.path());
+    let huge = write(
+        dir.path(),
+        "huge.csv",
+        &format!("# version: {}\n{FEED}", u64::MAX),
+    );
+    let err = db
+        .import_file(&huge, &ImportOptions::default(), None)
+        .expect_err("huge");
+    assert!(matches!(err, StoreError::BadLine { line: 1, .. }), "{err}");
+    let feed = write(dir.path(), "feed.csv", FEED);
+    let options = ImportOptions {
+        version: Some(MAX_FEED_VERSION + 1),
+        ..ImportOptions::default()
+    };
+    let err = db.import_file(&feed, &options, None).expect_err("too big");
+    assert!(err.to_string().contains("out of range"), "{err}");
+
+    let top = ImportOptions {
+        version: Some(MAX_FEED_VERSION),
+        ..ImportOptions::default()
+    };
+    let summary = db.import_file(&feed, &top, None).expect("largest version");
+    assert_eq!(summary.version, MAX_FEED_VERSION);
+    assert_eq!(db.feeds().expect("feeds")[0].version, MAX_FEED_VERSION);
+    let next = write(
+        dir.path(),
+        "next.csv",
+        &format!("{FEED}+815012345670,scam\n"),
+    );
+    let err = db
+        .import_file(&next, &ImportOptions::default(), None)
+        .expect_err("no next");
+    assert!(err.to_string().contains("largest"), "{err}");
+
+    // A version an older callguard stored out of range: refused with the remedy.
+    drop(db);
+    let conn = rusqlite::Connection::open(dir.path().join("callguard.db")).expect("open");
+    conn.execute("UPDATE feeds SET version = -1", [])
+        .expect("wrap");
+    drop(conn);
+    let db = store(dir.path());
+    let err = db
+        .import_file(&next, &ImportOptions::default(), None)
+        .expect_err("wrapped");
+    assert!(err.to_string().contains("feed remove"), "{err}");
+    db.remove_feed("carrier").expect("remove");
+    db.import_file(&next, &ImportOptions::default(), None)
+        .expect("imports again");
 }
 
 /// Another application's SQLite file, opened by mistake: refused before anything is written

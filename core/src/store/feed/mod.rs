@@ -44,6 +44,10 @@ pub const CHUNK_ROWS: usize = 1 << 17;
 /// A delta import counts the distinct numbers it touched exactly up to this many (8 bytes
 /// each in memory); beyond, it counts per chunk, an upper bound.
 pub const TOUCHED_EXACT_MAX: usize = 1 << 19;
+/// The largest feed version: 2^53 - 1, the largest integer every JSON reader keeps exactly. A
+/// version above it is refused, so the installed version + 1 (the default for the next file)
+/// always exists and is stored exactly (versions are SQLite integers).
+pub const MAX_FEED_VERSION: u64 = (1 << 53) - 1;
 /// How many skipped lines an import summary quotes.
 const PROBLEMS_QUOTED: usize = 5;
 /// SQLite's page cache during an import (KiB), reset afterwards.
@@ -230,13 +234,17 @@ fn read_metadata(reader: &mut impl BufRead, path: &Path) -> Result<Metadata, Sto
         match key.trim().to_ascii_lowercase().as_str() {
             "name" if !value.is_empty() => meta.name = Some(value.to_owned()),
             "version" => {
-                meta.version = Some(value.parse().map_err(|_| {
+                let version = value.parse::<u64>().map_err(|_| {
                     bad_line(
                         path,
                         n,
                         format!("version {value:?}: expected a whole number"),
                     )
-                })?)
+                })?;
+                if version > MAX_FEED_VERSION {
+                    return Err(bad_line(path, n, version_too_big(version)));
+                }
+                meta.version = Some(version);
             }
             "kind" => {
                 meta.kind = Some(
@@ -256,6 +264,10 @@ fn read_metadata(reader: &mut impl BufRead, path: &Path) -> Result<Metadata, Sto
         }
     }
     Ok(meta)
+}
+
+fn version_too_big(version: u64) -> String {
+    format!("version {version} is out of range: a feed version is at most {MAX_FEED_VERSION}")
 }
 
 /// The values the command line, the manifest and the file give for one fact must agree;
@@ -629,6 +641,12 @@ impl Store {
                 (by_file, meta.version),
             ],
         )?;
+        if let Some(version) = given_version.filter(|&v| v > MAX_FEED_VERSION) {
+            return Err(StoreError::BadFeed {
+                path: path.to_owned(),
+                message: version_too_big(version),
+            });
+        }
 
         let mut conn = self.writer()?;
         let e = |context| sql(&self.path, context);
@@ -646,8 +664,36 @@ impl Store {
                 )
                 .optional()
                 .map_err(e("reading the feed"))?;
-            let installed_version = installed.map(|(_, v)| v as u64);
-            let version = given_version.unwrap_or(installed_version.map_or(1, |v| v + 1));
+            let installed_version = match installed {
+                None => None,
+                Some((_, v)) => Some(
+                    u64::try_from(v)
+                        .ok()
+                        .filter(|&v| v <= MAX_FEED_VERSION)
+                        .ok_or_else(|| StoreError::BadFeed {
+                            path: path.to_owned(),
+                            message: format!(
+                                "feed {name:?} is installed with version {v}, out of range (an \
+                                 older callguard stored it): remove the feed (`callguard feed \
+                                 remove {name}`) and import it again"
+                            ),
+                        })?,
+                ),
+            };
+            let version = match (given_version, installed_version) {
+                (Some(v), _) => v,
+                (None, None) => 1,
+                (None, Some(v)) if v < MAX_FEED_VERSION => v + 1,
+                (None, Some(v)) => {
+                    return Err(StoreError::BadFeed {
+                        path: path.to_owned(),
+                        message: format!(
+                            "feed {name:?} is at version {v}, the largest there is: no later \
+                             version exists (remove the feed to start again)"
+                        ),
+                    })
+                }
+            };
             let stamp = now();
             let source = match installed {
                 Some((id, _)) => id,
