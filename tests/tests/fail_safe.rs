@@ -1,6 +1,6 @@
 //! The store against a malicious feed publisher and against other applications' files: keys and
-//! signatures checked strictly and failing closed, lines and versions bounded, foreign SQLite
-//! files never written.
+//! signatures checked strictly and failing closed, lines and versions bounded, emergency rows
+//! protected, foreign SQLite files never written.
 
 use std::path::{Path, PathBuf};
 
@@ -242,6 +242,25 @@ fn feed_versions_are_bounded() {
     db.remove_feed("carrier").expect("remove");
     db.import_file(&next, &ImportOptions::default(), None)
         .expect("imports again");
+}
+
+/// An FTC row for 911 aborted the import; it is an emergency number, counted as protected.
+#[test]
+fn an_ftc_row_for_an_emergency_number_is_protected() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = store(dir.path());
+    let feed = write(
+        dir.path(),
+        "ftc.csv",
+        "Company_Phone_Number,Created_Date,Violation_Date,Consumer_City,Consumer_State,\
+         Consumer_Area_Code,Subject,Recorded_Message_Or_Robocall\n\
+         2025550123,2025-11-01 10:00:00,2025-11-01 09:00:00,X,DC,202,Other,N\n\
+         911,2025-11-01 10:00:00,2025-11-01 09:00:00,X,DC,202,Other,N\n",
+    );
+    let summary = db
+        .import_file(&feed, &ImportOptions::default(), None)
+        .expect("imports");
+    assert_eq!((summary.imported, summary.protected), (1, 1));
 }
 
 /// Another application's SQLite file, opened by mistake: refused before anything is written

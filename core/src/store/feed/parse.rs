@@ -3,11 +3,13 @@
 
 use std::borrow::Cow;
 use std::io::{BufRead, Read};
+use std::sync::OnceLock;
 
 use serde::Deserialize;
 
 use crate::classify::{Classifier, NumberKind};
 use crate::number::{Presentation, E164};
+use crate::region::Region;
 use crate::store::feed::FeedKind;
 use crate::store::reports::Category;
 use crate::store::time::{parse_time, UnixTime};
@@ -78,6 +80,25 @@ impl Numbers<'_> {
             )),
             (_, Some(n)) => Ok(Some(n)),
         }
+    }
+}
+
+impl Numbers<'_> {
+    /// Whether `text` is an emergency or special service number, in the home region or in the
+    /// United States (the FTC's files are American: `911`, `311` ...). Such a row is skipped
+    /// and counted as protected, never an error.
+    pub fn is_protected(&self, text: &[u8]) -> bool {
+        static US: OnceLock<Classifier> = OnceLock::new();
+        let Ok(text) = std::str::from_utf8(text.trim_ascii()) else {
+            return false;
+        };
+        if text.is_empty() {
+            return false;
+        }
+        let us = US.get_or_init(|| Classifier::new(Region::US));
+        [self.classifier, us]
+            .iter()
+            .any(|c| c.classify(text, Presentation::Allowed).kind.is_protected())
     }
 }
 
@@ -274,7 +295,12 @@ impl Layout {
                 build(number, &fields, kind, now)
             }
             Layout::Ftc(c) => {
-                let number = ftc_number(get(Some(c.number)))?;
+                let text = get(Some(c.number));
+                let number = match ftc_number(text) {
+                    Ok(number) => number,
+                    Err(_) if numbers.is_protected(text) => return Ok(Parsed::Protected),
+                    Err(message) => return Err(message),
+                };
                 let when = match get(c.violation).trim_ascii() {
                     b"" => get(c.created),
                     v => v,
@@ -408,7 +434,6 @@ pub(crate) fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::region::Region;
 
     #[test]
     fn numbers_fast_and_slow() {
@@ -427,6 +452,24 @@ mod tests {
         );
         assert!(n.parse(b"").is_err());
         assert!(n.parse(b"hello").is_err());
+    }
+
+    #[test]
+    fn ftc_emergency_and_service_rows_are_protected() {
+        let classifier = Classifier::new(Region::JP);
+        let numbers = Numbers {
+            classifier: &classifier,
+        };
+        let header =
+            csv::ByteRecord::from(vec!["Company_Phone_Number", "Violation_Date", "Subject"]);
+        let layout = Layout::ftc(&header).expect("layout");
+        for text in ["911", "110", " 911 "] {
+            let row = csv::ByteRecord::from(vec![text, "2025-11-01", "Other"]);
+            let parsed = layout.parse(&row, &numbers, FeedKind::Delta, 0);
+            assert!(matches!(parsed, Ok(Parsed::Protected)), "{text}");
+        }
+        let row = csv::ByteRecord::from(vec!["12345", "2025-11-01", "Other"]);
+        assert!(layout.parse(&row, &numbers, FeedKind::Delta, 0).is_err());
     }
 
     #[test]
