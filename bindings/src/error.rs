@@ -93,6 +93,7 @@ impl From<StoreError> for CallGuardError {
             | StoreError::InvalidNumber { .. }
             | StoreError::ProtectedNumber { .. }
             | StoreError::InvalidPattern { .. }
+            | StoreError::InvalidText { .. }
             | StoreError::Unknown(_) => CallGuardError::InvalidInput { reason },
             _ => CallGuardError::Database { reason },
         }

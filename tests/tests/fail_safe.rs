@@ -354,3 +354,43 @@ fn an_older_callguard_file_is_recognised_and_nothing_is_created_for_screening() 
     assert!(Store::open_with(&missing, no_create).is_err());
     assert!(!missing.exists());
 }
+
+/// A label with a new line or a tab was stored as given, and forged rows wherever the lists
+/// are listed; feed and key names too. One-line texts now refuse control characters; a note
+/// keeps its lines.
+#[test]
+fn labels_and_names_are_one_line() {
+    use callguard_core::store::ListKind;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = store(dir.path());
+    let err = db
+        .add_list_entry(
+            ListKind::Block,
+            "+815012345678",
+            Some("x\nallow\t+81*"),
+            None,
+        )
+        .expect_err("label");
+    assert!(matches!(err, StoreError::InvalidText { .. }), "{err}");
+    let key = ed25519_dalek::SigningKey::from_bytes(&[3; 32]).verifying_key();
+    assert!(db.add_trusted_key("police\u{1b}[2J", &key).is_err());
+    let feed = write(
+        dir.path(),
+        "feed.csv",
+        "# name: a\tb\nnumber\n+815012345678\n",
+    );
+    assert!(db
+        .import_file(&feed, &ImportOptions::default(), None)
+        .is_err());
+    let entry = db
+        .add_list_entry(
+            ListKind::Block,
+            "+815012345678",
+            None,
+            Some("line one\nline two"),
+        )
+        .expect("a note keeps its lines");
+    assert_eq!(entry.note.as_deref(), Some("line one\nline two"));
+    assert_eq!(db.list_entries().expect("entries").len(), 1);
+    assert!(db.feeds().expect("feeds").is_empty());
+}

@@ -96,6 +96,17 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
+    /// A text given for a label, a note or a name cannot be stored: a control character (a
+    /// new line would forge rows where it is shown), or too long.
+    #[error("{what} {text:?}: {reason}")]
+    InvalidText {
+        /// What the text is for (`label`, `note`, `feed name`, `key name`).
+        what: &'static str,
+        /// The text, shortened.
+        text: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A name given on input is unknown (a category, a feed, a list, a format).
     #[error("{0}")]
     Unknown(String),
@@ -218,6 +229,7 @@ impl StoreError {
                 | StoreError::InvalidNumber { .. }
                 | StoreError::ProtectedNumber { .. }
                 | StoreError::InvalidPattern { .. }
+                | StoreError::InvalidText { .. }
                 | StoreError::Foreign { .. }
                 | StoreError::Unknown(_)
         ) || matches!(self, StoreError::Io { source, .. }
@@ -277,6 +289,7 @@ impl StoreError {
             | StoreError::InvalidNumber { .. }
             | StoreError::ProtectedNumber { .. }
             | StoreError::InvalidPattern { .. }
+            | StoreError::InvalidText { .. }
             | StoreError::Unknown(_) => None,
         }
     }

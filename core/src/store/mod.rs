@@ -23,6 +23,7 @@ mod lists;
 mod recover;
 mod reports;
 pub mod schema;
+mod text;
 mod time;
 
 use std::io::Write;
@@ -42,6 +43,7 @@ pub use feed::{FeedFormat, FeedKind, ImportOptions, ImportSummary};
 pub use lists::{normalize_number, ListEntry, ListHit, ListKind, Pattern};
 pub use recover::{FeedToImport, RecoveryReport, TableRecovery};
 pub use reports::{Category, ReportSummary, UserReport};
+pub use text::{MAX_LABEL_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS};
 pub use time::{format_time, now, parse_time, UnixTime};
 
 use crate::classify::Classifier;
@@ -533,6 +535,12 @@ impl Store {
         note: Option<&str>,
     ) -> Result<ListEntry, StoreError> {
         let pattern = Pattern::parse(pattern, &self.classifier)?;
+        if let Some(label) = label {
+            text::check_text(text::TextKind::Label, label)?;
+        }
+        if let Some(note) = note {
+            text::check_text(text::TextKind::Note, note)?;
+        }
         let added_at = now();
         let (entry, gen) = self.write_quietly("adding a list entry", |tx| {
             let (lo, hi, digits) = pattern.columns();
@@ -634,6 +642,9 @@ impl Store {
         note: Option<&str>,
         at: UnixTime,
     ) -> Result<UserReport, StoreError> {
+        if let Some(note) = note {
+            text::check_text(text::TextKind::Note, note)?;
+        }
         let (row, gen) = self.write_quietly("recording a report", |tx| {
             let e = || self.err("recording a report");
             tx.execute(
@@ -872,6 +883,7 @@ impl Store {
         name: &str,
         key: &ed25519_dalek::VerifyingKey,
     ) -> Result<(), StoreError> {
+        text::check_text(text::TextKind::KeyName, name)?;
         feed::sign::check_key_strength(key).map_err(|message| StoreError::BadKey {
             path: PathBuf::from(name),
             message,

@@ -29,6 +29,7 @@ use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 use crate::store::error::{parse_name, sql, StoreError};
+use crate::store::text::{self, TextKind};
 use crate::store::time::now;
 use crate::store::{bump, Store};
 use bounded::{read_error, LineLimit};
@@ -618,6 +619,11 @@ impl Store {
         .ok_or_else(|| StoreError::BadFeed {
             path: path.to_owned(),
             message: "no feed name: add a `# name: NAME` line or give --source NAME".into(),
+        })?;
+        // The name is shown in listings and summaries: one line of text.
+        text::check_text(TextKind::FeedName, &name).map_err(|e| StoreError::BadFeed {
+            path: path.to_owned(),
+            message: e.to_string(),
         })?;
         let kind = agree(
             path,
