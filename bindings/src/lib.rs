@@ -46,9 +46,10 @@ uniffi::setup_scaffolding!();
 #[uniffi::export(foreign)]
 pub trait ImportProgress: Send + Sync {
     /// Called now and then with the bytes read so far and the file's size, on the importing
-    /// thread, and once more with (size, size) after the import finished. Return `false` to
-    /// cancel: the import stops, changes nothing and fails with `CallGuardError.Cancelled`.
-    /// Throwing cancels it too, failing with the error thrown (others become `Internal`).
+    /// thread, the last time with (size, size) once the whole file is read and before the
+    /// import is committed (never after). Return `false` to cancel: the import stops, changes
+    /// nothing and fails with `CallGuardError.Cancelled`. Throwing cancels it too, failing with
+    /// the error thrown (others become `Internal`); the result always says what happened.
     fn on_progress(&self, bytes_read: i64, total_bytes: i64) -> Result<bool, CallGuardError>;
 }
 

@@ -1,11 +1,15 @@
-//! What an app can count on when a file works against it: a read-only database still blocks
-//! what its lists block, and another application's SQLite file is never touched.
+//! What an app can count on when a file or a callback works against it: a read-only database
+//! still blocks what its lists block, a progress callback decides an import before it is
+//! committed, and another application's SQLite file is never touched.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use callguard_ffi::{CallGuard, CallGuardError, IncomingCall, ListKind, StoreState, Verdict};
+use callguard_ffi::{
+    CallGuard, CallGuardError, ImportOptions, ImportProgress, IncomingCall, ListKind, StoreState,
+    Verdict,
+};
 
 const BLOCKED: &str = "+815012345678";
 
@@ -38,6 +42,16 @@ fn fixture(dir: &Path) -> PathBuf {
         .expect("block");
     drop(guard);
     path
+}
+
+fn feed(dir: &Path, rows: u64) -> String {
+    let path = dir.join("carrier.csv");
+    let mut text = String::from("# name: carrier\nnumber,category\n");
+    for i in 0..rows {
+        text.push_str(&format!("+8190{:08},scam\n", i * 7));
+    }
+    std::fs::write(&path, text).expect("feed");
+    path.display().to_string()
 }
 
 /// A read-only database in rollback-journal mode (as a backup tool or another SQLite user may
@@ -76,6 +90,76 @@ fn a_read_only_rollback_journal_database_still_blocks() {
         }
         other => panic!("expected a read-only refusal, got {other:?}"),
     }
+}
+
+/// Answers each progress call as told, and looks, in the call with the whole file read,
+/// whether the feed is already installed (through another object on the same database).
+struct Decide {
+    answer: Result<bool, CallGuardError>,
+    db: PathBuf,
+    installed_when_done: Mutex<Vec<bool>>,
+}
+
+impl ImportProgress for Decide {
+    fn on_progress(&self, done: i64, total: i64) -> Result<bool, CallGuardError> {
+        if done == total {
+            let other = guard_at(&self.db);
+            let installed = !other.stats().expect("stats").feeds.is_empty();
+            self.installed_when_done
+                .lock()
+                .expect("lock")
+                .push(installed);
+        }
+        self.answer.clone()
+    }
+}
+
+/// A feed under 65,536 rows: its only progress call used to come after the commit, so `false`
+/// was ignored and an exception reported a failure for a feed that was in. Now the call comes
+/// with the whole file read and before the commit, and the result is what happened.
+#[test]
+fn the_progress_callback_decides_before_the_commit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = fixture(dir.path());
+    let guard = guard_at(&path);
+    let feed = feed(dir.path(), 100);
+    let answers = [
+        Ok(false),
+        Err(CallGuardError::Internal {
+            reason: "the app gave up".into(),
+        }),
+    ];
+    for answer in answers {
+        let progress = Arc::new(Decide {
+            answer: answer.clone(),
+            db: path.clone(),
+            installed_when_done: Mutex::new(Vec::new()),
+        });
+        let result = guard.import_feed(
+            feed.clone(),
+            ImportOptions::default(),
+            Some(progress.clone()),
+        );
+        match (&answer, &result) {
+            (Ok(false), Err(CallGuardError::Cancelled { .. })) => {}
+            (Err(thrown), Err(error)) => assert_eq!(error, thrown),
+            _ => panic!("{answer:?} gave {result:?}"),
+        }
+        assert!(guard.stats().expect("stats").feeds.is_empty(), "{answer:?}");
+        assert_eq!(*progress.installed_when_done.lock().expect("lock"), [false]);
+    }
+    let progress = Arc::new(Decide {
+        answer: Ok(true),
+        db: path.clone(),
+        installed_when_done: Mutex::new(Vec::new()),
+    });
+    let summary = guard
+        .import_feed(feed, ImportOptions::default(), Some(progress.clone()))
+        .expect("import");
+    assert_eq!(summary.imported, 100);
+    // Its last call came before the commit: the feed was not in yet.
+    assert_eq!(*progress.installed_when_done.lock().expect("lock"), [false]);
+    assert_eq!(guard.stats().expect("stats").feeds.len(), 1);
 }
 
 /// `CallGuard` on another application's SQLite file: the database is unavailable (screening

@@ -2,9 +2,13 @@
 //!
 //! An import streams the file once, through a buffer of [`CHUNK_ROWS`] rows that is sorted by
 //! number and written in order (sorted inserts into the `reports` b-tree are several times
-//! faster than random ones), so memory stays bounded whatever the file size. The whole import is
-//! one transaction, committed only once every line parsed, the signature (if keys are trusted)
-//! verified and the version checked: anything wrong leaves the database as it was.
+//! faster than random ones), so memory stays bounded whatever the file size; no line (no CSV
+//! record) may be longer than [`MAX_LINE_BYTES`], so one line cannot grow it either. With
+//! trusted keys the whole file is verified first (one streamed read: SHA-256 and the strict
+//! ed25519 check), and only a verified file is parsed. The whole import is one transaction,
+//! committed only once every line parsed, the signature verified and the version checked:
+//! anything wrong leaves the database as it was. The progress callback's last call comes with
+//! the whole file read and before the commit: cancelling there still changes nothing.
 //!
 //! The formats, the metadata lines and the signature scheme are described in `docs/STORE.md`.
 
@@ -465,7 +469,8 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
 impl Store {
     /// Imports a feed file in one transaction (see the module docs). `progress` is called now
-    /// and then with (bytes read, file size).
+    /// and then with (bytes read, file size), the last time with the whole file read, before
+    /// the import is decided: it is never called after the commit.
     pub fn import_file(
         &self,
         path: &Path,
@@ -833,6 +838,17 @@ impl Store {
             drop(out);
 
             let (sha, _) = hashing.finish().map_err(io)?;
+            // The whole file is read: say so before anything is decided, so that a callback
+            // that cancels (or fails) here still changes nothing, and none comes after the
+            // commit to contradict its result.
+            if let Some(progress) = progress.as_mut() {
+                progress(size.max(bytes.get()), size.max(bytes.get()));
+            }
+            if cancelled() {
+                return Err(StoreError::Cancelled {
+                    path: path.to_owned(),
+                });
+            }
             if verified_sha.is_some_and(|verified| verified != sha) {
                 return Err(StoreError::Signature {
                     path: path.to_owned(),
@@ -938,9 +954,6 @@ impl Store {
         }
         drop(conn);
         self.mark_dirty();
-        if let Some(progress) = progress.as_mut() {
-            progress(size, size);
-        }
         result.map(|mut s| {
             s.seconds = started.elapsed().as_secs_f64();
             s
