@@ -1,6 +1,7 @@
-//! What an app can count on when a file or a callback works against it: a read-only database
-//! still blocks what its lists block, a progress callback decides an import before it is
-//! committed, and another application's SQLite file is never touched.
+//! What an app can count on when a file, a callback or a person works against it: a read-only
+//! database still blocks what its lists block, a progress callback decides an import before it
+//! is committed, wrong caregiver PINs are counted and slowed down, and another application's
+//! SQLite file is never touched.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -160,6 +161,46 @@ fn the_progress_callback_decides_before_the_commit() {
     // Its last call came before the commit: the feed was not in yet.
     assert_eq!(*progress.installed_when_done.lock().expect("lock"), [false]);
     assert_eq!(guard.stats().expect("stats").feeds.len(), 1);
+}
+
+fn locked_reason<T: std::fmt::Debug>(result: Result<T, CallGuardError>) -> String {
+    match result {
+        Err(CallGuardError::Locked { reason }) => reason,
+        other => panic!("expected Locked, got {other:?}"),
+    }
+}
+
+/// One PIN guess cost about 22 ms and nothing else: 10,000 four-digit PINs took minutes. With a
+/// database, wrong PINs are counted there (by every object and process on the file), and after
+/// three each attempt must wait, the right PIN included.
+#[test]
+fn wrong_pins_are_counted_and_slowed_down() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("callguard.db");
+    let guard = CallGuard::new(
+        Some(path.display().to_string()),
+        "JP".into(),
+        "elderly".into(),
+    )
+    .expect("guard");
+    match guard.lock_policy("1234".into(), None) {
+        Err(CallGuardError::InvalidInput { reason }) => assert!(reason.contains("PIN"), "{reason}"),
+        other => panic!("a weak PIN must be refused: {other:?}"),
+    }
+    guard.lock_policy("2468".into(), None).expect("lock");
+    for _ in 0..3 {
+        let reason = locked_reason(guard.set_policy("minimal".into(), Some("0000".into())));
+        assert!(reason.contains("does not unlock"), "{reason}");
+    }
+    let reason = locked_reason(guard.set_policy("minimal".into(), Some("2468".into())));
+    assert!(reason.contains("too many wrong PINs"), "{reason}");
+    assert!(!guard.policy_change_allowed(Some("2468".into())));
+    assert_eq!(guard.policy_name(), "elderly");
+    // Another object on the same database (another process) sees the same count.
+    let json = guard.policy_json();
+    let other = CallGuard::new(Some(path.display().to_string()), "JP".into(), json).expect("other");
+    let reason = locked_reason(other.set_policy("minimal".into(), Some("2468".into())));
+    assert!(reason.contains("too many wrong PINs"), "{reason}");
 }
 
 /// `CallGuard` on another application's SQLite file: the database is unavailable (screening

@@ -308,6 +308,8 @@ struct Salvage {
     reports: Vec<ReportRow>,
     keys: Vec<KeyRow>,
     calls: Vec<CallRow>,
+    /// The count of wrong caregiver PINs (`meta`), so a recovery does not reset it.
+    pin_counts: Vec<(String, i64)>,
     feeds: Result<Vec<FeedToImport>, String>,
     /// Per table, in the order read: rows left behind, and why reading stopped.
     read: Vec<(&'static str, u64, Option<String>)>,
@@ -448,6 +450,14 @@ impl Salvage {
                 }))
             },
         );
+        let mut pins_read = Vec::new();
+        let pin_counts = salvage(
+            &conn,
+            &mut pins_read,
+            "meta",
+            "SELECT key, value FROM meta WHERE key IN ('pin_failures', 'pin_last_failure')",
+            |r| Ok(Some((r.get(0)?, r.get(1)?))),
+        );
         let feeds = match feeds_read.pop() {
             Some((_, _, Some(error))) => Err(error),
             _ => Ok(feeds),
@@ -458,6 +468,7 @@ impl Salvage {
             reports,
             keys,
             calls,
+            pin_counts,
             feeds,
             read,
         }
@@ -541,6 +552,13 @@ impl Salvage {
                  ON CONFLICT DO NOTHING",
                 params![row.name, row.key, row.added_at],
             )? as u64;
+        }
+        for (key, value) in &self.pin_counts {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
         }
         for row in &self.calls {
             *kept.entry("call_log").or_default() += tx.execute(
