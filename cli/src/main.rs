@@ -6,6 +6,7 @@
 mod check;
 mod demo;
 mod export_cmd;
+mod input;
 mod output;
 mod policy_cmd;
 mod scan_cmd;

@@ -1,0 +1,381 @@
+//! The command line when the database or the input works against it: every call still gets its
+//! verdict (fail open), first; batches answer every line and flush as they go; screening never
+//! writes another application's file.
+
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
+
+use serde_json::Value;
+
+const BLOCKED: &str = "+815012345678";
+
+fn workdir(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fail_safe_{name}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    dir
+}
+
+fn callguard() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_callguard"));
+    command.env_remove("LANG").env_remove("LC_ALL").env(
+        "XDG_DATA_HOME",
+        std::env::temp_dir().join("callguard-fail-safe-no-data"),
+    );
+    command
+}
+
+fn run(args: &[&str]) -> Output {
+    callguard().args(args).output().expect("run callguard")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn json_lines(out: &Output) -> Vec<Value> {
+    text(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON verdict"))
+        .collect()
+}
+
+fn codes(v: &Value) -> Vec<String> {
+    v["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .filter_map(|r| r["code"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// A callguard database at `dir/callguard.db` whose block list holds [`BLOCKED`].
+fn database(dir: &Path) -> PathBuf {
+    let db = dir.join("callguard.db");
+    let out = run(&[
+        "list",
+        "add",
+        "block",
+        BLOCKED,
+        "--db",
+        db.to_str().expect("path"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    db
+}
+
+fn files_in(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .expect("read dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// With a database that cannot be used, `check` (one call and a batch) still answers: the
+/// emergency number, the contact and the withheld call as always, the rest ring with
+/// `screening_unavailable`; exit 0 and one warning on stderr naming the repair. Before, each
+/// of these exited 1 with nothing on stdout.
+fn assert_check_fails_open(db: &Path, hint: &str) {
+    let db = db.to_str().expect("path");
+    let one = |extra: &[&str]| {
+        let mut args = vec!["check", "--json", "--db", db];
+        args.extend_from_slice(extra);
+        let out = run(&args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{extra:?}: {}",
+            text(&out.stderr)
+        );
+        let err = text(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{extra:?}: {err}");
+        assert!(err.contains(hint), "{extra:?}: {err}");
+        json_lines(&out).remove(0)
+    };
+    let v = one(&["110"]);
+    assert_eq!(
+        (v["verdict"].as_str(), codes(&v)),
+        (Some("allow"), vec!["emergency_number".to_owned()])
+    );
+    let v = one(&["--contact", BLOCKED]);
+    assert_eq!(codes(&v)[0], "contact");
+    let v = one(&["--presentation", "restricted"]);
+    assert_eq!(codes(&v)[0], "withheld");
+    let v = one(&["+1 202-555-0143"]);
+    assert_eq!(
+        (v["verdict"].as_str(), codes(&v)),
+        (Some("allow"), vec!["screening_unavailable".to_owned()])
+    );
+
+    let mut child = callguard()
+        .args(["check", "--batch", "-", "--db", db])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("110\n{BLOCKED}\n119\n").as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("batch");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let verdicts: Vec<Vec<String>> = json_lines(&out).iter().map(codes).collect();
+    assert_eq!(
+        verdicts,
+        [
+            vec!["emergency_number".to_owned()],
+            vec!["screening_unavailable".to_owned()],
+            vec!["emergency_number".to_owned()]
+        ]
+    );
+}
+
+#[test]
+fn check_fails_open_on_a_damaged_newer_or_locked_database() {
+    let dir = workdir("damaged");
+    let db = database(&dir);
+    std::fs::write(&db, b"this is not a database at all".repeat(100)).expect("damage");
+    let _ = std::fs::remove_file(dir.join("callguard.db-wal"));
+    let _ = std::fs::remove_file(dir.join("callguard.db-shm"));
+    assert_check_fails_open(&db, "callguard db recover");
+
+    let dir = workdir("newer");
+    let db = database(&dir);
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    conn.pragma_update(None, "user_version", 99).expect("newer");
+    drop(conn);
+    assert_check_fails_open(&db, "newer");
+
+    // A file left in rollback-journal mode, exclusively locked by another process's writer.
+    let dir = workdir("locked");
+    let db = database(&dir);
+    let conn = rusqlite::Connection::open(&db).expect("open");
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
+        .expect("mode");
+    assert_eq!(mode, "delete");
+    conn.execute_batch(
+        "BEGIN EXCLUSIVE; UPDATE meta SET value = value + 1 WHERE key = 'lists_gen';",
+    )
+    .expect("lock");
+    assert_check_fails_open(&db, "callguard db recover");
+    conn.execute_batch("ROLLBACK").expect("rollback");
+}
+
+/// `check --log` prints the verdict before it writes the log: while another process holds the
+/// write lock the verdict is on stdout at once, the log write waits and fails as a warning,
+/// and the exit status is 0. A batch answers every line. Before, the log came first: 5 s, exit
+/// 1, nothing on stdout.
+#[test]
+fn the_verdict_comes_before_the_log() {
+    let dir = workdir("log");
+    let db = database(&dir);
+    let db = db.to_str().expect("path");
+    let other = rusqlite::Connection::open(db).expect("open");
+    other
+        .execute_batch("BEGIN IMMEDIATE; UPDATE meta SET value = value WHERE key = 'calls_gen';")
+        .expect("write lock");
+    let mut child = callguard()
+        .args(["check", "--json", "--log", "--db", db, BLOCKED])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+    let mut line = String::new();
+    stdout.read_line(&mut line).expect("verdict");
+    // The verdict is out while the log write still waits for the lock.
+    assert!(
+        child.try_wait().expect("poll").is_none(),
+        "the process ended before its verdict was read"
+    );
+    let v: Value = serde_json::from_str(&line).expect("JSON");
+    assert_eq!(v["verdict"], "block");
+    let out = child.wait_with_output().expect("wait");
+    assert_eq!(out.status.code(), Some(0));
+    let err = text(&out.stderr);
+    assert!(err.contains("not logged") && err.contains("busy"), "{err}");
+
+    let mut child = callguard()
+        .args(["check", "--batch", "-", "--log", "--db", db])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    child
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(format!("{BLOCKED}\n110\n+81 3 5253 5111\n").as_bytes())
+        .expect("write");
+    let out = child.wait_with_output().expect("batch");
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(json_lines(&out).len(), 3);
+    assert_eq!(
+        text(&out.stderr).lines().count(),
+        1,
+        "{}",
+        text(&out.stderr)
+    );
+    other.execute_batch("ROLLBACK").expect("rollback");
+}
+
+/// A line that is not UTF-8, or far too long, gets its verdict (an invalid number) and the
+/// lines after it, an emergency number among them, are answered too. Before, the batch stopped
+/// with exit 2 after the first line.
+#[test]
+fn a_batch_answers_every_line() {
+    let mut input = b"+81 3 5253 5111\n050\xff\xfe1234\n".to_vec();
+    input.extend_from_slice(&b"9".repeat(200_000));
+    input.extend_from_slice(b"\n110\n");
+    let mut child = callguard()
+        .args(["check", "--batch", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let writer = std::thread::spawn(move || stdin.write_all(&input));
+    let out = child.wait_with_output().expect("batch");
+    writer.join().expect("join").expect("write");
+    assert_eq!(out.status.code(), Some(0));
+    let lines = json_lines(&out);
+    let kinds: Vec<&str> = lines
+        .iter()
+        .filter_map(|v| v["number"]["kind"].as_str())
+        .collect();
+    assert_eq!(kinds, ["fixed", "invalid", "invalid", "emergency"]);
+    assert_eq!(lines[3]["verdict"], "allow");
+}
+
+/// `check --batch -` is a line filter: each answer is written out before the next line is
+/// waited for. Before, output was block-buffered until the end of the input.
+#[test]
+fn a_batch_answers_each_line_as_it_comes() {
+    let mut child = callguard()
+        .args(["check", "--batch", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut stdin = child.stdin.take().expect("stdin");
+    let stdout = child.stdout.take().expect("stdout");
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let mut lines = BufReader::new(stdout).lines();
+        while let Some(Ok(line)) = lines.next() {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    for number in ["110", BLOCKED] {
+        writeln!(stdin, "{number}").expect("write");
+        stdin.flush().expect("flush");
+        let line = rx
+            .recv_timeout(Duration::from_secs(30))
+            .expect("an answer while the input is still open");
+        let v: Value = serde_json::from_str(&line).expect("JSON");
+        assert_eq!(v["number"]["input"], number);
+    }
+    drop(stdin);
+    assert!(child.wait().expect("wait").success());
+}
+
+/// `check --transcript` reads only what the scanner looks at (64 KiB): a transcript that never
+/// ends (a pipe still open) does not stop the verdict. Before, the whole file was read first.
+#[test]
+fn a_transcript_is_read_only_as_far_as_it_is_scanned() {
+    let dir = workdir("transcript");
+    let fifo = dir.join("words");
+    let made = Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    if !made {
+        eprintln!("skipped: mkfifo is not available here");
+        return;
+    }
+    let writer_path = fifo.clone();
+    let (done_tx, done_rx) = mpsc::channel::<()>();
+    let writer = std::thread::spawn(move || {
+        let mut pipe = std::fs::OpenOptions::new()
+            .write(true)
+            .open(&writer_path)
+            .expect("open fifo");
+        let words = "こちらは総務省です。お客様の携帯電話は使えなくなります。".repeat(4000);
+        let _ = pipe.write_all(words.as_bytes());
+        // Keep the pipe open (no end of file) until the check is over.
+        let _ = done_rx.recv_timeout(Duration::from_secs(60));
+    });
+    let (tx, rx) = mpsc::channel();
+    let path = fifo.clone();
+    std::thread::spawn(move || {
+        let out = callguard()
+            .args(["check", "--json", "--transcript"])
+            .arg(&path)
+            .arg("+1 202-555-0143")
+            .output();
+        let _ = tx.send(out);
+    });
+    let out = rx
+        .recv_timeout(Duration::from_secs(60))
+        .expect("a verdict while the transcript is still open")
+        .expect("run");
+    let _ = done_tx.send(());
+    let _ = writer.join();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let v = json_lines(&out).remove(0);
+    assert!(codes(&v).contains(&"scam_script".to_owned()), "{v}");
+}
+
+/// `check --db` on another application's SQLite file never turns it to WAL nor creates
+/// callguard's tables in it, and `db recover` never moves it aside: the file stays byte for
+/// byte. Before, `check` converted it and `db recover` replaced it with an empty database.
+#[test]
+fn another_applications_file_is_never_written() {
+    let dir = workdir("foreign");
+    let file = dir.join("photos.db");
+    let conn = rusqlite::Connection::open(&file).expect("open");
+    conn.execute_batch(
+        "CREATE TABLE photos (id INTEGER PRIMARY KEY, path TEXT);
+         INSERT INTO photos (path) VALUES ('/sdcard/1.jpg');",
+    )
+    .expect("photos");
+    drop(conn);
+    let before = std::fs::read(&file).expect("read");
+    let path = file.to_str().expect("path");
+    let out = run(&["check", "--json", "--db", path, BLOCKED]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        text(&out.stderr).contains("not a callguard database"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(&["check", "--json", "--log", "--db", path, BLOCKED]);
+    assert_eq!(out.status.code(), Some(0));
+    for args in [
+        vec!["db", "recover", "--db", path],
+        vec!["list", "add", "block", BLOCKED, "--db", path],
+        vec!["stats", "--db", path],
+    ] {
+        let out = run(&args);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("not a callguard database"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+    }
+    assert_eq!(std::fs::read(&file).expect("read"), before);
+    assert_eq!(files_in(&dir), ["photos.db"]);
+}
