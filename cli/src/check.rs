@@ -82,8 +82,8 @@ pub struct CheckArgs {
     #[arg(long, value_name = "FILE|-", conflicts_with = "number")]
     batch: Option<PathBuf>,
     /// The caller's number as shown (national, international, tel: URI ...). May be left out
-    /// for a call without a number (--presentation restricted, unavailable ...).
-    #[arg(allow_hyphen_values = true)]
+    /// for a call without a number (--presentation restricted, unavailable ...). A number
+    /// that starts with `-` goes after `--`.
     number: Option<String>,
 }
 

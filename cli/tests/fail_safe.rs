@@ -1,6 +1,6 @@
 //! The command line when the database or the input works against it: every call still gets its
 //! verdict (fail open), first; batches answer every line and flush as they go; screening never
-//! writes another application's file.
+//! writes another application's file; usage errors are one line.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -336,6 +336,32 @@ fn a_transcript_is_read_only_as_far_as_it_is_scanned() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v = json_lines(&out).remove(0);
     assert!(codes(&v).contains(&"scam_script".to_owned()), "{v}");
+}
+
+/// Usage errors are one line on stderr and exit 2; a mistyped flag is one of them, never
+/// screened as a number. Before, clap printed 3 to 6 lines, and `check --jsn 110` screened
+/// "--jsn".
+#[test]
+fn usage_errors_are_one_line_and_flags_are_never_numbers() {
+    for args in [
+        vec!["check", "--jsn", "110"],
+        vec!["check", "--presentation", "sideways", "123"],
+        vec!["check", "--batch", "x", "123"],
+        vec!["list", "add"],
+        vec!["nonsense"],
+        vec![],
+    ] {
+        let out = run(&args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}: {}", text(&out.stdout));
+        let err = text(&out.stderr);
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("callguard: "), "{err}");
+    }
+    assert!(text(&run(&["check", "--jsn", "110"]).stderr).contains("--jsn"));
+    // A number that starts with '-' goes after `--`.
+    let out = run(&["check", "--json", "--", "-110"]);
+    assert_eq!(out.status.code(), Some(0));
 }
 
 /// `check --db` on another application's SQLite file never turns it to WAL nor creates
