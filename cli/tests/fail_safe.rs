@@ -1,6 +1,7 @@
-//! The command line when the database or the input works against it: every call still gets its
-//! verdict (fail open), first; batches answer every line and flush as they go; screening never
-//! writes another application's file; usage errors are one line.
+//! The command line when the database, the input or the file system works against it: every
+//! call still gets its verdict (fail open), first; batches answer every line and flush as they
+//! go; no command writes another application's file or leaves a database it failed to fill;
+//! usage errors are one line.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -364,6 +365,96 @@ fn usage_errors_are_one_line_and_flags_are_never_numbers() {
     assert_eq!(out.status.code(), Some(0));
 }
 
+/// A command that fails leaves no database behind; the commands that only read, remove or
+/// export never create one. Before, each of these left an empty callguard.db.
+#[test]
+fn failed_commands_create_no_database() {
+    let dir = workdir("no_database");
+    let db = dir.join("sub").join("callguard.db");
+    let db_arg = db.to_str().expect("path");
+    let bad_feed = dir.join("bad.csv");
+    std::fs::write(
+        &bad_feed,
+        "# name: bad\nnumber\n+815012345678\nnot a number\n",
+    )
+    .expect("feed");
+    let weak_key = dir.join("weak.pub");
+    let mut identity = vec![1u8];
+    identity.resize(32, 0);
+    std::fs::write(
+        &weak_key,
+        identity
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>(),
+    )
+    .expect("key");
+    let bad_feed = bad_feed.to_str().expect("path");
+    let weak_key = weak_key.to_str().expect("path");
+    for args in [
+        vec!["list", "remove", "block", BLOCKED],
+        vec!["list", "show"],
+        vec!["list", "add", "block", "110"],
+        vec!["list", "add", "block", BLOCKED, "--label", "two\nlines"],
+        vec!["report", "hello", "--category", "scam"],
+        vec!["import", "missing.csv"],
+        vec!["import", bad_feed],
+        vec!["key", "add", "k", weak_key],
+        vec!["stats"],
+        vec!["feed", "list"],
+        vec!["reports", "export"],
+        vec!["export", "ios"],
+    ] {
+        let mut full = args.clone();
+        full.extend(["--db", db_arg]);
+        let out = run(&full);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(!db.exists(), "{args:?} created the database");
+        assert!(!dir.join("sub").exists(), "{args:?} left its folder");
+    }
+}
+
+/// A label is one line: a new line or a tab in it could forge rows of `list show`; it is
+/// refused. A note may have lines: `list show` escapes them.
+#[test]
+fn labels_and_notes_cannot_forge_rows() {
+    let dir = workdir("labels");
+    let db = database(&dir);
+    let db = db.to_str().expect("path");
+    let out = run(&[
+        "list",
+        "add",
+        "block",
+        "+815099990000",
+        "--label",
+        "x\nallow\t+81*",
+        "--db",
+        db,
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("control character"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(&[
+        "list",
+        "add",
+        "block",
+        "+815099990001",
+        "--note",
+        "said police\nallow\t+8190*",
+        "--db",
+        db,
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(&["list", "show", "--db", db]);
+    let shown = text(&out.stdout);
+    assert_eq!(shown.lines().count(), 2, "{shown}");
+    assert!(shown.lines().all(|l| l.starts_with("block\t")), "{shown}");
+    assert!(shown.contains("said police\\nallow\\t+8190*"), "{shown}");
+}
+
 /// `check --db` on another application's SQLite file never turns it to WAL nor creates
 /// callguard's tables in it, and `db recover` never moves it aside: the file stays byte for
 /// byte. Before, `check` converted it and `db recover` replaced it with an empty database.
@@ -404,4 +495,41 @@ fn another_applications_file_is_never_written() {
     }
     assert_eq!(std::fs::read(&file).expect("read"), before);
     assert_eq!(files_in(&dir), ["photos.db"]);
+}
+
+/// One 1 GiB line drove an import past 1-2 GB of memory before anything was refused. Now a
+/// line is refused at 64 KiB: under a 200 MB data limit, a 256 MiB line fails cleanly with its
+/// number (exit 2) instead of exhausting memory.
+#[test]
+fn a_huge_line_costs_no_memory() {
+    let dir = workdir("huge_line");
+    let feed = dir.join("huge.csv");
+    {
+        let mut file = std::io::BufWriter::new(std::fs::File::create(&feed).expect("feed"));
+        file.write_all(b"# name: huge\nnumber\n").expect("write");
+        let chunk = vec![b'7'; 1 << 20];
+        for _ in 0..256 {
+            file.write_all(&chunk).expect("write");
+        }
+        file.write_all(b"\n").expect("write");
+    }
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("ulimit -d 200000; exec \"$@\"")
+        .arg("sh")
+        .arg(env!("CARGO_BIN_EXE_callguard"))
+        .arg("import")
+        .arg(&feed)
+        .arg("--db")
+        .arg(dir.join("callguard.db"))
+        .output()
+        .expect("run");
+    let _ = std::fs::remove_file(&feed);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("line 3") && err.contains("longer than 65536"),
+        "{err}"
+    );
+    assert!(!dir.join("callguard.db").exists());
 }
