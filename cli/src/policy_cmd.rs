@@ -3,6 +3,7 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use callguard_core::files::AtomicFile;
 use callguard_core::risk::HardRule;
 use callguard_core::Policy;
 use clap::{Args, Subcommand};
@@ -108,10 +109,12 @@ pub fn run(cmd: &PolicyCommand) -> Result<(), CliError> {
 
 fn write_policy(path: &Path, policy: &Policy) -> Result<(), CliError> {
     let text = format!("{}\n", policy.to_json());
-    // Write next to the target and rename, so a failure never leaves half a policy.
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, path))
+    // A new file beside the target, renamed over it once whole: a failure never leaves half a
+    // policy nor a temporary file, and a link planted at the target is refused, not followed.
+    let mut file = AtomicFile::create(path)
+        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.commit())
         .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))
 }
 

@@ -10,6 +10,7 @@ use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use callguard_core::files::AtomicFile;
 use callguard_core::store::feed::read_public_key;
 use callguard_core::store::{
     format_time, Category, FeedFormat, FeedKind, ImportOptions, ImportSummary, ListKind,
@@ -432,12 +433,17 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
             let db = open_store(&store)?;
             match out {
                 Some(path) => {
-                    let file = File::create(&path)
-                        .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
-                    let mut w = BufWriter::new(file);
+                    // Written beside the target and renamed into place once whole; a link
+                    // planted at the target is refused.
+                    let failed = |e: std::io::Error| {
+                        CliError::Failed(format!("cannot write {}: {e}", path.display()))
+                    };
+                    let mut file = AtomicFile::create(&path).map_err(failed)?;
+                    let mut w = BufWriter::new(&mut file);
                     let n = db.export_user_reports(&mut w).map_err(store_error)?;
-                    w.flush()
-                        .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
+                    w.flush().map_err(failed)?;
+                    drop(w);
+                    file.commit().map_err(failed)?;
                     eprintln!("exported {n} reports to {}", path.display());
                 }
                 None => {

@@ -1,7 +1,7 @@
 //! The command line when the database, the input or the file system works against it: every
 //! call still gets its verdict (fail open), first; batches answer every line and flush as they
-//! go; no command writes another application's file or leaves a database it failed to fill;
-//! usage errors are one line.
+//! go; no command writes another application's file, follows a planted link, leaves half a file
+//! or a database it failed to fill; usage errors are one line.
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
@@ -495,6 +495,194 @@ fn another_applications_file_is_never_written() {
     }
     assert_eq!(std::fs::read(&file).expect("read"), before);
     assert_eq!(files_in(&dir), ["photos.db"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn outputs_never_follow_planted_links_nor_leave_temporary_files() {
+    use std::os::unix::fs::symlink;
+    let dir = workdir("links");
+    let db = database(&dir);
+    let db = db.to_str().expect("path");
+    let victim = dir.join("victim.txt");
+    std::fs::write(&victim, "keep me").expect("victim");
+    let out_dir = dir.join("out");
+    std::fs::create_dir(&out_dir).expect("out");
+
+    // `policy lock --out X.json` once wrote X.json.tmp, following a link planted there.
+    let policy = out_dir.join("family.json");
+    symlink(&victim, out_dir.join("family.json.tmp")).expect("link");
+    let out = run(&[
+        "policy",
+        "lock",
+        "elderly",
+        "--pin",
+        "2468",
+        "--out",
+        policy.to_str().expect("path"),
+    ]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    assert_eq!(files_in(&out_dir), ["family.json", "family.json.tmp"]);
+    // A link at the target itself is refused, not followed.
+    let linked = out_dir.join("linked.json");
+    symlink(&victim, &linked).expect("link");
+    for args in [
+        vec![
+            "policy",
+            "lock",
+            "elderly",
+            "--pin",
+            "2468",
+            "--out",
+            linked.to_str().expect("path"),
+        ],
+        vec![
+            "reports",
+            "export",
+            "--out",
+            linked.to_str().expect("path"),
+            "--db",
+            db,
+        ],
+        vec![
+            "export",
+            "ios",
+            "--out",
+            linked.to_str().expect("path"),
+            "--db",
+            db,
+        ],
+    ] {
+        let out = run(&args);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        assert!(
+            text(&out.stderr).contains("symbolic link"),
+            "{args:?}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(
+            std::fs::read_to_string(&victim).expect("victim"),
+            "keep me",
+            "{args:?}"
+        );
+    }
+    // A folder that cannot be written in: nothing, not even a temporary file, is left.
+    let out = run(&[
+        "policy",
+        "lock",
+        "elderly",
+        "--pin",
+        "2468",
+        "--out",
+        "/proc/callguard.json",
+    ]);
+    assert_ne!(out.status.code(), Some(0));
+    assert_eq!(
+        files_in(&out_dir),
+        ["family.json", "family.json.tmp", "linked.json"]
+    );
+
+    // The Live Caller ID dataset: a link planted where a dataset file goes is refused.
+    let live = dir.join("live");
+    std::fs::create_dir(&live).expect("live");
+    symlink(&victim, live.join("block.jsonl")).expect("link");
+    let out = run(&[
+        "export",
+        "live-caller-id",
+        "--out",
+        live.to_str().expect("path"),
+        "--db",
+        db,
+    ]);
+    assert_ne!(out.status.code(), Some(0));
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
+    assert_eq!(files_in(&live), ["block.jsonl"]);
+}
+
+/// One block-list prefix stands for a billion numbers: `export live-caller-id` plans at most
+/// its default budget and says what it left out. A write that fails (here the file-size
+/// limit, as a full disk would) leaves the previous dataset whole, its hashes matching its
+/// manifest, and no temporary folder. Two exports in one second get two versions.
+#[test]
+fn the_live_caller_id_export_is_bounded_and_whole() {
+    let dir = workdir("live");
+    let db = database(&dir);
+    let db = db.to_str().expect("path");
+    let live = dir.join("live");
+    let live_arg = live.to_str().expect("path");
+    let export = |extra: &[&str]| {
+        let mut args = vec![
+            "export",
+            "live-caller-id",
+            "--json",
+            "--out",
+            live_arg,
+            "--db",
+            db,
+        ];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let first = export(&[]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let second = export(&[]);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    let version = |out: &Output| -> u64 {
+        let v: Value = serde_json::from_slice(&out.stdout).expect("manifest");
+        v["version"].as_u64().expect("version")
+    };
+    assert!(version(&second) > version(&first));
+
+    let out = run(&["list", "add", "block", "+855*", "--db", db]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = export(&[]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let manifest: Value = serde_json::from_slice(&out.stdout).expect("manifest");
+    assert_eq!(manifest["block"]["entries"], 1_000_000);
+    assert!(manifest["plan"]["left_out"]
+        .as_u64()
+        .is_some_and(|n| n > 100_000_000));
+    let err = text(&out.stderr);
+    assert!(err.contains("+855*") && err.contains("--budget"), "{err}");
+    let kept: Vec<u8> = std::fs::read(live.join("block.jsonl")).expect("block");
+
+    // A write that fails half way: the old dataset stays, whole.
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg("trap '' XFSZ; ulimit -f 2000; exec \"$@\"")
+        .arg("sh")
+        .arg(env!("CARGO_BIN_EXE_callguard"))
+        .args([
+            "export",
+            "live-caller-id",
+            "--out",
+            live_arg,
+            "--db",
+            db,
+            "--budget",
+            "2000000",
+        ])
+        .output()
+        .expect("run");
+    assert_ne!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert_eq!(
+        std::fs::read(live.join("block.jsonl")).expect("block"),
+        kept
+    );
+    assert_eq!(
+        files_in(&live),
+        ["block.jsonl", "identity.jsonl", "manifest.json"]
+    );
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(live.join("manifest.json")).expect("manifest"))
+            .expect("manifest");
+    use sha2::Digest as _;
+    let sha: String = sha2::Sha256::digest(&kept)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(manifest["block"]["sha256"], sha.as_str());
 }
 
 /// One 1 GiB line drove an import past 1-2 GB of memory before anything was refused. Now a
