@@ -9,6 +9,7 @@ use callguard_core::Policy;
 use clap::{Args, Subcommand};
 
 use crate::check::load_policy;
+use crate::output::printable;
 use crate::CliError;
 
 /// `callguard policy ...`.
@@ -41,7 +42,7 @@ pub enum PolicyCommand {
 pub struct LockArgs {
     /// The preset or policy file.
     policy: String,
-    /// The PIN (4 to 64 characters).
+    /// The PIN: 4 to 64 characters, not one of the weakest (0000, 1234, 1212, a year ...).
     #[arg(long)]
     pin: String,
     /// The current PIN, to re-lock a locked policy with a new one.
@@ -60,7 +61,8 @@ pub fn run(cmd: &PolicyCommand) -> Result<(), CliError> {
         PolicyCommand::Show { policy: None, .. } => {
             for name in Policy::preset_names() {
                 let p = load_policy(name)?;
-                writeln!(out, "{name}\n  {}", p.description).map_err(CliError::output)?;
+                writeln!(out, "{name}\n  {}", printable(&p.description))
+                    .map_err(CliError::output)?;
             }
             Ok(())
         }
@@ -99,7 +101,8 @@ pub fn run(cmd: &PolicyCommand) -> Result<(), CliError> {
                 writeln!(out, "change allowed").map_err(CliError::output)
             } else {
                 Err(CliError::Failed(format!(
-                    "the policy {:?} is locked: the PIN is missing or wrong",
+                    "the policy {:?} is locked: the PIN is missing or wrong (a policy file on \
+                     its own cannot count wrong PINs: see docs/SECURITY.md)",
                     policy.name
                 )))
             }
@@ -122,15 +125,15 @@ fn describe(out: &mut impl Write, p: &Policy) -> io::Result<()> {
     writeln!(
         out,
         "{} (version {}){}",
-        p.name,
-        p.version,
+        printable(&p.name),
+        printable(&p.version),
         if p.is_locked() {
             " — locked by a caregiver"
         } else {
             ""
         }
     )?;
-    writeln!(out, "  {}", p.description)?;
+    writeln!(out, "  {}", printable(&p.description))?;
     let t = &p.thresholds;
     writeln!(
         out,

@@ -453,6 +453,23 @@ fn labels_and_notes_cannot_forge_rows() {
     assert_eq!(shown.lines().count(), 2, "{shown}");
     assert!(shown.lines().all(|l| l.starts_with("block\t")), "{shown}");
     assert!(shown.contains("said police\\nallow\\t+8190*"), "{shown}");
+
+    // A policy file's name and description are shown escaped: no escape sequence reaches the
+    // terminal, no new line forges a line of the description.
+    let policy = run(&["policy", "show", "balanced", "--json"]);
+    let mut value: Value = serde_json::from_slice(&policy.stdout).expect("policy");
+    value["name"] = Value::from("family\u{1b}[2J");
+    value["description"] = Value::from("ok\nlocked by a caregiver");
+    let file = dir.join("family.json");
+    std::fs::write(&file, value.to_string()).expect("write");
+    let out = run(&["policy", "show", file.to_str().expect("path")]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = text(&out.stdout);
+    assert!(!shown.contains('\u{1b}'), "{shown}");
+    assert!(
+        shown.contains("family\\u{001b}[2J") && shown.contains("ok\\nlocked"),
+        "{shown}"
+    );
 }
 
 /// `check --db` on another application's SQLite file never turns it to WAL nor creates

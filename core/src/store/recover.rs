@@ -477,7 +477,11 @@ impl Salvage {
     /// Creates a fresh database at `path` holding the salvaged rows, in one transaction, and
     /// says what was kept per table.
     fn write(&self, path: &Path) -> rusqlite::Result<Vec<TableRecovery>> {
-        let mut conn = Connection::open(path)?;
+        // A new file: never one a link planted at its name points to.
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::default() | OpenFlags::SQLITE_OPEN_NOFOLLOW,
+        )?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         schema::migrate_to(&mut conn, schema::SCHEMA_VERSION)?;
         let tx = conn.transaction()?;
