@@ -61,6 +61,8 @@ impl CallGuardError {
             error,
             StoreError::ReadOnly { .. }
                 | StoreError::Corrupt { .. }
+                | StoreError::Foreign { .. }
+                | StoreError::NeedsUpgrade { .. }
                 | StoreError::SchemaTooNew { .. }
                 | StoreError::Unavailable { .. }
                 | StoreError::Io { .. }
@@ -91,6 +93,7 @@ impl From<StoreError> for CallGuardError {
             | StoreError::InvalidNumber { .. }
             | StoreError::ProtectedNumber { .. }
             | StoreError::InvalidPattern { .. }
+            | StoreError::InvalidText { .. }
             | StoreError::Unknown(_) => CallGuardError::InvalidInput { reason },
             _ => CallGuardError::Database { reason },
         }

@@ -46,9 +46,10 @@ uniffi::setup_scaffolding!();
 #[uniffi::export(foreign)]
 pub trait ImportProgress: Send + Sync {
     /// Called now and then with the bytes read so far and the file's size, on the importing
-    /// thread, and once more with (size, size) after the import finished. Return `false` to
-    /// cancel: the import stops, changes nothing and fails with `CallGuardError.Cancelled`.
-    /// Throwing cancels it too, failing with the error thrown (others become `Internal`).
+    /// thread, the last time with (size, size) once the whole file is read and before the
+    /// import is committed (never after). Return `false` to cancel: the import stops, changes
+    /// nothing and fails with `CallGuardError.Cancelled`. Throwing cancels it too, failing with
+    /// the error thrown (others become `Internal`); the result always says what happened.
     fn on_progress(&self, bytes_read: i64, total_bytes: i64) -> Result<bool, CallGuardError>;
 }
 
@@ -412,13 +413,19 @@ impl CallGuard {
     }
 
     /// Whether a change to the policy is allowed with `pin`: always when it is not locked,
-    /// only with the right PIN when it is.
+    /// only with the right PIN when it is. With a database, a PIN given counts as an attempt
+    /// (see `set_policy`): a wrong one adds to the wait.
     pub fn policy_change_allowed(&self, pin: Option<String>) -> bool {
-        self.screener().policy().change_allowed(pin.as_deref())
+        let policy = self.screener().policy().clone();
+        self.pin_opens(&policy, pin.as_deref()).is_ok()
     }
 
     /// Replaces the policy (a preset name or JSON). A locked policy needs its PIN, else this
-    /// fails with `Locked` and nothing changes.
+    /// fails with `Locked` and nothing changes. With a database, wrong PINs are counted there:
+    /// after three in a row each attempt must wait (30 s, doubling, at most an hour) and is
+    /// refused meanwhile, whatever the PIN; a right PIN clears the count. If the database
+    /// cannot keep the count (unavailable, read-only), a locked policy cannot be changed until
+    /// it is repaired.
     #[uniffi::method(default(pin = None))]
     pub fn set_policy(&self, policy: String, pin: Option<String>) -> Result<(), CallGuardError> {
         let new_policy = parse_policy(&policy)?;
@@ -427,20 +434,14 @@ impl CallGuard {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let current = self.screener();
-        if !current.policy().change_allowed(pin.as_deref()) {
-            return Err(CallGuardError::Locked {
-                reason: format!(
-                    "policy {:?} is locked: the PIN given does not unlock it",
-                    current.policy().name
-                ),
-            });
-        }
+        self.pin_opens(current.policy(), pin.as_deref())?;
         self.set_screener(Screener::clone(&current).with_policy(new_policy));
         Ok(())
     }
 
-    /// The policy in use, locked with `pin` (4 to 64 characters), as JSON to keep; it is also
-    /// put in use. Locking a locked policy needs its current PIN as `current_pin`.
+    /// The policy in use, locked with `pin` (4 to 64 characters, not one of the weakest such as
+    /// `0000`, `1234` or a year), as JSON to keep; it is also put in use. Locking a locked
+    /// policy needs its current PIN as `current_pin`, counted as `set_policy` counts it.
     #[uniffi::method(default(current_pin = None))]
     pub fn lock_policy(
         &self,
@@ -452,6 +453,12 @@ impl CallGuard {
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         let current = self.screener();
+        if let Some(why) = core::risk::pin_weakness(&pin) {
+            return Err(CallGuardError::invalid(format!(
+                "this PIN cannot lock a policy: {why}; choose another"
+            )));
+        }
+        self.pin_opens(current.policy(), current_pin.as_deref())?;
         let locked = current
             .policy()
             .locked_with(&pin, current_pin.as_deref())
@@ -468,6 +475,56 @@ impl CallGuard {
 }
 
 impl CallGuard {
+    /// Whether `pin` opens `policy`: `Ok` for an unlocked policy; for a locked one the PIN is
+    /// counted in the database, if there is one (`Store::pin_attempt`), before it is checked.
+    fn pin_opens(&self, policy: &Policy, pin: Option<&str>) -> Result<(), CallGuardError> {
+        if !policy.is_locked() {
+            return Ok(());
+        }
+        let locked = |why: String| CallGuardError::Locked {
+            reason: format!("policy {:?} is locked: {why}", policy.name),
+        };
+        let Some(pin) = pin else {
+            return Err(locked("a PIN is needed".into()));
+        };
+        if self.db_path.is_none() {
+            // Nowhere to count attempts: the PIN's hash is all there is.
+            return if policy.change_allowed(Some(pin)) {
+                Ok(())
+            } else {
+                Err(locked("the PIN given does not unlock it".into()))
+            };
+        }
+        let doing = "checking the caregiver's PIN";
+        let attempt = self
+            .store_for(doing)
+            .map_err(|e| e.to_string())
+            .and_then(|store| {
+                store
+                    .pin_attempt(store::now(), || policy.change_allowed(Some(pin)))
+                    .map_err(|e| e.to_string())
+            });
+        match attempt {
+            Ok(store::PinAttempt::Accepted) => Ok(()),
+            Ok(store::PinAttempt::Refused { failures, wait }) => Err(locked(format!(
+                "the PIN given does not unlock it ({failures} wrong in a row{})",
+                if wait.is_zero() {
+                    String::new()
+                } else {
+                    format!("; the next attempt must wait {} s", wait.as_secs())
+                }
+            ))),
+            Ok(store::PinAttempt::Throttled { wait }) => Err(locked(format!(
+                "too many wrong PINs: try again in {} s",
+                wait.as_secs().max(1)
+            ))),
+            Err(error) => Err(locked(format!(
+                "wrong PINs cannot be counted, so none is checked ({error}); recover() repairs \
+                 the database"
+            ))),
+        }
+    }
+
     fn screener(&self) -> Arc<Screener> {
         self.screener
             .read()

@@ -1,5 +1,6 @@
 //! How an assessment is printed: one JSON object per line for tools, text for people.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use callguard_core::{Assessment, Lang, NumberKind};
@@ -66,6 +67,33 @@ pub fn write_json_line(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::
     out.write_all(b"\n")
 }
 
+/// `text` made safe to print on one line of a terminal or a tab-separated listing: control
+/// characters (a new line would forge a row, an escape sequence would drive the terminal) and
+/// the bidirectional controls that reorder what is shown are written as escapes (`\n`,
+/// `\u{202e}`). The caller's number, labels, notes, feed and policy names come from people and
+/// files callguard does not control.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// A one-line description of the number, e.g. `+81 352535111 · JP · fixed line`.
 pub fn describe_number(a: &Assessment, lang: Lang) -> String {
     let n = &a.number;
@@ -107,7 +135,7 @@ pub fn write_human(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::Resu
     let label = a
         .label
         .as_ref()
-        .map(|l| format!("  {}", l.get(lang)))
+        .map(|l| format!("  {}", printable(l.get(lang))))
         .unwrap_or_default();
     writeln!(
         out,
@@ -118,8 +146,8 @@ pub fn write_human(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::Resu
     writeln!(
         out,
         "  {number}: {}  [{}]",
-        a.number.input,
-        describe_number(a, lang)
+        printable(&a.number.input),
+        printable(&describe_number(a, lang))
     )?;
     writeln!(out, "  {reasons}:")?;
     for r in &a.reasons {
@@ -128,11 +156,25 @@ pub fn write_human(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::Resu
             "    - {} (+{}): {}",
             r.code.as_str(),
             r.weight,
-            r.message.get(lang)
+            printable(r.message.get(lang))
         )?;
     }
     if let Some(text) = &a.advice {
-        writeln!(out, "  {advice}: {}", text.get(lang))?;
+        writeln!(out, "  {advice}: {}", printable(text.get(lang)))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_and_bidi_characters_are_escaped() {
+        assert_eq!(printable("偽の警察"), "偽の警察");
+        assert_eq!(
+            printable("a\nallow\t+81*\u{1b}[2J\u{202e}x"),
+            "a\\nallow\\t+81*\\u{001b}[2J\\u{202e}x"
+        );
+    }
 }

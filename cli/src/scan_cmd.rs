@@ -1,8 +1,8 @@
 //! `callguard scan`: look for scam-script phrases in a transcript, a voicemail or an SMS.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Write};
 
-use callguard_core::script::{Level, ScanResult, ScriptScanner, MAX_INPUT_BYTES};
+use callguard_core::script::{Level, ScanResult, ScriptScanner};
 use callguard_core::Lang;
 use clap::Args;
 use serde::Serialize;
@@ -63,35 +63,9 @@ pub fn run(args: &ScanArgs) -> Result<(), CliError> {
     .map_err(CliError::output)
 }
 
-/// Standard input as text: at most a few bytes beyond what the scanner reads, so that a huge
-/// input is reported as truncated without being held in memory.
+/// Standard input as text, read only as far as the scanner looks.
 fn read_stdin() -> Result<String, CliError> {
-    let limit = MAX_INPUT_BYTES + 4;
-    let mut bytes = Vec::new();
-    io::stdin()
-        .lock()
-        .take(limit as u64)
-        .read_to_end(&mut bytes)
-        .map_err(|e| CliError::Usage(format!("cannot read standard input: {e}")))?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(text),
-        Err(err) => {
-            let utf8 = err.utf8_error();
-            let full = err.as_bytes().len() == limit;
-            if full && utf8.error_len().is_none() {
-                // The read stopped inside a character: keep what came before it.
-                let mut bytes = err.into_bytes();
-                bytes.truncate(utf8.valid_up_to());
-                String::from_utf8(bytes).map_err(|_| not_utf8())
-            } else {
-                Err(not_utf8())
-            }
-        }
-    }
-}
-
-fn not_utf8() -> CliError {
-    CliError::Usage("standard input is not UTF-8 text".into())
+    crate::input::read_scanned_text(io::stdin().lock(), "standard input")
 }
 
 fn write_json(

@@ -10,6 +10,7 @@ use std::fs::File;
 use std::io::{BufWriter, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
+use callguard_core::files::AtomicFile;
 use callguard_core::store::feed::read_public_key;
 use callguard_core::store::{
     format_time, Category, FeedFormat, FeedKind, ImportOptions, ImportSummary, ListKind,
@@ -18,6 +19,7 @@ use callguard_core::store::{
 use callguard_core::Region;
 use clap::{Args, Subcommand, ValueEnum};
 
+use crate::output::printable;
 use crate::CliError;
 
 /// Where the database is and how to read numbers.
@@ -282,14 +284,75 @@ fn db_path(args: &StoreArgs) -> Result<PathBuf, CliError> {
     }
 }
 
-/// Opens (creating if needed) the database `args` name.
+/// Opens the database `args` name, which must exist: commands that read, remove or export
+/// never create one.
 pub fn open_store(args: &StoreArgs) -> Result<Store, CliError> {
     let path = db_path(args)?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| CliError::Failed(format!("cannot create {}: {e}", dir.display())))?;
+    if std::fs::symlink_metadata(&path).is_err() {
+        return Err(CliError::Usage(format!(
+            "no database at {}: create one with `callguard list add` or `callguard import`",
+            path.display()
+        )));
     }
-    Store::open(&path, args.region).map_err(store_error)
+    let options = StoreOptions {
+        region: args.region,
+        create: false,
+        ..StoreOptions::default()
+    };
+    Store::open_with(&path, options).map_err(store_error)
+}
+
+/// Runs `command` on the database `args` name, creating it (and its folder) if there is none.
+/// A database this created is removed again, with the folders made for it, when `command`
+/// fails and leaves it empty: a failed command leaves no database behind.
+fn with_store<T>(
+    args: &StoreArgs,
+    command: impl FnOnce(&Store) -> Result<T, CliError>,
+) -> Result<T, CliError> {
+    let path = db_path(args)?;
+    let existed = std::fs::symlink_metadata(&path).is_ok();
+    let mut made_dirs = Vec::new();
+    if !existed {
+        let mut missing = path.parent().filter(|d| !d.as_os_str().is_empty());
+        while let Some(dir) = missing.filter(|d| !d.exists()) {
+            made_dirs.push(dir.to_owned());
+            missing = dir.parent().filter(|d| !d.as_os_str().is_empty());
+        }
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| CliError::Failed(format!("cannot create {}: {e}", dir.display())))?;
+        }
+    }
+    let opened = Store::open(&path, args.region).map_err(store_error);
+    let result = opened.and_then(|store| {
+        let result = command(&store);
+        let empty = result.is_err() && !existed && store.stats().is_ok_and(|s| is_empty(&s));
+        drop(store);
+        if empty {
+            for suffix in ["", "-wal", "-shm", "-journal"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+            }
+        }
+        result
+    });
+    if result.is_err() && std::fs::symlink_metadata(&path).is_err() {
+        // Innermost first; a folder something else was put in meanwhile stays.
+        for dir in &made_dirs {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+    result
+}
+
+/// Whether a database holds nothing at all.
+fn is_empty(stats: &callguard_core::store::Stats) -> bool {
+    stats.allow_entries == 0
+        && stats.block_entries == 0
+        && stats.reported_numbers == 0
+        && stats.user_reports == 0
+        && stats.feeds.is_empty()
+        && stats.logged_calls == 0
+        && stats.trusted_keys == 0
 }
 
 /// Maps a store error to the command's exit code: bad input 2, anything else 1. A damaged
@@ -318,16 +381,16 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
     match cmd {
         StoreCommand::Import(args) => import(&args),
         StoreCommand::List(ListCommand::Add { entry, label, note }) => {
-            let db = open_store(&entry.store)?;
-            let entry = db
-                .add_list_entry(
+            let added = with_store(&entry.store, |db| {
+                db.add_list_entry(
                     entry.list.into(),
                     &entry.pattern,
                     label.as_deref(),
                     note.as_deref(),
                 )
-                .map_err(store_error)?;
-            println!("{} list: {}", entry.list, entry.pattern);
+                .map_err(store_error)
+            })?;
+            println!("{} list: {}", added.list, added.pattern);
             Ok(())
         }
         StoreCommand::List(ListCommand::Remove(entry)) => {
@@ -346,22 +409,23 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
             let entries = open_store(&args.store)?
                 .list_entries()
                 .map_err(store_error)?;
+            // Labels and notes are escaped: a new line or a tab in one can never forge a row.
             show(args.json, &entries, |e| {
                 format!(
                     "{}\t{}\t{}\t{}\t{}",
                     e.list,
                     e.pattern,
-                    e.label.as_deref().unwrap_or("-"),
-                    e.note.as_deref().unwrap_or("-"),
+                    printable(e.label.as_deref().unwrap_or("-")),
+                    printable(e.note.as_deref().unwrap_or("-")),
                     format_time(e.added_at)
                 )
             })
         }
         StoreCommand::Report(args) => {
-            let db = open_store(&args.store)?;
-            let report = db
-                .report(&args.number, args.category, args.note.as_deref())
-                .map_err(store_error)?;
+            let report = with_store(&args.store, |db| {
+                db.report(&args.number, args.category, args.note.as_deref())
+                    .map_err(store_error)
+            })?;
             println!("reported {} as {}", report.number, report.category);
             Ok(())
         }
@@ -369,12 +433,17 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
             let db = open_store(&store)?;
             match out {
                 Some(path) => {
-                    let file = File::create(&path)
-                        .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
-                    let mut w = BufWriter::new(file);
+                    // Written beside the target and renamed into place once whole; a link
+                    // planted at the target is refused.
+                    let failed = |e: std::io::Error| {
+                        CliError::Failed(format!("cannot write {}: {e}", path.display()))
+                    };
+                    let mut file = AtomicFile::create(&path).map_err(failed)?;
+                    let mut w = BufWriter::new(&mut file);
                     let n = db.export_user_reports(&mut w).map_err(store_error)?;
-                    w.flush()
-                        .map_err(|e| CliError::Failed(format!("{}: {e}", path.display())))?;
+                    w.flush().map_err(failed)?;
+                    drop(w);
+                    file.commit().map_err(failed)?;
                     eprintln!("exported {n} reports to {}", path.display());
                 }
                 None => {
@@ -390,7 +459,7 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
             show(args.json, &feeds, |f| {
                 format!(
                     "{}\tversion {}\t{}\t{}\t{} numbers\t{}",
-                    f.name,
+                    printable(&f.name),
                     f.version,
                     f.kind,
                     f.format,
@@ -403,15 +472,18 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
             let n = open_store(&store)?
                 .remove_feed(&name)
                 .map_err(store_error)?;
-            println!("removed feed {name} ({n} numbers)");
+            println!("removed feed {} ({n} numbers)", printable(&name));
             Ok(())
         }
         StoreCommand::Key(KeyCommand::Add { key, file }) => {
             let public = read_public_key(&file).map_err(store_error)?;
-            open_store(&key.store)?
-                .add_trusted_key(&key.name, &public)
-                .map_err(store_error)?;
-            println!("trusting key {}: every import must now be signed", key.name);
+            with_store(&key.store, |db| {
+                db.add_trusted_key(&key.name, &public).map_err(store_error)
+            })?;
+            println!(
+                "trusting key {}: every import must now be signed",
+                printable(&key.name)
+            );
             Ok(())
         }
         StoreCommand::Key(KeyCommand::Remove(NameArgs { name, store })) => {
@@ -419,7 +491,7 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
                 .remove_trusted_key(&name)
                 .map_err(store_error)?
             {
-                println!("removed key {name}");
+                println!("removed key {}", printable(&name));
                 Ok(())
             } else {
                 Err(CliError::Usage(format!("no trusted key named {name:?}")))
@@ -429,7 +501,12 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
         StoreCommand::Key(KeyCommand::List(store)) => {
             let keys = open_store(&store)?.trusted_keys().map_err(store_error)?;
             show(false, &keys, |k| {
-                format!("{}\t{}\t{}", k.name, k.key, format_time(k.added_at))
+                format!(
+                    "{}\t{}\t{}",
+                    printable(&k.name),
+                    k.key,
+                    format_time(k.added_at)
+                )
             })
         }
     }
@@ -474,21 +551,31 @@ fn import(args: &ImportArgs) -> Result<(), CliError> {
         manifest: args.manifest.clone(),
         cancel: None,
     };
-    let db = open_store(&args.out.store)?;
-    let bar = std::io::stderr()
-        .is_terminal()
-        .then(|| progress_bar(&args.file));
-    let mut tick = |done: u64, total: u64| {
-        if let Some(bar) = &bar {
-            bar.set_length(total);
-            bar.set_position(done);
-        }
-    };
-    let result = db.import_file(&args.file, &options, Some(&mut tick));
-    if let Some(bar) = &bar {
-        bar.finish_and_clear();
+    if std::fs::metadata(&args.file).is_err() {
+        // Before a database is opened (or created) for it.
+        let error = File::open(&args.file).err();
+        return Err(CliError::Usage(format!(
+            "cannot read {}: {}",
+            args.file.display(),
+            error.map_or_else(|| "not found".to_owned(), |e| e.to_string())
+        )));
     }
-    let summary = result.map_err(store_error)?;
+    let summary = with_store(&args.out.store, |db| {
+        let bar = std::io::stderr()
+            .is_terminal()
+            .then(|| progress_bar(&args.file));
+        let mut tick = |done: u64, total: u64| {
+            if let Some(bar) = &bar {
+                bar.set_length(total);
+                bar.set_position(done);
+            }
+        };
+        let result = db.import_file(&args.file, &options, Some(&mut tick));
+        if let Some(bar) = &bar {
+            bar.finish_and_clear();
+        }
+        result.map_err(store_error)
+    })?;
     if args.out.json {
         return print_json(&summary);
     }
@@ -512,7 +599,7 @@ fn print_summary(s: &ImportSummary) {
         println!(
             "{}: already imported as feed {} version {}: nothing changed",
             s.file.display(),
-            s.feed,
+            printable(&s.feed),
             s.version
         );
         return;
@@ -525,7 +612,7 @@ fn print_summary(s: &ImportSummary) {
     println!(
         "imported feed {} version {} ({}, {}{}): rows read {}, imported {}, removed {}, \
          skipped {}, protected {}, numbers touched {}, {:.2} s ({:.0} rows/s)",
-        s.feed,
+        printable(&s.feed),
         s.version,
         s.kind.as_str(),
         s.format,
@@ -540,7 +627,7 @@ fn print_summary(s: &ImportSummary) {
         rate
     );
     for problem in &s.problems {
-        eprintln!("skipped {problem}");
+        eprintln!("skipped {}", printable(problem));
     }
 }
 
@@ -606,7 +693,8 @@ fn print_recovery(report: &RecoveryReport) -> std::io::Result<()> {
         writeln!(
             out,
             "import again: feed {} (version {} was installed)",
-            feed.name, feed.version
+            printable(&feed.name),
+            feed.version
         )?;
     }
     Ok(())
@@ -630,7 +718,7 @@ fn stats(args: &ShowArgs) -> Result<(), CliError> {
     for f in &stats.feeds {
         println!(
             "feed            {} version {} ({}, {}): {} numbers, imported {}",
-            f.name,
+            printable(&f.name),
             f.version,
             f.kind,
             f.format,

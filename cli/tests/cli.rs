@@ -206,17 +206,26 @@ fn check_consults_the_database() {
     let db = dir.join("cg.db");
     let db_arg = format!("--db={}", db.display());
 
-    // --db must name an existing database; --log needs one.
+    // A --db that is not there fails open (a verdict, a warning) and is never created; --log
+    // without a database is a warning, never a lost verdict.
     let out = callguard()
-        .args(["check", &db_arg, "03-1234-5678"])
+        .args(["check", "--json", &db_arg, "03-1234-5678"])
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("a verdict");
+    assert_eq!(v["reasons"][0]["code"], "screening_unavailable");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cg.db") && err.lines().count() == 1, "{err}");
+    assert!(!db.exists());
     let out = callguard()
-        .args(["check", "--log", "03-1234-5678"])
+        .args(["check", "--json", "--log", "03-1234-5678"])
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("a verdict");
+    assert_eq!(v["verdict"], "allow");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not logged"));
 
     callguard()
         .args([

@@ -19,6 +19,7 @@
 pub mod call;
 pub mod classify;
 pub mod directory;
+pub mod files;
 pub mod number;
 pub mod official;
 mod plan;

@@ -255,3 +255,43 @@ fn the_live_caller_id_dataset() {
     assert_eq!(json["identity"]["entries"], 3);
     assert_eq!(json["block"]["sha256"].as_str().map(str::len), Some(64));
 }
+
+/// The Live Caller ID dataset: two exports in one second get two versions (the version was
+/// the second of the export), a link planted where a dataset file goes is refused and not
+/// written through (File::create followed it), and neither leaves a temporary file behind.
+#[cfg(unix)]
+#[test]
+fn live_caller_id_exports_are_versioned_and_never_follow_links() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = store_with_data(&dir);
+    let out = dir.path().join("live");
+    let policy = Policy::default_policy();
+    let first = store
+        .export_live_caller_id(&policy, &options(), &out)
+        .expect("first");
+    let second = store
+        .export_live_caller_id(&policy, &options(), &out)
+        .expect("second");
+    assert!(
+        second.version > first.version,
+        "{} {}",
+        first.version,
+        second.version
+    );
+
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep").expect("victim");
+    std::fs::remove_file(out.join("identity.jsonl")).expect("remove");
+    std::os::unix::fs::symlink(&victim, out.join("identity.jsonl")).expect("link");
+    let err = store
+        .export_live_caller_id(&policy, &options(), &out)
+        .expect_err("a link is refused");
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep");
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["block.jsonl", "identity.jsonl", "manifest.json"]);
+}

@@ -13,12 +13,22 @@
 //!   N, "generated_at": "...", "block": {"file": "block.jsonl", "entries": N, "bytes": N,
 //!   "sha256": "..."}, "identity": {...}, "plan": {summary}}`.
 //!
-//! The lines are the planner's decisions, with no per-extension budget unless one is given.
-//! The server itself (the PIR encoding) is not callguard's.
+//! The lines are the planner's decisions, under a budget ([`DEFAULT_LIVE_BUDGET`] entries unless
+//! another is given: one block-list prefix can stand for a billion numbers). The server itself
+//! (the PIR encoding) is not callguard's.
+//!
+//! The files are written into a new folder inside the output folder, synced, then moved over
+//! the old ones (data files first, the manifest last), each move atomic: a full disk or a crash
+//! leaves the previous dataset whole, a file or link planted in the output folder is never
+//! written through (a link where a dataset file goes is refused), and no temporary file is left
+//! behind. A reader that finds a file's hash not the manifest's caught the few microseconds
+//! between two moves, and reads again.
 
 use std::fs::File;
-use std::io::{BufWriter, Write};
-use std::path::{Path, PathBuf};
+use std::io::{BufWriter, Read, Write};
+use std::path::Path;
+
+use crate::files::TempDir;
 
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -31,6 +41,24 @@ pub const BLOCK_FILE: &str = "block.jsonl";
 pub const IDENTITY_FILE: &str = "identity.jsonl";
 /// The manifest file name.
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// The default budget of a Live Caller ID export, in entries (about 30 MB of files); raise it
+/// (`--budget`) for a bigger dataset.
+pub const DEFAULT_LIVE_BUDGET: u64 = 1_000_000;
+
+/// The version of the dataset already in `dir`, if its manifest says one: the next export's
+/// version must be greater.
+pub fn installed_version(dir: &Path) -> Option<u64> {
+    let path = dir.join(MANIFEST_FILE);
+    // Only a plain file of a sane size: a link or a huge file is no manifest of ours.
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !meta.is_file() || meta.len() > 1 << 20 {
+        return None;
+    }
+    let mut text = String::new();
+    File::open(&path).ok()?.read_to_string(&mut text).ok()?;
+    let value: serde_json::Value = serde_json::from_str(&text).ok()?;
+    value.get("version")?.as_u64()
+}
 
 /// One dataset file as the manifest describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -52,7 +80,8 @@ pub struct LiveManifest {
     pub format: &'static str,
     /// The format's version: 1.
     pub format_version: u32,
-    /// The dataset's version: grows with every export (Unix seconds of the export).
+    /// The dataset's version: grows with every export into the same folder (the Unix seconds
+    /// of the export, or one more than the version already there if that is not less).
     pub version: u64,
     /// When it was written, `YYYY-MM-DDTHH:MM:SSZ`.
     pub generated_at: String,
@@ -91,12 +120,12 @@ impl Write for HashingFile {
 }
 
 impl Dataset {
-    fn create(dir: &Path, name: &'static str) -> std::io::Result<Dataset> {
+    fn create(dir: &TempDir, name: &'static str) -> std::io::Result<Dataset> {
         Ok(Dataset {
             file: BufWriter::with_capacity(
                 1 << 16,
                 HashingFile {
-                    file: File::create(dir.join(name))?,
+                    file: dir.create(name)?,
                     hash: Sha256::new(),
                     bytes: 0,
                 },
@@ -125,7 +154,10 @@ impl Dataset {
 
 /// Writes the two datasets from planned runs, then the manifest.
 pub struct LiveWriter {
-    dir: PathBuf,
+    /// The output folder.
+    dir: std::path::PathBuf,
+    /// Where the files are written until all are complete; removed if they never are.
+    tmp: TempDir,
     block: Dataset,
     identity: Dataset,
     /// The label of the last identity run, JSON-escaped once per run.
@@ -133,12 +165,15 @@ pub struct LiveWriter {
 }
 
 impl LiveWriter {
-    /// Creates (or truncates) the dataset files in `dir`, which must exist.
+    /// Starts a dataset for `dir`, which must exist: its files are written in a new folder
+    /// inside it and replace those in `dir` only when [`LiveWriter::finish`] succeeds.
     pub fn create(dir: &Path) -> std::io::Result<LiveWriter> {
+        let tmp = TempDir::new_in(dir, "callguard-live")?;
         Ok(LiveWriter {
             dir: dir.to_owned(),
-            block: Dataset::create(dir, BLOCK_FILE)?,
-            identity: Dataset::create(dir, IDENTITY_FILE)?,
+            block: Dataset::create(&tmp, BLOCK_FILE)?,
+            identity: Dataset::create(&tmp, IDENTITY_FILE)?,
+            tmp,
             label_json: String::new(),
         })
     }
@@ -168,7 +203,8 @@ impl LiveWriter {
         Ok(())
     }
 
-    /// Closes the datasets and writes `manifest.json`.
+    /// Closes the datasets, writes `manifest.json`, and moves the three files into the output
+    /// folder (the manifest last). On failure the folder is as it was.
     pub fn finish(
         self,
         version: u64,
@@ -186,7 +222,12 @@ impl LiveWriter {
         };
         let mut text = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::from)?;
         text.push(b'\n');
-        std::fs::write(self.dir.join(MANIFEST_FILE), text)?;
+        let mut file = self.tmp.create(MANIFEST_FILE)?;
+        file.write_all(&text)?;
+        file.sync_all()?;
+        drop(file);
+        self.tmp
+            .move_into(&self.dir, &[BLOCK_FILE, IDENTITY_FILE, MANIFEST_FILE])?;
         Ok(manifest)
     }
 }

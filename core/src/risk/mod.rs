@@ -11,7 +11,9 @@
 mod policy;
 mod texts;
 
-pub use policy::{HardRule, Policy, PolicyError, PolicyLock, Thresholds};
+pub use policy::{
+    pin_weakness, HardRule, Policy, PolicyError, PolicyLock, Thresholds, LOCK_VERSION,
+};
 pub use texts::ReasonTexts;
 
 use std::fmt;

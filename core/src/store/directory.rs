@@ -18,7 +18,7 @@ use std::sync::Arc;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
-use crate::directory::live::{LiveManifest, LiveWriter};
+use crate::directory::live::{self, LiveManifest, LiveWriter};
 use crate::directory::{
     decode_runs, encode_runs, ChunkReader, PlanOptions, PlanSummary, Planner, ReportPoint, Rule,
     Run, RunSource, RUNS_PER_BLOB,
@@ -596,6 +596,26 @@ impl Store {
     ) -> Result<LiveManifest, StoreError> {
         let context = "exporting the Live Caller ID dataset";
         std::fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        // Every export gets a new version, even two in the same second.
+        let at = now();
+        let version = match live::installed_version(dir) {
+            Some(previous) if previous >= at.max(0) as u64 => previous
+                .checked_add(1)
+                .filter(|&v| v <= i64::MAX as u64)
+                .ok_or_else(|| {
+                    StoreError::io(
+                        &dir.join(live::MANIFEST_FILE),
+                        std::io::Error::new(
+                            std::io::ErrorKind::InvalidData,
+                            format!(
+                                "the dataset there has version {previous}: no later version \
+                                     exists (export into a new folder)"
+                            ),
+                        ),
+                    )
+                })?,
+            _ => at.max(0) as u64,
+        };
         let mut writer = LiveWriter::create(dir).map_err(|e| StoreError::io(dir, e))?;
         let reader = self.reader_conn();
         let tx = reader
@@ -610,9 +630,8 @@ impl Store {
         )?;
         tx.commit().map_err(self.err(context))?;
         drop(reader);
-        let at = now();
         writer
-            .finish(at.max(0) as u64, format_time(at), summary)
+            .finish(version, format_time(at), summary)
             .map_err(|e| StoreError::io(dir, e))
     }
 }

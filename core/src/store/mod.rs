@@ -20,9 +20,11 @@ mod error;
 pub mod feed;
 mod filter;
 mod lists;
+mod pin;
 mod recover;
 mod reports;
 pub mod schema;
+mod text;
 mod time;
 
 use std::io::Write;
@@ -40,8 +42,10 @@ pub use directory::{DirectoryChunks, DirectoryLoad, LoadMode, StoredRuns};
 pub use error::StoreError;
 pub use feed::{FeedFormat, FeedKind, ImportOptions, ImportSummary};
 pub use lists::{normalize_number, ListEntry, ListHit, ListKind, Pattern};
+pub use pin::{pin_wait, PinAttempt, PIN_FREE_ATTEMPTS};
 pub use recover::{FeedToImport, RecoveryReport, TableRecovery};
 pub use reports::{Category, ReportSummary, UserReport};
+pub use text::{MAX_LABEL_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS};
 pub use time::{format_time, now, parse_time, UnixTime};
 
 use crate::classify::Classifier;
@@ -76,6 +80,9 @@ pub struct StoreOptions {
     /// When the in-memory view of reported numbers is (re)loaded: in a background thread
     /// (the default), in the look-up that finds it stale, or never.
     pub report_loading: ReportLoading,
+    /// Create the database if there is none (the default). Off for screening, which must never
+    /// leave a new file behind: a missing or zero-byte file is then an error.
+    pub create: bool,
 }
 
 /// When a store loads its in-memory view of reported numbers (after opening, and again after
@@ -107,6 +114,7 @@ impl Default for StoreOptions {
             refresh_interval: DEFAULT_REFRESH_INTERVAL,
             reports_in_memory: true,
             report_loading: ReportLoading::default(),
+            create: true,
         }
     }
 }
@@ -256,18 +264,22 @@ impl Store {
     }
 
     /// Opens the database at `path` with `options`.
+    ///
+    /// Before anything is written, the file is identified: another application's SQLite file
+    /// (its `application_id`, or tables callguard does not make) is refused with
+    /// [`StoreError::Foreign`] and left exactly as it was, never converted to WAL. A file that
+    /// cannot be written (permissions, a read-only mount) opens read-only: look-ups work, writes
+    /// fail with [`StoreError::ReadOnly`]. With [`StoreOptions::create`] off, or read-only, a
+    /// missing (or zero-byte) file is an error and nothing is created.
     pub fn open_with(path: impl AsRef<Path>, options: StoreOptions) -> Result<Store, StoreError> {
         let path = path.as_ref().to_owned();
+        if (options.read_only || !options.create) && std::fs::symlink_metadata(&path).is_err() {
+            return Err(no_database(&path, "no database here"));
+        }
         let writer = if options.read_only {
-            if !path.exists() {
-                return Err(StoreError::io(
-                    &path,
-                    std::io::Error::new(std::io::ErrorKind::NotFound, "no database here"),
-                ));
-            }
             None
         } else {
-            Some(Mutex::new(open_writer(&path)?))
+            open_writer(&path, options.create)?.map(Mutex::new)
         };
         let reader = Connection::open_with_flags(
             &path,
@@ -283,6 +295,21 @@ impl Store {
         reader
             .pragma_update(None, "mmap_size", READER_MMAP_BYTES)
             .map_err(sql(&path, "opening the reader"))?;
+        if writer.is_none() {
+            // The writer identified the file already; without one, the reader does.
+            match schema::identify(&reader).map_err(sql(&path, "identifying the database"))? {
+                schema::Identity::Callguard { .. } => {}
+                schema::Identity::Empty => {
+                    return Err(no_database(
+                        &path,
+                        "the file is empty: no callguard database",
+                    ))
+                }
+                schema::Identity::Foreign(reason) => {
+                    return Err(StoreError::Foreign { path, reason })
+                }
+            }
+        }
         let found = schema::version(&reader).map_err(sql(&path, "reading the schema version"))?;
         if found != schema::SCHEMA_VERSION {
             return Err(if found > schema::SCHEMA_VERSION {
@@ -292,11 +319,10 @@ impl Store {
                     supported: schema::SCHEMA_VERSION,
                 }
             } else {
-                StoreError::Corrupt {
+                StoreError::NeedsUpgrade {
                     path,
-                    detail: format!(
-                        "schema version {found} needs an upgrade: open it once read-write"
-                    ),
+                    found,
+                    supported: schema::SCHEMA_VERSION,
                 }
             });
         }
@@ -317,6 +343,11 @@ impl Store {
             reader,
             dirty: AtomicBool::new(false),
         })
+    }
+
+    /// Whether this store can write (it was opened read-write and its file is writable).
+    pub fn is_writable(&self) -> bool {
+        self.writer.is_some()
     }
 
     /// The database file.
@@ -506,6 +537,12 @@ impl Store {
         note: Option<&str>,
     ) -> Result<ListEntry, StoreError> {
         let pattern = Pattern::parse(pattern, &self.classifier)?;
+        if let Some(label) = label {
+            text::check_text(text::TextKind::Label, label)?;
+        }
+        if let Some(note) = note {
+            text::check_text(text::TextKind::Note, note)?;
+        }
         let added_at = now();
         let (entry, gen) = self.write_quietly("adding a list entry", |tx| {
             let (lo, hi, digits) = pattern.columns();
@@ -607,6 +644,9 @@ impl Store {
         note: Option<&str>,
         at: UnixTime,
     ) -> Result<UserReport, StoreError> {
+        if let Some(note) = note {
+            text::check_text(text::TextKind::Note, note)?;
+        }
         let (row, gen) = self.write_quietly("recording a report", |tx| {
             let e = || self.err("recording a report");
             tx.execute(
@@ -845,6 +885,11 @@ impl Store {
         name: &str,
         key: &ed25519_dalek::VerifyingKey,
     ) -> Result<(), StoreError> {
+        text::check_text(text::TextKind::KeyName, name)?;
+        feed::sign::check_key_strength(key).map_err(|message| StoreError::BadKey {
+            path: PathBuf::from(name),
+            message,
+        })?;
         self.write("adding a trusted key", |tx| {
             tx.execute(
                 "INSERT INTO trusted_keys (name, key, added_at) VALUES (?1, ?2, ?3)
@@ -926,11 +971,50 @@ impl Store {
     }
 }
 
-fn open_writer(path: &Path) -> Result<Connection, StoreError> {
+/// The error for a database that is not there (and is not to be created).
+fn no_database(path: &Path, why: &str) -> StoreError {
+    StoreError::io(
+        path,
+        std::io::Error::new(std::io::ErrorKind::NotFound, why.to_owned()),
+    )
+}
+
+/// Opens the writer connection: identifies the file, switches it to WAL and upgrades its
+/// schema. `None` for a file this process cannot write: the store then only reads.
+fn open_writer(path: &Path, create: bool) -> Result<Option<Connection>, StoreError> {
     let e = |context| sql(path, context);
-    let mut conn = Connection::open(path).map_err(e("opening the database"))?;
+    let mut flags = OpenFlags::default();
+    if !create {
+        flags.remove(OpenFlags::SQLITE_OPEN_CREATE);
+    }
+    let mut conn = Connection::open_with_flags(path, flags).map_err(e("opening the database"))?;
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(e("opening the database"))?;
+    // Whose file is it? Nothing is written before this is known.
+    let identity = schema::identify(&conn).map_err(e("identifying the database"))?;
+    match &identity {
+        schema::Identity::Foreign(reason) => {
+            return Err(StoreError::Foreign {
+                path: path.to_owned(),
+                reason: reason.clone(),
+            })
+        }
+        schema::Identity::Empty if !create => {
+            return Err(no_database(
+                path,
+                "the file is empty: no callguard database",
+            ))
+        }
+        _ => {}
+    }
+    // A file that cannot be written (SQLite fell back to read-only): screen from it as it is,
+    // in whatever journal mode it is in, and refuse changes.
+    if conn
+        .is_readonly("main")
+        .map_err(e("opening the database"))?
+    {
+        return Ok(None);
+    }
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         .map_err(e("switching to WAL"))?;
@@ -945,13 +1029,23 @@ fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     match schema::migrate_to(&mut conn, schema::SCHEMA_VERSION)
         .map_err(e("upgrading the schema"))?
     {
-        schema::Migration::Current => Ok(conn),
-        schema::Migration::TooNew(found) => Err(StoreError::SchemaTooNew {
-            path: path.to_owned(),
-            found,
-            supported: schema::SCHEMA_VERSION,
-        }),
+        schema::Migration::Current => {}
+        schema::Migration::TooNew(found) => {
+            return Err(StoreError::SchemaTooNew {
+                path: path.to_owned(),
+                found,
+                supported: schema::SCHEMA_VERSION,
+            })
+        }
     }
+    if matches!(identity, schema::Identity::Callguard { unstamped: true })
+        && schema::identify(&conn).map_err(e("identifying the database"))?
+            != (schema::Identity::Callguard { unstamped: false })
+    {
+        // An older callguard's file, current but without the id: stamp it once.
+        schema::stamp(&mut conn).map_err(e("marking the database as callguard's"))?;
+    }
+    Ok(Some(conn))
 }
 
 /// Increments a generation counter in `meta` and returns its new value. Readers reload the

@@ -25,6 +25,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OpenFlags, Row};
 use serde::Serialize;
 
@@ -307,6 +308,8 @@ struct Salvage {
     reports: Vec<ReportRow>,
     keys: Vec<KeyRow>,
     calls: Vec<CallRow>,
+    /// The count of wrong caregiver PINs (`meta`), so a recovery does not reset it.
+    pin_counts: Vec<(String, i64)>,
     feeds: Result<Vec<FeedToImport>, String>,
     /// Per table, in the order read: rows left behind, and why reading stopped.
     read: Vec<(&'static str, u64, Option<String>)>,
@@ -400,12 +403,15 @@ impl Salvage {
             "trusted_keys",
             "SELECT name, key, added_at FROM trusted_keys ORDER BY name",
             |r| {
-                let key: Vec<u8> = r.get(1)?;
-                let valid = <[u8; 32]>::try_from(key.as_slice())
-                    .ok()
-                    .is_some_and(|bytes| ed25519_dalek::VerifyingKey::from_bytes(&bytes).is_ok());
+                // Kept whatever the key's bytes: an import refuses to run while a trusted key
+                // is unusable (it names the key), where dropping it could leave no key and
+                // let unsigned feeds in. A value that is neither bytes nor text is lost.
+                let key = match r.get_ref(1)? {
+                    ValueRef::Blob(bytes) | ValueRef::Text(bytes) => Some(bytes.to_vec()),
+                    _ => None,
+                };
                 let (name, added_at) = (r.get(0)?, r.get(2)?);
-                Ok(valid.then_some(KeyRow {
+                Ok(key.map(|key| KeyRow {
                     name,
                     key,
                     added_at,
@@ -444,6 +450,14 @@ impl Salvage {
                 }))
             },
         );
+        let mut pins_read = Vec::new();
+        let pin_counts = salvage(
+            &conn,
+            &mut pins_read,
+            "meta",
+            "SELECT key, value FROM meta WHERE key IN ('pin_failures', 'pin_last_failure')",
+            |r| Ok(Some((r.get(0)?, r.get(1)?))),
+        );
         let feeds = match feeds_read.pop() {
             Some((_, _, Some(error))) => Err(error),
             _ => Ok(feeds),
@@ -454,6 +468,7 @@ impl Salvage {
             reports,
             keys,
             calls,
+            pin_counts,
             feeds,
             read,
         }
@@ -462,7 +477,11 @@ impl Salvage {
     /// Creates a fresh database at `path` holding the salvaged rows, in one transaction, and
     /// says what was kept per table.
     fn write(&self, path: &Path) -> rusqlite::Result<Vec<TableRecovery>> {
-        let mut conn = Connection::open(path)?;
+        // A new file: never one a link planted at its name points to.
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::default() | OpenFlags::SQLITE_OPEN_NOFOLLOW,
+        )?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         schema::migrate_to(&mut conn, schema::SCHEMA_VERSION)?;
         let tx = conn.transaction()?;
@@ -537,6 +556,13 @@ impl Salvage {
                  ON CONFLICT DO NOTHING",
                 params![row.name, row.key, row.added_at],
             )? as u64;
+        }
+        for (key, value) in &self.pin_counts {
+            tx.execute(
+                "INSERT INTO meta (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                params![key, value],
+            )?;
         }
         for row in &self.calls {
             *kept.entry("call_log").or_default() += tx.execute(

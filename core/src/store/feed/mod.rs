@@ -2,12 +2,17 @@
 //!
 //! An import streams the file once, through a buffer of [`CHUNK_ROWS`] rows that is sorted by
 //! number and written in order (sorted inserts into the `reports` b-tree are several times
-//! faster than random ones), so memory stays bounded whatever the file size. The whole import is
-//! one transaction, committed only once every line parsed, the signature (if keys are trusted)
-//! verified and the version checked: anything wrong leaves the database as it was.
+//! faster than random ones), so memory stays bounded whatever the file size; no line (no CSV
+//! record) may be longer than [`MAX_LINE_BYTES`], so one line cannot grow it either. With
+//! trusted keys the whole file is verified first (one streamed read: SHA-256 and the strict
+//! ed25519 check), and only a verified file is parsed. The whole import is one transaction,
+//! committed only once every line parsed, the signature verified and the version checked:
+//! anything wrong leaves the database as it was. The progress callback's last call comes with
+//! the whole file read and before the commit: cancelling there still changes nothing.
 //!
 //! The formats, the metadata lines and the signature scheme are described in `docs/STORE.md`.
 
+mod bounded;
 pub mod manifest;
 mod parse;
 pub mod sign;
@@ -15,7 +20,7 @@ pub mod sign;
 use std::cell::Cell;
 use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::str::FromStr;
@@ -28,11 +33,14 @@ use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
 use crate::store::error::{parse_name, sql, StoreError};
+use crate::store::text::{self, TextKind};
 use crate::store::time::now;
 use crate::store::{bump, Store};
+use bounded::{read_error, LineLimit};
 use parse::{Layout, Numbers, Parsed, Row};
 use sign::HashingReader;
 
+pub use bounded::MAX_LINE_BYTES;
 pub use manifest::{Manifest, MANIFEST_TAG};
 pub use sign::{parse_public_key, read_public_key};
 
@@ -41,6 +49,10 @@ pub const CHUNK_ROWS: usize = 1 << 17;
 /// A delta import counts the distinct numbers it touched exactly up to this many (8 bytes
 /// each in memory); beyond, it counts per chunk, an upper bound.
 pub const TOUCHED_EXACT_MAX: usize = 1 << 19;
+/// The largest feed version: 2^53 - 1, the largest integer every JSON reader keeps exactly. A
+/// version above it is refused, so the installed version + 1 (the default for the next file)
+/// always exists and is stored exactly (versions are SQLite integers).
+pub const MAX_FEED_VERSION: u64 = (1 << 53) - 1;
 /// How many skipped lines an import summary quotes.
 const PROBLEMS_QUOTED: usize = 5;
 /// SQLite's page cache during an import (KiB), reset afterwards.
@@ -207,7 +219,7 @@ fn bad_line(path: &Path, line: u64, message: impl Into<String>) -> StoreError {
 }
 
 fn read_metadata(reader: &mut impl BufRead, path: &Path) -> Result<Metadata, StoreError> {
-    let io = |e| StoreError::io(path, e);
+    let io = |e| read_error(path, e);
     let mut meta = Metadata::default();
     // A UTF-8 byte-order mark, as spreadsheet programs write.
     if reader.fill_buf().map_err(io)?.starts_with(b"\xEF\xBB\xBF") {
@@ -227,13 +239,17 @@ fn read_metadata(reader: &mut impl BufRead, path: &Path) -> Result<Metadata, Sto
         match key.trim().to_ascii_lowercase().as_str() {
             "name" if !value.is_empty() => meta.name = Some(value.to_owned()),
             "version" => {
-                meta.version = Some(value.parse().map_err(|_| {
+                let version = value.parse::<u64>().map_err(|_| {
                     bad_line(
                         path,
                         n,
                         format!("version {value:?}: expected a whole number"),
                     )
-                })?)
+                })?;
+                if version > MAX_FEED_VERSION {
+                    return Err(bad_line(path, n, version_too_big(version)));
+                }
+                meta.version = Some(version);
             }
             "kind" => {
                 meta.kind = Some(
@@ -253,6 +269,10 @@ fn read_metadata(reader: &mut impl BufRead, path: &Path) -> Result<Metadata, Sto
         }
     }
     Ok(meta)
+}
+
+fn version_too_big(version: u64) -> String {
+    format!("version {version} is out of range: a feed version is at most {MAX_FEED_VERSION}")
 }
 
 /// The values the command line, the manifest and the file give for one fact must agree;
@@ -280,7 +300,7 @@ fn agree<T: PartialEq + fmt::Debug, const N: usize>(
 }
 
 fn sniff(reader: &mut impl BufRead, path: &Path) -> Result<FeedFormat, StoreError> {
-    let head = reader.fill_buf().map_err(|e| StoreError::io(path, e))?;
+    let head = reader.fill_buf().map_err(|e| read_error(path, e))?;
     let head = head.trim_ascii_start();
     let ext = path
         .extension()
@@ -430,12 +450,27 @@ fn merge_sorted(seen: Vec<u64>, chunk: &[u64]) -> Vec<u64> {
     out
 }
 
+/// The error for a file whose SHA-256 is not the one its manifest names.
+fn tampered_manifest(path: &Path, sha: &[u8; 32], m: &manifest::Checked) -> StoreError {
+    StoreError::Signature {
+        path: path.to_owned(),
+        message: format!(
+            "the file's SHA-256 {} is not the {} its manifest {} names (tampered, or the wrong \
+             file)",
+            manifest::hex(sha),
+            m.manifest.sha256,
+            m.path.display()
+        ),
+    }
+}
+
 /// Reports progress as (bytes read, file size).
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
 impl Store {
     /// Imports a feed file in one transaction (see the module docs). `progress` is called now
-    /// and then with (bytes read, file size).
+    /// and then with (bytes read, file size), the last time with the whole file read, before
+    /// the import is decided: it is never called after the commit.
     pub fn import_file(
         &self,
         path: &Path,
@@ -443,22 +478,37 @@ impl Store {
         mut progress: Option<Progress<'_>>,
     ) -> Result<ImportSummary, StoreError> {
         let started = Instant::now();
-        let io = |e| StoreError::io(path, e);
+        let io = |e| read_error(path, e);
         let cancelled = || {
             options
                 .cancel
                 .as_ref()
                 .is_some_and(|flag| flag.load(Ordering::Relaxed))
         };
-        let file = File::open(path).map_err(io)?;
+        let mut file = File::open(path).map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
 
-        // Trusted keys: given for this import, and stored in the database.
-        let mut keys = options.trusted_keys.clone();
+        // Trusted keys: given for this import, and stored in the database. A key that is
+        // unusable fails the import (closed): skipping it could leave no key, and then an
+        // unsigned feed would go in.
+        let mut keys = Vec::new();
+        for key in &options.trusted_keys {
+            sign::check_key_strength(key).map_err(|message| StoreError::BadKey {
+                path: path.to_owned(),
+                message: format!("a trusted key given for this import: {message}"),
+            })?;
+            keys.push(*key);
+        }
         for stored in self.trusted_keys()? {
-            if let Ok(key) = parse_public_key(&stored.key) {
-                keys.push(key);
-            }
+            let key = parse_public_key(&stored.key).map_err(|e| StoreError::BadKey {
+                path: self.path.clone(),
+                message: format!(
+                    "the trusted key {:?} stored in the database is unusable ({e}): nothing \
+                     was imported; remove it (`callguard key remove {}`) or add it again",
+                    stored.name, stored.name
+                ),
+            })?;
+            keys.push(key);
         }
         // A manifest, if any, is checked (and its signature verified) before the file is read.
         let manifest = match manifest::find(path, options.manifest.as_deref()) {
@@ -477,27 +527,72 @@ impl Store {
                 });
             }
         }
-        let verifiers = if keys.is_empty() || manifest.is_some() {
-            Vec::new()
+        // With trusted keys, the whole file is verified before a line of it is parsed: a
+        // tampered or unsigned feed is refused having cost a read of its bytes (bounded
+        // memory), never a parse. The parse below hashes the bytes again and must see the same
+        // file.
+        let verified_sha = if keys.is_empty() {
+            None
         } else {
-            let sig_path = options
-                .signature
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(format!("{}.sig", path.display())));
-            let signature = sign::read_signature(&sig_path, path)?;
-            keys.iter()
-                .map(|k| k.verify_stream(&signature))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| StoreError::Signature {
+            let verifiers = match &manifest {
+                Some(_) => Vec::new(),
+                None => {
+                    let sig_path = options
+                        .signature
+                        .clone()
+                        .unwrap_or_else(|| PathBuf::from(format!("{}.sig", path.display())));
+                    let signature = sign::read_signature(&sig_path, path)?;
+                    keys.iter()
+                        .map(|k| sign::strict_verifier(k, &signature))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| StoreError::Signature {
+                            path: path.to_owned(),
+                            message: format!(
+                                "the signature {} is refused: {e}",
+                                sig_path.display()
+                            ),
+                        })?
+                }
+            };
+            let mut hashing = HashingReader::new(file, verifiers, Rc::default());
+            let mut buf = vec![0u8; 256 * 1024];
+            loop {
+                if cancelled() {
+                    return Err(StoreError::Cancelled {
+                        path: path.to_owned(),
+                    });
+                }
+                if hashing.read(&mut buf).map_err(io)? == 0 {
+                    break;
+                }
+            }
+            let (sha, verified, whole) = hashing.finish_keeping_file().map_err(io)?;
+            if let Some(m) = &manifest {
+                if sha != m.sha256 {
+                    return Err(tampered_manifest(path, &sha, m));
+                }
+            }
+            if verified == Some(false) {
+                return Err(StoreError::Signature {
                     path: path.to_owned(),
-                    message: format!("malformed signature: {e}"),
-                })?
+                    message: "the signature does not match the file for any trusted key \
+                              (tampered, or signed by another key)"
+                        .into(),
+                });
+            }
+            file = whole;
+            file.seek(SeekFrom::Start(0)).map_err(io)?;
+            Some(sha)
         };
 
         let bytes = Rc::new(Cell::new(0u64));
+        let csv_mode = Rc::new(Cell::new(false));
         let mut reader = BufReader::with_capacity(
             256 * 1024,
-            HashingReader::new(file, verifiers, bytes.clone()),
+            LineLimit::new(
+                HashingReader::new(file, Vec::new(), bytes.clone()),
+                csv_mode.clone(),
+            ),
         );
         let meta = read_metadata(&mut reader, path)?;
         let m = manifest.as_ref().map(|m| &m.manifest);
@@ -514,6 +609,8 @@ impl Store {
             Some(f) => f,
             None => sniff(&mut reader, path)?,
         };
+        // CSV records may span lines inside quotes: bound them too.
+        csv_mode.set(format != FeedFormat::Jsonl);
         let name = agree(
             path,
             "name",
@@ -527,6 +624,11 @@ impl Store {
         .ok_or_else(|| StoreError::BadFeed {
             path: path.to_owned(),
             message: "no feed name: add a `# name: NAME` line or give --source NAME".into(),
+        })?;
+        // The name is shown in listings and summaries: one line of text.
+        text::check_text(TextKind::FeedName, &name).map_err(|e| StoreError::BadFeed {
+            path: path.to_owned(),
+            message: e.to_string(),
         })?;
         let kind = agree(
             path,
@@ -550,6 +652,12 @@ impl Store {
                 (by_file, meta.version),
             ],
         )?;
+        if let Some(version) = given_version.filter(|&v| v > MAX_FEED_VERSION) {
+            return Err(StoreError::BadFeed {
+                path: path.to_owned(),
+                message: version_too_big(version),
+            });
+        }
 
         let mut conn = self.writer()?;
         let e = |context| sql(&self.path, context);
@@ -567,8 +675,36 @@ impl Store {
                 )
                 .optional()
                 .map_err(e("reading the feed"))?;
-            let installed_version = installed.map(|(_, v)| v as u64);
-            let version = given_version.unwrap_or(installed_version.map_or(1, |v| v + 1));
+            let installed_version = match installed {
+                None => None,
+                Some((_, v)) => Some(
+                    u64::try_from(v)
+                        .ok()
+                        .filter(|&v| v <= MAX_FEED_VERSION)
+                        .ok_or_else(|| StoreError::BadFeed {
+                            path: path.to_owned(),
+                            message: format!(
+                                "feed {name:?} is installed with version {v}, out of range (an \
+                                 older callguard stored it): remove the feed (`callguard feed \
+                                 remove {name}`) and import it again"
+                            ),
+                        })?,
+                ),
+            };
+            let version = match (given_version, installed_version) {
+                (Some(v), _) => v,
+                (None, None) => 1,
+                (None, Some(v)) if v < MAX_FEED_VERSION => v + 1,
+                (None, Some(v)) => {
+                    return Err(StoreError::BadFeed {
+                        path: path.to_owned(),
+                        message: format!(
+                            "feed {name:?} is at version {v}, the largest there is: no later \
+                             version exists (remove the feed to start again)"
+                        ),
+                    })
+                }
+            };
             let stamp = now();
             let source = match installed {
                 Some((id, _)) => id,
@@ -653,7 +789,7 @@ impl Store {
                         let parsed = parse::parse_json(text, &numbers, kind, stamp);
                         take(&mut summary, &mut out, n, parsed)?;
                     }
-                    reader.into_inner()
+                    reader.into_inner().into_inner()
                 }
                 FeedFormat::Csv | FeedFormat::Ftc => {
                     let mut csv = parse::csv_reader(reader);
@@ -692,7 +828,7 @@ impl Store {
                             }
                         }
                     }
-                    csv.into_inner().into_inner()
+                    csv.into_inner().into_inner().into_inner()
                 }
             };
             out.flush().map_err(e("writing reports"))?;
@@ -701,19 +837,29 @@ impl Store {
             summary.numbers_touched = out.numbers_touched();
             drop(out);
 
-            let (sha, verified) = hashing.finish().map_err(io)?;
+            let (sha, _) = hashing.finish().map_err(io)?;
+            // The whole file is read: say so before anything is decided, so that a callback
+            // that cancels (or fails) here still changes nothing, and none comes after the
+            // commit to contradict its result.
+            if let Some(progress) = progress.as_mut() {
+                progress(size.max(bytes.get()), size.max(bytes.get()));
+            }
+            if cancelled() {
+                return Err(StoreError::Cancelled {
+                    path: path.to_owned(),
+                });
+            }
+            if verified_sha.is_some_and(|verified| verified != sha) {
+                return Err(StoreError::Signature {
+                    path: path.to_owned(),
+                    message: "the file changed while it was imported: its bytes are not the ones \
+                              whose signature was verified"
+                        .into(),
+                });
+            }
             if let Some(m) = &manifest {
                 if sha != m.sha256 {
-                    return Err(StoreError::Signature {
-                        path: path.to_owned(),
-                        message: format!(
-                            "the file's SHA-256 {} is not the {} its manifest {} names \
-                             (tampered, or the wrong file)",
-                            manifest::hex(&sha),
-                            m.manifest.sha256,
-                            m.path.display()
-                        ),
-                    });
+                    return Err(tampered_manifest(path, &sha, m));
                 }
                 if let Some(rows) = m.manifest.rows.filter(|&r| r != summary.rows_read) {
                     return Err(StoreError::BadFeed {
@@ -724,14 +870,6 @@ impl Store {
                         ),
                     });
                 }
-            }
-            if verified == Some(false) {
-                return Err(StoreError::Signature {
-                    path: path.to_owned(),
-                    message: "the signature does not match the file for any trusted key \
-                              (tampered, or signed by another key)"
-                        .into(),
-                });
             }
             let seen: Option<i64> = tx
                 .query_row(
@@ -816,9 +954,6 @@ impl Store {
         }
         drop(conn);
         self.mark_dirty();
-        if let Some(progress) = progress.as_mut() {
-            progress(size, size);
-        }
         result.map(|mut s| {
             s.seconds = started.elapsed().as_secs_f64();
             s
