@@ -9,6 +9,7 @@ use std::str::FromStr;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::number::{
     normalize, DialPlan, DialPrefix, InvalidReason, Normalized, Parsed, Presentation, E164,
@@ -322,13 +323,46 @@ impl Classifier {
         let normalized = self.normalize(text, presentation);
         let mut info = match normalized.parsed {
             Parsed::Hidden(p) => NumberInfo::hidden(text, p),
-            Parsed::Invalid(reason) => NumberInfo::invalid(text, reason),
+            Parsed::Invalid(reason) => self
+                .emergency_in_noise(text, &reason)
+                .unwrap_or_else(|| NumberInfo::invalid(text, reason)),
             Parsed::Short(code) => self.short(text, &code),
             Parsed::International(digits) => self.full_number(text, &digits),
             Parsed::National(digits) => self.national(text, &digits),
         };
         info.prefixes = normalized.prefixes;
         info
+    }
+
+    /// An emergency number inside caller-ID text that is otherwise no number ("110\u{FFFD}"
+    /// from a line that was not UTF-8, "110☎"): its digits alone are an emergency number here
+    /// or anywhere, so it rings. An emergency number is never blocked, whatever its spelling.
+    fn emergency_in_noise(&self, text: &str, reason: &InvalidReason) -> Option<NumberInfo> {
+        if !matches!(
+            reason,
+            InvalidReason::BadCharacter { .. }
+                | InvalidReason::Letters
+                | InvalidReason::MisplacedPlus
+        ) {
+            return None;
+        }
+        let mut digits = String::new();
+        // NFKC: full-width digits are digits.
+        for c in text.nfkc().filter_map(|c| c.to_digit(10)) {
+            if digits.len() == MAX_SHORT_NUMBER_DIGITS {
+                return None;
+            }
+            digits.push(char::from(b'0' + c as u8));
+        }
+        let emergency_anywhere = !crate::plan::emergency_regions(&digits).is_empty()
+            || self
+                .rules
+                .short_number(self.home, &digits)
+                .is_some_and(|s| s.kind == Some(NumberKind::Emergency));
+        if !emergency_anywhere {
+            return None;
+        }
+        self.short_in(self.home, text, &digits)
     }
 
     /// The E.164 digits (without `+`) that a number prefix written by a person stands for:

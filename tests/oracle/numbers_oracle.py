@@ -455,7 +455,7 @@ def screen_cases(cases: list[Case]) -> None:
 
 
 def emergency_spellings(number: str) -> list[str]:
-    """An emergency number as caller-ID text may carry it, long and short."""
+    """An emergency number as caller-ID text may carry it, long and short, clean and noisy."""
     domain = "ims." + "a" * 300 + ".example"
     spellings = [
         number,
@@ -464,6 +464,7 @@ def emergency_spellings(number: str) -> list[str]:
         f"tel:{number};phone-context={domain}",
         "".join(chr(ord(c) + 0xFEE0) for c in number),  # full width
         "\u202a" + number + "\u202c",
+        number + "\ufffd",  # a byte that was not UTF-8, decoded
     ]
     if len(number) > 1:
         spellings.append("-".join(number))
@@ -615,7 +616,7 @@ def markdown(report: Report) -> str:
         + (f"; the lowest: {', '.join(worst)}." if worst else "."),
         "",
         f"Emergency numbers of every region, in {len(emergency_spellings('110'))} spellings "
-        f"(plain, long invisible padding, long tel: URIs, full width, bidi marks, dashes), under "
+        f"(plain, long invisible padding, long tel: URIs, full width, bidi marks, dashes, an undecodable byte), under "
         f"every preset: {len(report.emergency)} silenced or blocked.",
     ]
     return "\n".join(lines)

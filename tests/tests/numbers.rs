@@ -337,6 +337,12 @@ fn long_caller_id_text_is_cleaned_before_limits() {
         let info = classify("JP", input);
         assert_eq!(info.kind, NumberKind::Emergency, "{} bytes", input.len());
     }
+    // Noise around an emergency number (a byte that was not UTF-8, a symbol) does not hide it.
+    for input in ["110\u{FFFD}", "☎110", "110 (police)", "１１９番"] {
+        let info = classify("JP", input);
+        assert_eq!(info.kind, NumberKind::Emergency, "{input}: {info:?}");
+    }
+    assert_eq!(classify("JP", "03-5253-5111 ☎").kind, NumberKind::Invalid);
     let number = classify("JP", &format!("tel:+81-3-5253-5111;phone-context={domain}"));
     assert_eq!(
         number.e164.map(|e| e.to_string()).as_deref(),
