@@ -277,8 +277,10 @@ impl DialPlan for PlanDial {
     }
 
     fn is_short_number(&self, region: Region, digits: &str) -> bool {
-        crate::plan::short_number(region, digits).is_some()
-            || !crate::plan::emergency_regions(digits).is_empty()
+        // An emergency number anywhere (the home region's included), else a valid short number
+        // of the home region.
+        !crate::plan::emergency_regions(digits).is_empty()
+            || crate::plan::is_valid_short_number(region, digits)
     }
 }
 

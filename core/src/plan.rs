@@ -33,6 +33,8 @@ pub(crate) struct Desc {
 #[derive(Debug)]
 pub(crate) struct ShortData {
     general: Option<Desc>,
+    /// Screening reads the expanded `EMERGENCY` table; the pattern checks that table.
+    #[cfg_attr(not(test), allow(dead_code))]
     emergency: Option<Desc>,
     short_code: Option<Desc>,
     toll_free: Option<Desc>,
@@ -324,7 +326,6 @@ impl ShortClass {
 /// One region's short-number descriptors, compiled.
 #[derive(Debug)]
 struct ShortPlan {
-    emergency: Option<Regex>,
     general: Option<Pattern>,
     short_code: Option<Pattern>,
     /// Tested in this order once a number is known to be a valid short number.
@@ -334,10 +335,6 @@ struct ShortPlan {
 impl ShortPlan {
     fn new(s: &ShortData) -> ShortPlan {
         ShortPlan {
-            emergency: s
-                .emergency
-                .as_ref()
-                .and_then(|d| compile(&format!("^(?:{})$", d.pattern))),
             general: pattern(&s.general),
             short_code: pattern(&s.short_code),
             classes: [
@@ -353,15 +350,16 @@ impl ShortPlan {
         }
     }
 
+    /// libphonenumber's isValidShortNumberForRegion: the general descriptor, then the
+    /// short-code one.
+    fn is_valid(&self, digits: &str) -> bool {
+        self.general.as_ref().is_some_and(|g| g.matches(digits))
+            && self.short_code.as_ref().is_some_and(|s| s.matches(digits))
+    }
+
+    /// The class of a valid short number that is no emergency number.
     fn class_of(&self, digits: &str) -> Option<ShortClass> {
-        // libphonenumber's isEmergencyNumber: the pattern alone, whole number, no lengths.
-        if self.emergency.as_ref().is_some_and(|e| e.is_match(digits)) {
-            return Some(ShortClass::Emergency);
-        }
-        // isValidShortNumberForRegion: the general descriptor, then the short-code one.
-        let valid = self.general.as_ref().is_some_and(|g| g.matches(digits))
-            && self.short_code.as_ref().is_some_and(|s| s.matches(digits));
-        if !valid {
+        if !self.is_valid(digits) {
             return None;
         }
         let class = self
@@ -395,7 +393,18 @@ fn short_plan(region: Region) -> Option<&'static ShortPlan> {
 /// What a short number dialled in `region` is, by libphonenumber's short-number data: an
 /// emergency number, a valid short number of some class, or None.
 pub(crate) fn short_number(region: Region, digits: &str) -> Option<ShortClass> {
+    // libphonenumber's isEmergencyNumber (the pattern alone, whole number, no lengths),
+    // answered from the table of every region's emergency numbers: an emergency call back
+    // compiles no pattern at all.
+    if emergency_regions(digits).contains(&region.as_str()) {
+        return Some(ShortClass::Emergency);
+    }
     short_plan(region)?.class_of(digits)
+}
+
+/// Whether the digits are a valid short number of `region` (emergency numbers aside).
+pub(crate) fn is_valid_short_number(region: Region, digits: &str) -> bool {
+    short_plan(region).is_some_and(|plan| plan.is_valid(digits))
 }
 
 /// The regions where the digits are an emergency number (empty for none), from a table built
@@ -461,7 +470,13 @@ impl HomePlan {
     /// number left after the trunk prefix (and a carrier code) is removed or transformed, or
     /// None when nothing is to be removed.
     fn strip_trunk_prefix(&self, digits: &str) -> Option<String> {
-        let caps = self.npp.as_ref()?.captures(digits)?;
+        let npp = self.npp.as_ref()?;
+        // A plain match first: far cheaper than capturing, and most numbers have no trunk
+        // prefix to strip (every number written internationally passes here).
+        if !npp.is_match(digits) {
+            return None;
+        }
+        let caps = npp.captures(digits)?;
         let whole = caps.get(0)?;
         let general = self.general.as_ref()?;
         let viable_as_is = general.matches_pattern(digits);
@@ -610,14 +625,31 @@ mod tests {
         assert!(emergency_regions("999").contains(&"GB"));
         assert!(!emergency_regions("999").contains(&"JP"));
         assert!(emergency_regions("12345").is_empty());
-        // The table agrees with each region's pattern.
-        for (number, regions) in &EMERGENCY {
-            for id in *regions {
-                let region: Region = id.parse().expect("a region");
+        // The table is the expansion of each region's emergency pattern: every listed number
+        // matches it, and every short digit string that matches it is listed.
+        let short_strings: Vec<String> = (1..=4u32)
+            .flat_map(|len| {
+                (0..10u32.pow(len)).map(move |n| format!("{n:0len$}", len = len as usize))
+            })
+            .collect();
+        for r in &REGIONS {
+            let Some(pattern) = r.short.as_ref().and_then(|s| s.emergency.as_ref()) else {
+                continue;
+            };
+            let regex = compile(&format!("^(?:{})$", pattern.pattern)).expect("compiles");
+            let listed = EMERGENCY
+                .iter()
+                .filter(|(_, regions)| regions.contains(&r.id))
+                .map(|(number, _)| *number);
+            for number in listed {
+                assert!(regex.is_match(number), "{number} listed for {}", r.id);
+            }
+            for text in &short_strings {
                 assert_eq!(
-                    short_number(region, number),
-                    Some(ShortClass::Emergency),
-                    "{number} in {id}"
+                    regex.is_match(text),
+                    emergency_regions(text).contains(&r.id),
+                    "{text} in {}",
+                    r.id
                 );
             }
         }
