@@ -184,7 +184,7 @@ class SettingsActivity : Activity() {
         val presets: List<String>,
         val entries: List<callguard.ListEntry>,
         val stats: callguard.Stats?,
-        val recent: List<org.callguard.demo.mapping.RecentCall>,
+        val recent: List<org.callguard.mapping.RecentCall>,
     )
 
     private fun show(s: Snapshot) {

@@ -1,4 +1,4 @@
-package org.callguard.demo.mapping
+package org.callguard.mapping
 
 /**
  * The five flags of a `CallScreeningService.CallResponse`, as plain values.

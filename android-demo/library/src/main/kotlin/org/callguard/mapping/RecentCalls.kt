@@ -1,14 +1,20 @@
-package org.callguard.demo.mapping
+package org.callguard.mapping
 
 import java.io.File
 
-/** One screened call as the settings screen lists it. */
+/**
+ * One screened call as the settings and self-test screens show it.
+ *
+ * @property reason the deciding reason's message in the person's language, empty when none
+ *   (no risk found, or the core gave no answer: see [outcome]); it answers "why did this ring?".
+ */
 data class RecentCall(
     val at: Long,
     val caller: String,
     val verdict: String,
     val label: String,
     val outcome: Outcome,
+    val reason: String = "",
 )
 
 /**
@@ -46,14 +52,15 @@ class RecentCalls(private val file: File, private val capacity: Int = 50) {
     private fun clean(s: String) = s.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ')
 
     private fun encode(c: RecentCall) =
-        listOf(c.at.toString(), clean(c.caller), clean(c.verdict), clean(c.label), c.outcome.name)
+        listOf(c.at.toString(), clean(c.caller), clean(c.verdict), clean(c.label), c.outcome.name, clean(c.reason))
             .joinToString("\t")
 
+    /** Lines of five fields were written before the reason was kept: they read with none. */
     private fun decode(line: String): RecentCall? {
         val f = line.split('\t')
-        if (f.size != 5) return null
+        if (f.size != 5 && f.size != 6) return null
         val at = f[0].toLongOrNull() ?: return null
         val outcome = Outcome.entries.firstOrNull { it.name == f[4] } ?: return null
-        return RecentCall(at, f[1], f[2], f[3], outcome)
+        return RecentCall(at, f[1], f[2], f[3], outcome, f.getOrElse(5) { "" })
     }
 }

@@ -1,4 +1,4 @@
-package org.callguard.demo.mapping
+package org.callguard.mapping
 
 import org.junit.jupiter.api.Assertions.assertEquals
 import org.junit.jupiter.api.Test
@@ -28,5 +28,20 @@ class RecentCallsTest {
         val file = File(dir, "recent.tsv")
         file.writeText("garbage\n1\t+1\tALLOW\t\tSCREENED\nx\t+1\tALLOW\t\tSCREENED\n2\t+1\tALLOW\t\tNOPE\n")
         assertEquals(listOf(RecentCall(1, "+1", "ALLOW", "", Outcome.SCREENED)), RecentCalls(file).read())
+    }
+
+    @Test
+    fun `the reason is kept, and lines written before it was read with none`(@TempDir dir: File) {
+        val file = File(dir, "recent.tsv")
+        file.writeText("1\t+1\tALLOW\t\tSCREENED\n")
+        val log = RecentCalls(file)
+        log.add(RecentCall(2, "110", "ALLOW", "", Outcome.SCREENED, "緊急通報用の番号です"))
+        assertEquals(
+            listOf(
+                RecentCall(2, "110", "ALLOW", "", Outcome.SCREENED, "緊急通報用の番号です"),
+                RecentCall(1, "+1", "ALLOW", "", Outcome.SCREENED, ""),
+            ),
+            log.read(),
+        )
     }
 }

@@ -1,4 +1,4 @@
-package org.callguard.demo.mapping
+package org.callguard.mapping
 
 import callguard.Verdict
 import org.junit.jupiter.api.Assertions.assertEquals

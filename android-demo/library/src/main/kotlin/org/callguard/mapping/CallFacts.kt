@@ -1,4 +1,4 @@
-package org.callguard.demo.mapping
+package org.callguard.mapping
 
 /**
  * What Telecom tells a screening service about one call, copied out of `Call.Details` as plain

@@ -1,4 +1,4 @@
-package org.callguard.demo.mapping
+package org.callguard.mapping
 
 import callguard.Assessment
 import callguard.LocalText
@@ -27,13 +27,17 @@ object AlertTexts {
         return pick(number.kindLabel, japanese) ?: number.presentation.name
     }
 
+    /** The heaviest reason's message, or null when the core found none. */
+    fun mainReason(assessment: Assessment, japanese: Boolean): String? =
+        assessment.reasons.firstOrNull()?.let { pick(it.message, japanese) }
+
     fun of(assessment: Assessment, japanese: Boolean): AlertText {
         // "Blocked · Impersonation": the verdict, then what decided it when the core names it.
         val verdict = pick(assessment.verdictLabel, japanese) ?: assessment.verdict.name
         val label = pick(assessment.label, japanese)?.let { "$verdict · $it" } ?: verdict
         val title = "$label: ${caller(assessment, japanese)}"
         val lines = listOfNotNull(
-            assessment.reasons.firstOrNull()?.let { pick(it.message, japanese) },
+            mainReason(assessment, japanese),
             pick(assessment.advice, japanese),
         )
         return AlertText(title, lines.joinToString("\n"))

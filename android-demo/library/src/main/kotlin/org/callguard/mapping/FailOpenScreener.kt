@@ -1,4 +1,4 @@
-package org.callguard.demo.mapping
+package org.callguard.mapping
 
 import callguard.Assessment
 import callguard.IncomingCall
