@@ -238,7 +238,8 @@ class ScreeningServiceTest {
         assertEquals("disallow,reject,skipNotification", Calls.response(service).flags())
         val recent = lastRecentCall()!!
         assertEquals("BLOCK", recent.verdict)
-        assertEquals("+815012345678", recent.caller)
+        // A number from home as the network showed it, not as E.164.
+        assertEquals("050-1234-5678", recent.caller)
         assertEquals(1L, Calls.waitFor { Engine.get(app).stats().loggedCalls.takeIf { it > 0 } })
         assertEquals(1, notifications.size())
     }

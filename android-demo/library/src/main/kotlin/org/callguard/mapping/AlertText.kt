@@ -17,14 +17,33 @@ object AlertTexts {
     fun pick(text: LocalText?, japanese: Boolean): String? =
         text?.let { if (japanese) it.ja else it.en }?.takeIf { it.isNotBlank() }
 
-    /** The caller as people read it: E.164, else the number as given, else the presentation. */
+    /**
+     * The caller as people read it. A number from home as the person knows it, in the national
+     * form the network showed (`050-1234-5678`, `05012345678`), not as E.164 (`+815012345678`);
+     * a number from abroad in E.164; else the number as given; else the presentation.
+     */
     fun caller(assessment: Assessment, japanese: Boolean): String {
         val number = assessment.number
+        val shown = if (number.presentation == Presentation.ALLOWED) asShown(number.input) else null
+        if (number.international == false && shown != null) return shown
         number.e164?.let { return it }
-        if (number.presentation == Presentation.ALLOWED && number.input.isNotBlank()) {
-            return number.input.removePrefix("tel:")
-        }
+        if (shown != null) return shown
         return pick(number.kindLabel, japanese) ?: number.presentation.name
+    }
+
+    /** `tel:050-1234-5678;phone-context=...` or `tel:%2B1202...` as the digits and marks shown. */
+    private fun asShown(input: String): String? {
+        val text = input.trim()
+        val decoded = if (text.startsWith("tel:", ignoreCase = true)) {
+            try {
+                java.net.URI(text).schemeSpecificPart.substringBefore(';')
+            } catch (_: java.net.URISyntaxException) {
+                text.substring(4).substringBefore(';')
+            }
+        } else {
+            text
+        }
+        return decoded.trim().takeIf { it.isNotEmpty() }
     }
 
     /** The heaviest reason's message, or null when the core found none. */

@@ -31,6 +31,21 @@ class AlertTextsTest {
     }
 
     @Test
+    fun `a number from home is shown as the network showed it, one from abroad in E164`() {
+        val a = Fixtures.assessment(Verdict.BLOCK)
+        fun domestic(input: String) = a.copy(
+            number = a.number.copy(input = input, e164 = "+815012345678", country = "JP", international = false),
+        )
+        assertEquals("050-1234-5678", AlertTexts.caller(domestic("tel:050-1234-5678"), japanese = true))
+        assertEquals("05012345678", AlertTexts.caller(domestic("tel:05012345678;phone-context=+81"), japanese = true))
+        assertEquals("05012345678", AlertTexts.caller(domestic("05012345678"), japanese = false))
+        // Percent-encoded as Telecom hands it over, from abroad: E.164.
+        assertEquals("+12025550143", AlertTexts.caller(a, japanese = false))
+        // Nothing usable as shown: E.164 after all.
+        assertEquals("+815012345678", AlertTexts.caller(domestic("tel:"), japanese = false))
+    }
+
+    @Test
     fun `without advice the body is the reason alone`() {
         val a = Fixtures.assessment(Verdict.BLOCK).copy(advice = null)
         assertEquals("International call from US", AlertTexts.of(a, japanese = false).body)
