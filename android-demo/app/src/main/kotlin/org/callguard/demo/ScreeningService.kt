@@ -140,6 +140,8 @@ open class ScreeningService : CallScreeningService() {
                     if (sdk >= Android.API_VERIFICATION) details.callerNumberVerificationStatus else null,
                 direction =
                     if (sdk >= Android.API_SILENCE) details.callDirection else Android.DIRECTION_INCOMING,
+                // The phone's own clock and zone: the policy's quiet hours are the person's night.
+                minuteOfDay = java.time.LocalTime.now().let { it.hour * 60 + it.minute },
             )
         }
     }

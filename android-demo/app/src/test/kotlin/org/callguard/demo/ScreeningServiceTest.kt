@@ -259,6 +259,24 @@ class ScreeningServiceTest {
     }
 
     @Test
+    fun `the core gets the phone's local time, so a strict preset's quiet hours apply`() {
+        freshPhone()
+        val service = CountingService.start()
+        val before = java.time.LocalTime.now()
+        service.onScreenCall(
+            Calls.details("090-1234-5678", TelecomManager.PRESENTATION_ALLOWED, 0, Call.Details.DIRECTION_INCOMING),
+        )
+        Calls.response(service)
+        val after = java.time.LocalTime.now()
+        val time = service.lastCall!!.localTime
+        assertNotNull("no local time reached the core", time)
+        val minute = time!!.hour.toInt() * 60 + time.minute.toInt()
+        val range = (before.hour * 60 + before.minute)..(after.hour * 60 + after.minute)
+        // Around midnight the range wraps; the minute is then one of its two ends.
+        assertTrue("$minute not in $range", minute in range || minute == range.first || minute == range.last)
+    }
+
+    @Test
     fun `emergency numbers ring under the strictest policy, without a notification`() {
         freshPhone()
         Engine.get(app).setPolicy("elderly", null)
@@ -344,7 +362,11 @@ open class CountingService : ScreeningService() {
     val screened = java.util.concurrent.atomic.AtomicInteger()
     val answers = java.util.concurrent.atomic.AtomicInteger()
 
+    @Volatile
+    var lastCall: IncomingCall? = null
+
     override fun screenCall(call: IncomingCall): Assessment {
+        lastCall = call
         screened.incrementAndGet()
         return super.screenCall(call)
     }

@@ -11,12 +11,15 @@ package org.callguard.mapping
  *   below (the method does not exist there).
  * @property direction `getCallDirection()` (API 29): [Android.DIRECTION_INCOMING] or
  *   [Android.DIRECTION_OUTGOING]; anything else is treated as incoming.
+ * @property minuteOfDay the phone's local time when the call came in, as minutes after midnight
+ *   (0 to 1439), for the policy's quiet hours; null when unknown (quiet hours then never apply).
  */
 data class CallFacts(
     val handle: String?,
     val presentation: Int,
     val verificationStatus: Int?,
     val direction: Int,
+    val minuteOfDay: Int? = null,
 )
 
 /** The values of the Android constants the mapping reads, copied so the mapping needs no SDK. */

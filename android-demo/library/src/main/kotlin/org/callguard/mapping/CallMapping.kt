@@ -2,6 +2,7 @@ package org.callguard.mapping
 
 import callguard.Assessment
 import callguard.IncomingCall
+import callguard.LocalTime
 import callguard.Presentation
 import callguard.Verdict
 import callguard.Verification
@@ -30,8 +31,15 @@ object CallMapping {
             verification = verificationOf(facts.verificationStatus),
             // Telecom binds a screening service only for callers that are not in the contacts.
             isContact = false,
+            localTime = localTimeOf(facts.minuteOfDay),
         )
     }
+
+    /** Minutes after midnight as the core's local time; anything outside a day counts as unknown. */
+    fun localTimeOf(minuteOfDay: Int?): LocalTime? =
+        minuteOfDay?.takeIf { it in 0 until 24 * 60 }?.let {
+            LocalTime(hour = (it / 60).toUByte(), minute = (it % 60).toUByte())
+        }
 
     /** Android's presentation value as the core's; unknown values fall back on whether a handle came. */
     fun presentationOf(value: Int, hasHandle: Boolean): Presentation = when (value) {

@@ -1,5 +1,6 @@
 package org.callguard.mapping
 
+import callguard.LocalTime
 import callguard.Presentation
 import callguard.Verification
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -101,6 +102,16 @@ class CallMappingTest {
         assertEquals(Verification.PASSED, CallMapping.toIncomingCall(incoming(verification = 1))!!.verification)
         assertEquals(Verification.FAILED, CallMapping.toIncomingCall(incoming(verification = 2))!!.verification)
         assertNull(CallMapping.toIncomingCall(incoming(verification = 7))!!.verification)
+    }
+
+    @Test
+    fun `the local time goes to the core for quiet hours, and an impossible one does not`() {
+        val facts = CallFacts("tel:09012345678", Android.PRESENTATION_ALLOWED, null, Android.DIRECTION_INCOMING)
+        assertEquals(LocalTime(23u, 5u), CallMapping.toIncomingCall(facts.copy(minuteOfDay = 23 * 60 + 5))!!.localTime)
+        assertEquals(LocalTime(0u, 0u), CallMapping.toIncomingCall(facts.copy(minuteOfDay = 0))!!.localTime)
+        assertNull(CallMapping.toIncomingCall(facts)!!.localTime)
+        assertNull(CallMapping.toIncomingCall(facts.copy(minuteOfDay = 24 * 60))!!.localTime)
+        assertNull(CallMapping.toIncomingCall(facts.copy(minuteOfDay = -1))!!.localTime)
     }
 
     @Test

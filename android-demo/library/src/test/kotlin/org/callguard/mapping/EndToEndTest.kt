@@ -71,6 +71,18 @@ class EndToEndTest {
     }
 
     @Test
+    fun `the strict preset's quiet hours silence an unknown number at night, not at noon`() {
+        CallGuard(null, "JP", "elderly").use { guard ->
+            val night = decide(guard, shown("tel:09012345678").copy(minuteOfDay = 23 * 60 + 5))
+            assertEquals(Verdict.SILENCE, night.assessment!!.verdict)
+            assertEquals(ResponseFlags(silence = true), night.flags)
+            assertTrue(night.assessment!!.reasons.any { it.code == "quiet_hours" })
+            val noon = decide(guard, shown("tel:09012345678").copy(minuteOfDay = 12 * 60))
+            assertEquals(Verdict.ALLOW, noon.assessment!!.verdict)
+        }
+    }
+
+    @Test
     fun `emergency numbers ring without a notification`() {
         CallGuard(null, "JP", "elderly").use { guard ->
             val d = decide(guard, shown("tel:110"))
