@@ -15,9 +15,10 @@ import android.widget.LinearLayout
 import android.widget.ScrollView
 import android.widget.TextView
 import callguard.StoreState
-import callguard.Verdict
+import org.callguard.mapping.Happened
 import org.callguard.mapping.Outcome
 import org.callguard.mapping.RecentCall
+import org.callguard.mapping.happened
 import java.text.DateFormat
 import java.util.Date
 import java.util.concurrent.Executors
@@ -143,20 +144,17 @@ class MainActivity : Activity() {
         val format = DateFormat.getDateTimeInstance(DateFormat.MEDIUM, DateFormat.SHORT, resources.configuration.locales[0])
         val who = call.caller.ifBlank { getString(R.string.recent_no_number) }
         val header = getString(R.string.last_call_header, format.format(Date(call.at * 1000)), who)
-        val what = when (call.outcome) {
-            Outcome.TIMED_OUT -> getString(R.string.last_call_timed_out)
-            Outcome.FAILED -> getString(R.string.last_call_failed)
-            else -> {
-                val reason = call.reason.ifBlank { null }
-                when (call.verdict) {
-                    Verdict.BLOCK.name -> getString(R.string.last_call_blocked, reason ?: "")
-                    Verdict.SILENCE.name -> getString(R.string.last_call_silenced, reason ?: "")
-                    Verdict.WARN.name -> getString(R.string.last_call_warned, reason ?: "")
-                    else -> reason?.let { getString(R.string.last_call_rang_because, it) }
-                        ?: getString(R.string.last_call_rang_clean)
-                }
-            }
-        }
+        val reason = call.reason
+        val what = when (call.happened) {
+            Happened.NOT_CHECKED -> getString(
+                if (call.outcome == Outcome.TIMED_OUT) R.string.last_call_timed_out else R.string.last_call_failed,
+            )
+            Happened.BLOCKED -> getString(R.string.last_call_blocked, reason)
+            Happened.SILENCED -> getString(R.string.last_call_silenced, reason)
+            Happened.WARNED -> getString(R.string.last_call_warned, reason)
+            Happened.RANG ->
+                if (reason.isBlank()) getString(R.string.last_call_rang_clean) else getString(R.string.last_call_rang_because, reason)
+        }.trim()
         return "$header\n$what"
     }
 

@@ -30,6 +30,8 @@ import callguard.ImportProgress
 import callguard.ListKind
 import callguard.StoreState
 import callguard.policyPresets
+import org.callguard.mapping.Happened
+import org.callguard.mapping.happened
 import java.io.File
 import java.text.DateFormat
 import java.util.Date
@@ -278,13 +280,12 @@ class SettingsActivity : Activity() {
 
     /** What the phone did with a call, in the app's words ("Blocked", "拒否"). */
     private fun verdictWord(call: org.callguard.mapping.RecentCall): String = getString(
-        when {
-            call.outcome == org.callguard.mapping.Outcome.TIMED_OUT ||
-                call.outcome == org.callguard.mapping.Outcome.FAILED -> R.string.verdict_failed
-            call.verdict == callguard.Verdict.BLOCK.name -> R.string.verdict_block
-            call.verdict == callguard.Verdict.SILENCE.name -> R.string.verdict_silence
-            call.verdict == callguard.Verdict.WARN.name -> R.string.verdict_warn
-            else -> R.string.verdict_allow
+        when (call.happened) {
+            Happened.NOT_CHECKED -> R.string.verdict_failed
+            Happened.BLOCKED -> R.string.verdict_block
+            Happened.SILENCED -> R.string.verdict_silence
+            Happened.WARNED -> R.string.verdict_warn
+            Happened.RANG -> R.string.verdict_allow
         },
     )
 

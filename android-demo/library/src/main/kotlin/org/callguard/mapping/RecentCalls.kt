@@ -1,5 +1,6 @@
 package org.callguard.mapping
 
+import callguard.Verdict
 import java.io.File
 
 /**
@@ -16,6 +17,34 @@ data class RecentCall(
     val outcome: Outcome,
     val reason: String = "",
 )
+
+/** What the phone did with a screened call, as the screens tell the person. */
+enum class Happened {
+    /** It rang: allowed, or screening could not tell it apart from any call. */
+    RANG,
+
+    /** It rang, with the app's warning. */
+    WARNED,
+
+    /** It did not ring, but is in the call log (silenced). */
+    SILENCED,
+
+    /** It was rejected (blocked). */
+    BLOCKED,
+
+    /** Screening timed out or failed, so it rang unchecked (fail open). */
+    NOT_CHECKED,
+}
+
+/** What the phone did with this call. */
+val RecentCall.happened: Happened
+    get() = when {
+        outcome == Outcome.TIMED_OUT || outcome == Outcome.FAILED -> Happened.NOT_CHECKED
+        verdict == Verdict.BLOCK.name -> Happened.BLOCKED
+        verdict == Verdict.SILENCE.name -> Happened.SILENCED
+        verdict == Verdict.WARN.name -> Happened.WARNED
+        else -> Happened.RANG
+    }
 
 /**
  * The last [capacity] screened calls, newest first, in a small text file of the app's own.

@@ -44,4 +44,17 @@ class RecentCallsTest {
             log.read(),
         )
     }
+
+    @Test
+    fun `what happened to a call follows its verdict, and a call screening missed rang unchecked`() {
+        fun call(verdict: String, outcome: Outcome = Outcome.SCREENED) = RecentCall(1, "+1", verdict, "", outcome)
+        assertEquals(Happened.BLOCKED, call("BLOCK").happened)
+        assertEquals(Happened.SILENCED, call("SILENCE").happened)
+        assertEquals(Happened.WARNED, call("WARN").happened)
+        assertEquals(Happened.RANG, call("ALLOW").happened)
+        assertEquals(Happened.NOT_CHECKED, call("ALLOW", Outcome.TIMED_OUT).happened)
+        assertEquals(Happened.NOT_CHECKED, call("ALLOW", Outcome.FAILED).happened)
+        // A line from a newer app with a verdict this one does not know: it rang.
+        assertEquals(Happened.RANG, call("SOMETHING_NEW").happened)
+    }
 }
