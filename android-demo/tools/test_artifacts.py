@@ -127,6 +127,43 @@ def test_aar_refuses_a_folder_that_is_not_an_abi(tmp_path):
     assert not (tmp_path / "out" / f"callguard-android-{VERSION}.aar").exists()
 
 
+def test_a_maven_build_resolves_the_aar_and_the_host_jar_with_their_dependencies(tmp_path):
+    """A consumer's POM names target/android/repo and both artifacts; Maven resolves them and what
+    their POMs bring. Maven's own cache (~/.m2, filled by the build) serves as a second repository,
+    so nothing is downloaded and nothing of ours is left in that cache."""
+    m2 = os.path.expanduser("~/.m2/repository")
+    repos = "".join(
+        f"<repository><id>{name}</id><url>file://{path}</url></repository>"
+        for name, path in (("callguard", os.path.join(OUT, "repo")), ("cache", m2)))
+    (tmp_path / "pom.xml").write_text(f"""<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>example</groupId><artifactId>consumer</artifactId><version>1</version>
+  <repositories>{repos}</repositories>
+  <pluginRepositories>{repos.replace("repository>", "pluginRepository>")}</pluginRepositories>
+  <dependencies>
+    <dependency><groupId>org.callguard</groupId><artifactId>callguard-android</artifactId>
+      <version>{VERSION}</version><type>aar</type></dependency>
+    <dependency><groupId>org.callguard</groupId><artifactId>callguard-host</artifactId>
+      <version>{VERSION}</version><scope>test</scope></dependency>
+  </dependencies>
+</project>
+""")
+    listing = tmp_path / "dependencies.txt"
+    subprocess.run(["mvn", "-B", "-q", "-f", tmp_path / "pom.xml", f"-Dmaven.repo.local={tmp_path / 'm2'}",
+                    "org.apache.maven.plugins:maven-dependency-plugin:3.8.1:list",
+                    f"-DoutputFile={listing}", "-DexcludeTransitive=false"], check=True,
+                   capture_output=True, text=True)
+    resolved = {line.strip().split(" ")[0] for line in listing.read_text().splitlines() if line.startswith("   ")}
+    kotlin = build_property("kotlin.version")
+    jna = build_property("jna.version")
+    assert {f"org.callguard:callguard-android:aar:{VERSION}:compile",
+            f"org.callguard:callguard-host:jar:{VERSION}:test",
+            f"net.java.dev.jna:jna:aar:{jna}:compile",
+            # The desktop JNA the host jar needs, for tests only, beside JNA's AAR.
+            f"net.java.dev.jna:jna:jar:{jna}:test",
+            f"org.jetbrains.kotlin:kotlin-stdlib:jar:{kotlin}:compile"} <= resolved, resolved
+
+
 # ------------------------------------------------------------------------------------ host jar
 
 
