@@ -10,7 +10,7 @@ import android.content.Intent
 import android.content.pm.PackageManager
 import android.os.Build
 import callguard.Assessment
-import org.callguard.demo.mapping.AlertTexts
+import org.callguard.mapping.AlertTexts
 
 /**
  * The app's notification for warned, silenced and blocked calls: the verdict's label and the
