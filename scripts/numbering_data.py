@@ -2,7 +2,7 @@
 """Writes callguard's numbering data from a released libphonenumber.
 
 Run through scripts/update-numbering-data.sh, which installs the pinned `phonenumbers` release
-into a venv first. The output (core/data/libphonenumber.json) is embedded by core/build.rs: the
+into a venv first. The output (number/data/libphonenumber.json) is embedded by number/build.rs: the
 whole-number plans of every region and non-geographic code (patterns, possible lengths,
 international and trunk prefixes, the trunk-prefix parsing rule) and every region's short
 numbers (emergency, valid short codes and their cost classes, carrier-specific codes, SMS
@@ -191,7 +191,7 @@ def main():
         "library": "phonenumbers",
         "version": version,
         "licence": "Apache-2.0; Copyright (C) 2009-2026 The Libphonenumber Authors. "
-        "See core/data/NOTICE-libphonenumber.",
+        "See number/data/NOTICE-libphonenumber.",
         "generated_by": "scripts/update-numbering-data.sh",
     }
     emergency = emergency_numbers(regions)

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # The differential test: callguard's numbers against libphonenumber (tests/oracle/). Installs the
-# pinned `phonenumbers` release (core/data/LIBPHONENUMBER_VERSION) and pytest into a venv under
+# pinned `phonenumbers` release (number/data/LIBPHONENUMBER_VERSION) and pytest into a venv under
 # target/, builds the callguard CLI if needed, and runs the tests.
 #   scripts/numbers-oracle.sh                 the tests (what scripts/test.sh runs)
 #   scripts/numbers-oracle.sh --write-docs    regenerate docs/NUMBERS.md's agreement table
 #   scripts/numbers-oracle.sh --show N        print the table and up to N undocumented cases
 set -euo pipefail
 cd "$(dirname "$0")/.."
-version=$(cat core/data/LIBPHONENUMBER_VERSION)
+version=$(cat number/data/LIBPHONENUMBER_VERSION)
 venv=target/venv-numbering
 if [[ ! -x "$venv/bin/python" ]]; then
   python3 -m venv "$venv"

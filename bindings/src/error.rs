@@ -76,6 +76,19 @@ impl CallGuardError {
     }
 }
 
+/// `store.add_list_entry(...).doing("adding a list entry")?`: a store error as the caller sees
+/// it, saying what was being done ([`CallGuardError::from_store`]).
+pub(crate) trait Doing<T> {
+    /// The error mapped, `what` named where the store's words do not say it.
+    fn doing(self, what: &str) -> Result<T, CallGuardError>;
+}
+
+impl<T> Doing<T> for Result<T, StoreError> {
+    fn doing(self, what: &str) -> Result<T, CallGuardError> {
+        self.map_err(|e| CallGuardError::from_store(e, what))
+    }
+}
+
 impl From<StoreError> for CallGuardError {
     fn from(error: StoreError) -> CallGuardError {
         let reason = error.to_string();

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Arc, Mutex};
 
+use callguard_ffi::Lang;
 use callguard_ffi::{
     CallGuard, CallGuardError, ImportOptions, ImportProgress, IncomingCall, ListKind, StoreState,
     Verdict,
@@ -24,10 +25,13 @@ fn guard_at(path: &Path) -> Arc<CallGuard> {
 }
 
 fn verdict(guard: &CallGuard, number: &str) -> (Verdict, Vec<String>) {
-    let a = guard.screen(IncomingCall {
-        number: Some(number.into()),
-        ..IncomingCall::default()
-    });
+    let a = guard.screen(
+        IncomingCall {
+            number: Some(number.into()),
+            ..IncomingCall::default()
+        },
+        Lang::EN,
+    );
     (
         a.verdict,
         a.reasons.iter().map(|r| r.code.clone()).collect(),

@@ -12,6 +12,7 @@ use callguard_core::{
 };
 use clap::Args;
 
+use crate::input::{parse_lang, parse_region};
 use crate::store_cmd::default_db_path;
 use crate::{input, output, CliError};
 
@@ -376,28 +377,15 @@ pub fn load_policy(policy: &str) -> Result<Arc<Policy>, CliError> {
         .map_err(|e| CliError::Usage(format!("{}: {e}", path.display())))
 }
 
-/// The language from the environment: `LC_ALL`, then `LANG`; `ja*` is Japanese, else English.
+/// The language from the environment: `LC_ALL`, then `LANG` (`ja_JP.UTF-8` is Japanese); a
+/// language callguard does not speak, or none, is English.
 pub fn lang_from_env() -> Lang {
-    let lang = std::env::var("LC_ALL")
+    let locale = std::env::var("LC_ALL")
         .ok()
         .filter(|v| !v.is_empty())
         .or_else(|| std::env::var("LANG").ok())
         .unwrap_or_default();
-    if lang.starts_with("ja") {
-        Lang::Ja
-    } else {
-        Lang::En
-    }
-}
-
-fn parse_region(text: &str) -> Result<Region, String> {
-    text.parse()
-        .map_err(|e: callguard_core::region::UnknownRegion| e.to_string())
-}
-
-/// Parses `--lang`.
-pub fn parse_lang(text: &str) -> Result<Lang, String> {
-    text.parse()
+    Lang::from_locale(&locale).unwrap_or(Lang::EN)
 }
 
 fn parse_presentation(text: &str) -> Result<Presentation, String> {

@@ -16,8 +16,10 @@
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use callguard_core::directory::live::DEFAULT_LIVE_BUDGET;
-use callguard_core::directory::{Chunk, PlanOptions, PlanSummary, DEFAULT_BUDGET, DEFAULT_CHUNK};
+use callguard_core::call_directory::live::DEFAULT_LIVE_BUDGET;
+use callguard_core::call_directory::{
+    DirectoryChunk, PlanOptions, PlanSummary, DEFAULT_BUDGET, DEFAULT_CHUNK,
+};
 use callguard_core::files::AtomicFile;
 use callguard_core::store::{now, Store};
 use callguard_core::Lang;
@@ -163,7 +165,7 @@ fn numbers_line(
 fn write_chunk(
     out: &mut dyn Write,
     ext: u32,
-    chunk: &Chunk,
+    chunk: &DirectoryChunk,
     written: &mut Written,
 ) -> std::io::Result<()> {
     if chunk.remove_all {

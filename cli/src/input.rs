@@ -1,11 +1,12 @@
 //! Reading what the commands are given, with memory bounded whatever the input: a transcript
 //! or a text to scan is read only as far as the scanner looks, a policy file up to a size no
-//! policy reaches, a batch line up to a length no caller ID reaches.
+//! policy reaches, a batch line up to a length no caller ID reaches. And the parsers of the
+//! options every command shares (`--region`, `--lang`).
 
 use std::io::{self, BufRead, Read};
 use std::path::Path;
 
-use callguard_core::script::MAX_INPUT_BYTES;
+use callguard_core::claims::script::MAX_INPUT_BYTES;
 
 use crate::CliError;
 
@@ -92,6 +93,18 @@ pub fn read_capped_line(
             return Ok(true);
         }
     }
+}
+
+/// Parses `--region` (an ISO 3166 code such as `JP`).
+pub fn parse_region(text: &str) -> Result<callguard_core::Region, String> {
+    text.parse()
+        .map_err(|e: callguard_core::UnknownRegion| e.to_string())
+}
+
+/// Parses `--lang` (`ja`, `en` ...).
+pub fn parse_lang(text: &str) -> Result<callguard_core::Lang, String> {
+    text.parse()
+        .map_err(|e: callguard_core::UnknownLang| e.to_string())
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ mod output;
 mod policy_cmd;
 mod scan_cmd;
 mod store_cmd;
+mod texts;
 
 use std::process::ExitCode;
 

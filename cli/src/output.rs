@@ -1,5 +1,6 @@
 //! How an assessment is printed: one JSON object per line for tools, text for people.
 
+use crate::texts;
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -38,6 +39,7 @@ struct JsonReason<'a> {
 /// Writes the assessment as one line of JSON (the `--json` contract).
 pub fn write_json_line(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::Result<()> {
     let n = &a.number;
+    let words = a.explain(lang);
     let json = JsonAssessment {
         number: JsonNumber {
             input: &n.input,
@@ -51,17 +53,17 @@ pub fn write_json_line(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::
         },
         verdict: a.verdict.as_str(),
         score: a.score,
-        label: a.label.as_ref().map(|t| t.get(lang)),
-        reasons: a
+        label: words.label.as_deref(),
+        reasons: words
             .reasons
             .iter()
             .map(|r| JsonReason {
                 code: r.code.as_str(),
                 weight: r.weight,
-                message: r.message.get(lang),
+                message: &r.message,
             })
             .collect(),
-        advice: a.advice.as_ref().map(|t| t.get(lang)),
+        advice: words.advice.as_deref(),
     };
     serde_json::to_writer(&mut *out, &json)?;
     out.write_all(b"\n")
@@ -118,24 +120,25 @@ pub fn describe_number(a: &Assessment, lang: Lang) -> String {
         _ => parts.push(n.kind.label().get(lang).to_owned()),
     }
     if n.international == Some(true) {
-        parts.push(match lang {
-            Lang::Ja => "国際".into(),
-            Lang::En => "international".into(),
-        });
+        parts.push(texts::text("number.international", lang));
     }
     parts.join(" · ")
 }
 
 /// Writes the assessment for a person: the verdict first, then the reasons and the advice.
 pub fn write_human(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::Result<()> {
-    let (score, number, reasons, advice) = match lang {
-        Lang::Ja => ("スコア", "番号", "理由", "助言"),
-        Lang::En => ("score", "number", "reasons", "advice"),
-    };
-    let label = a
+    let [score, number, reasons, advice] = [
+        "check.score",
+        "check.number",
+        "check.reasons",
+        "check.advice",
+    ]
+    .map(|key| texts::text(key, lang));
+    let words = a.explain(lang);
+    let label = words
         .label
-        .as_ref()
-        .map(|l| format!("  {}", printable(l.get(lang))))
+        .as_deref()
+        .map(|l| format!("  {}", printable(l)))
         .unwrap_or_default();
     writeln!(
         out,
@@ -150,17 +153,17 @@ pub fn write_human(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::Resu
         printable(&describe_number(a, lang))
     )?;
     writeln!(out, "  {reasons}:")?;
-    for r in &a.reasons {
+    for r in &words.reasons {
         writeln!(
             out,
             "    - {} (+{}): {}",
             r.code.as_str(),
             r.weight,
-            printable(r.message.get(lang))
+            printable(&r.message)
         )?;
     }
-    if let Some(text) = &a.advice {
-        writeln!(out, "  {advice}: {}", printable(text.get(lang)))?;
+    if let Some(text) = &words.advice {
+        writeln!(out, "  {advice}: {}", printable(text))?;
     }
     Ok(())
 }

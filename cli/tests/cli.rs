@@ -94,7 +94,7 @@ fn human_output_puts_the_verdict_first() {
         .expect("run");
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).expect("utf-8");
-    assert!(text.starts_with("WARN"), "{text}");
+    assert!(text.starts_with("Warning"), "{text}");
     assert!(text.contains("international"));
     assert!(text.contains("advice:"));
 }
@@ -188,7 +188,7 @@ fn demo_shows_the_scam_calls_and_the_ordinary_ones() {
         .expect("run");
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).expect("utf-8");
-    assert!(text.contains("BLOCK") && text.contains("WARN") && text.contains("ALLOW"));
+    assert!(text.contains("Blocked") && text.contains("Warning") && text.contains("Ring"));
     assert!(text.contains("Ministry") && text.contains("emergency number"));
     let out = callguard().args(["demo", "--json"]).output().expect("run");
     let calls: Vec<Value> = String::from_utf8(out.stdout)

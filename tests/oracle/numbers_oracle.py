@@ -1,7 +1,7 @@
 """callguard's numbers against libphonenumber: the differential test's machinery.
 
 The reference is libphonenumber at the release whose metadata callguard embeds
-(core/data/LIBPHONENUMBER_VERSION), through its Python port `phonenumbers`. Both sides read the
+(number/data/LIBPHONENUMBER_VERSION), through its Python port `phonenumbers`. Both sides read the
 same generated caller-ID texts under the same home region:
 
 - every region's example numbers (libphonenumber's own) in E.164, international and national
@@ -357,12 +357,12 @@ class Pack:
     """callguard's numbering rule pack (what it adds to libphonenumber), read from the repository."""
 
     def __init__(self):
-        pack = json.loads((ROOT / "core/rules/numbering.json").read_text(encoding="utf-8"))
+        pack = json.loads((ROOT / "number/data/numbering.json").read_text(encoding="utf-8"))
         self.short = {(r, s["number"]) for r, e in pack["regions"].items()
                       for s in e.get("short_numbers", [])}
         self.global_short = {s["number"] for s in pack["global_short_numbers"]}
         self.overrides = [(o["prefix"], o["digits"]) for o in pack["kind_overrides"]]
-        data = json.loads((ROOT / "core/data/libphonenumber.json").read_text(encoding="utf-8"))
+        data = json.loads((ROOT / "number/data/libphonenumber.json").read_text(encoding="utf-8"))
         self.emergency = data["emergency_numbers"]
 
     def lists_short(self, home: str, digits: str) -> bool:

@@ -19,8 +19,8 @@ use std::sync::Arc;
 
 use callguard_core::risk::{HardRule, Policy, ReasonCode, Thresholds};
 use callguard_core::store::{
-    Category, Evidence, FeedInfo, ImportOptions, ListEntry, ListKind, Pattern, Store, StoreError,
-    TrustedKey, UserReport,
+    Evidence, FeedInfo, ImportOptions, ListEntry, ListKind, Pattern, ReportCategory, Store,
+    StoreError, TrustedKey, UserReport,
 };
 use callguard_core::{
     Classifier, IncomingCall, LocalTime, NumberKind, Presentation, Region, Screener, Verdict,
@@ -94,14 +94,14 @@ const WIDE_PREFIXES: [&str; 6] = ["+81*", "+811*", "+8111*", "+81119*", "+1*", "
 /// Lines no feed parser may accept, whatever the format (the number is the first field).
 const GARBAGE_NUMBERS: [&str; 5] = ["nonsense", "+83 1234 5678", "+81 1", "12", "ＡＢＣ"];
 
-const CATEGORIES: [Category; 7] = [
-    Category::Scam,
-    Category::Fraud,
-    Category::Spam,
-    Category::Telemarketing,
-    Category::Robocall,
-    Category::Survey,
-    Category::Other,
+const CATEGORIES: [ReportCategory; 7] = [
+    ReportCategory::Scam,
+    ReportCategory::Fraud,
+    ReportCategory::Spam,
+    ReportCategory::Telemarketing,
+    ReportCategory::Robocall,
+    ReportCategory::Survey,
+    ReportCategory::Other,
 ];
 
 const SCRIPT: &str = "こちらは総務省です。お客様の携帯電話は２時間以内に使えなくなります。\

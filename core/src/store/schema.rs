@@ -40,7 +40,7 @@ pub(crate) const STEPS: [&str; SCHEMA_VERSION as usize] = [V1, V2];
 ///   `reports_gen`, `calls_gen`); every write that changes a part bumps its counter.
 /// - `reports` is keyed by (number, source), WITHOUT ROWID, so a reported number costs one
 ///   b-tree cell of about 25 bytes and no index. Source 0 is the user; feeds have ids from 1.
-///   `categories` is a bit set (see `Category::bit`).
+///   `categories` is a bit set (see `ReportCategory::bit`).
 /// - `feed_imports`: the SHA-256 of every imported file, for idempotent re-imports.
 /// - `call_log`: screened calls, for repeat-caller rules (bounded by the store's options).
 /// - `trusted_keys`: ed25519 feed-signing keys trusted for every import.

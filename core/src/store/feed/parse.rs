@@ -5,15 +5,13 @@ use std::borrow::Cow;
 use std::io::{BufRead, Read};
 use std::sync::OnceLock;
 
+use callguard_number::{Classifier, NumberKind, Presentation, Region, E164};
+use callguard_text::Lang;
 use serde::Deserialize;
 
-use crate::classify::{Classifier, NumberKind};
-use crate::number::{Presentation, E164};
-use crate::region::Region;
 use crate::store::feed::FeedKind;
-use crate::store::reports::Category;
+use crate::store::reports::ReportCategory;
 use crate::store::time::{parse_time, UnixTime};
-use crate::Lang;
 
 /// A field as an error message quotes it: at most [`QUOTED_CHARS`] characters, then `…`, so
 /// that a 64 KiB field does not make a 64 KiB message (five of them in a summary).
@@ -96,7 +94,7 @@ impl Numbers<'_> {
                 "number {}: {}",
                 Quoted(text.as_bytes()),
                 info.invalid
-                    .map(|r| r.message(Lang::En))
+                    .map(|r| r.message().get(Lang::EN).to_owned())
                     .unwrap_or_else(|| "not a complete number".to_owned())
             )),
             (_, Some(n)) => Ok(Some(n)),
@@ -131,11 +129,11 @@ fn nanp_ok(ten: &[u8]) -> bool {
 fn categories(text: &[u8]) -> Result<u8, String> {
     let text = text.trim_ascii();
     if text.is_empty() {
-        return Ok(Category::Other.bit());
+        return Ok(ReportCategory::Other.bit());
     }
     let mut bits = 0;
     for part in text.split(|&b| b == b'|') {
-        bits |= Category::parse_bytes(part)
+        bits |= ReportCategory::parse_bytes(part)
             .ok_or_else(|| {
                 format!(
                     "unknown category {}: expected scam, fraud, spam, telemarketing, \
@@ -319,7 +317,7 @@ impl Layout {
                 let at = time_field("Violation_Date", when, now)?;
                 let mut bits = ftc_category(get(c.subject)).bit();
                 if get(c.robocall).trim_ascii().eq_ignore_ascii_case(b"y") {
-                    bits |= Category::Robocall.bit();
+                    bits |= ReportCategory::Robocall.bit();
                 }
                 Ok(Parsed::Row(Row {
                     number,
@@ -356,19 +354,19 @@ fn ftc_number(text: &[u8]) -> Result<u64, String> {
 /// Maps the FTC's free-text subjects to categories (an approximation, documented in
 /// docs/STORE.md): impostors are scams, debt and prizes fraud, dropped calls spam, surveys
 /// surveys, and the rest telemarketing.
-pub(crate) fn ftc_category(subject: &[u8]) -> Category {
+pub(crate) fn ftc_category(subject: &[u8]) -> ReportCategory {
     let s = subject.to_ascii_lowercase();
     let has = |w: &str| s.windows(w.len()).any(|win| win == w.as_bytes());
     if has("impost") || has("pretend") || has("government") {
-        Category::Scam
+        ReportCategory::Scam
     } else if has("debt") || has("loan") || has("credit") || has("prize") || has("lotter") {
-        Category::Fraud
+        ReportCategory::Fraud
     } else if has("survey") || has("poll") {
-        Category::Survey
+        ReportCategory::Survey
     } else if has("dropped call") || has("no message") {
-        Category::Spam
+        ReportCategory::Spam
     } else {
-        Category::Telemarketing
+        ReportCategory::Telemarketing
     }
 }
 
@@ -507,12 +505,12 @@ mod tests {
         assert!(ftc_number(b"202555012").is_err());
         assert_eq!(
             ftc_category(b"Calls pretending to be government, businesses, or family and friends"),
-            Category::Scam
+            ReportCategory::Scam
         );
-        assert_eq!(ftc_category(b"Reducing your debt"), Category::Fraud);
+        assert_eq!(ftc_category(b"Reducing your debt"), ReportCategory::Fraud);
         assert_eq!(
             ftc_category(b"Vacation & timeshares"),
-            Category::Telemarketing
+            ReportCategory::Telemarketing
         );
     }
 }

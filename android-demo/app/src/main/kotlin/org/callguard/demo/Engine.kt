@@ -78,7 +78,9 @@ object Engine {
         return candidates.map { it.uppercase(Locale.ROOT) }.firstOrNull { it.length == 2 } ?: "JP"
     }
 
-    /** Whether the person reads Japanese: the device's language, for the core's texts. */
-    fun japanese(context: Context): Boolean =
-        context.resources.configuration.locales[0].language == "ja"
+    /**
+     * The language the core speaks to the person in: the device's (`ja`, `en` ...); one the core
+     * does not speak is English.
+     */
+    fun lang(context: Context): String = context.resources.configuration.locales[0].language
 }

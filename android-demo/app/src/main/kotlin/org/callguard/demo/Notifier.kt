@@ -50,7 +50,7 @@ class Notifier(context: Context) {
     fun show(assessment: Assessment) {
         if (!canNotify()) return
         ensureChannel()
-        val text = AlertTexts.of(assessment, Engine.japanese(context))
+        val text = AlertTexts.of(assessment)
         val open = PendingIntent.getActivity(
             context,
             0,

@@ -63,7 +63,8 @@ open class ScreeningService : CallScreeningService() {
     }
 
     /** The core's screening of one call; it may block or throw: [FailOpenScreener] copes. */
-    protected open fun screenCall(call: IncomingCall): Assessment = Engine.get(this).screen(call)
+    protected open fun screenCall(call: IncomingCall): Assessment =
+        Engine.get(this).screen(call, Engine.lang(this))
 
     /** How long the core may take before the call rings anyway (Telecom waits 5 s at most). */
     protected open fun timeoutMillis(): Long = FailOpenScreener.DEFAULT_TIMEOUT_MILLIS
@@ -103,15 +104,14 @@ open class ScreeningService : CallScreeningService() {
                 runCatching { Engine.get(this).record(assessment) }
             }
             runCatching {
-                val japanese = Engine.japanese(this)
                 Engine.recentCalls(this).add(
                     RecentCall(
                         at = System.currentTimeMillis() / 1000,
-                        caller = assessment?.let { AlertTexts.caller(it, japanese) } ?: shownNumber(facts),
+                        caller = assessment?.let { AlertTexts.caller(it) } ?: shownNumber(facts),
                         verdict = assessment?.verdict?.name ?: "ALLOW",
-                        label = assessment?.let { AlertTexts.pick(it.verdictLabel, japanese) } ?: "",
+                        label = assessment?.let { AlertTexts.pick(it.verdictLabel) } ?: "",
                         outcome = decision.outcome,
-                        reason = assessment?.let { AlertTexts.mainReason(it, japanese) } ?: "",
+                        reason = assessment?.let { AlertTexts.mainReason(it) } ?: "",
                     ),
                 )
             }

@@ -87,7 +87,7 @@ class ScreeningServiceTest {
                         else -> Verification.NOT_VERIFIED
                     },
                     isContact = false,
-                ),
+                ), "en",
             )
         }
 
@@ -136,7 +136,7 @@ class ScreeningServiceTest {
                 assertNotNull("$what: no recent-calls entry", recent)
                 assertEquals(what, expected.verdict.name, recent!!.verdict)
                 assertEquals(what, Outcome.SCREENED, recent.outcome)
-                assertEquals(what, AlertTexts.mainReason(expected, japanese = false).orEmpty(), recent.reason)
+                assertEquals(what, AlertTexts.mainReason(expected).orEmpty(), recent.reason)
                 // A hidden number reaches neither the core nor the list, whatever the handle says.
                 if (presentation != TelecomManager.PRESENTATION_ALLOWED) {
                     assertFalse(what, recent.caller.contains("2025550143"))
@@ -147,7 +147,7 @@ class ScreeningServiceTest {
                     assertEquals("$what: no notification for a call that simply rings", 0, shown.size)
                 } else {
                     assertEquals("$what: one notification", 1, shown.size)
-                    assertNotification(shown[0], AlertTexts.of(expected, japanese = false), what)
+                    assertNotification(shown[0], AlertTexts.of(expected), what)
                 }
             }
         }

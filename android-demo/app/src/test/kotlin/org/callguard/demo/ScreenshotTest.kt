@@ -83,16 +83,16 @@ class ScreenshotTest {
             RuntimeEnvironment.setQualifiers("+$lang")
             // The entry the service keeps, at a fixed time (2025-12-01 10:05 in Tokyo) so the
             // picture does not change with the clock.
-            val assessment = Engine.get(app).screen(IncomingCall(number = "050-1234-5678"))
+            val assessment = Engine.get(app).screen(IncomingCall(number = "050-1234-5678"), lang)
             Engine.recentCalls(app).clear()
             Engine.recentCalls(app).add(
                 RecentCall(
                     at = 1764551100,
-                    caller = AlertTexts.caller(assessment, lang == "ja"),
+                    caller = AlertTexts.caller(assessment),
                     verdict = assessment.verdict.name,
                     label = "",
                     outcome = Outcome.SCREENED,
-                    reason = AlertTexts.mainReason(assessment, lang == "ja").orEmpty(),
+                    reason = AlertTexts.mainReason(assessment).orEmpty(),
                 ),
             )
             val controller = Robolectric.buildActivity(MainActivity::class.java).setup()
@@ -119,11 +119,11 @@ class ScreenshotTest {
             // Two calls the service kept, at fixed times (2025-12-01 09:30 and 10:05 in Tokyo).
             Engine.recentCalls(app).clear()
             for ((at, number) in listOf(1764549000L to "+1 202-555-0143", 1764551100L to "050-1234-5678")) {
-                val a = guard.screen(IncomingCall(number = number))
+                val a = guard.screen(IncomingCall(number = number), lang)
                 Engine.recentCalls(app).add(
                     RecentCall(
-                        at, AlertTexts.caller(a, lang == "ja"), a.verdict.name, "", Outcome.SCREENED,
-                        AlertTexts.mainReason(a, lang == "ja").orEmpty(),
+                        at, AlertTexts.caller(a), a.verdict.name, "", Outcome.SCREENED,
+                        AlertTexts.mainReason(a).orEmpty(),
                     ),
                 )
             }
@@ -154,7 +154,7 @@ class ScreenshotTest {
         for (lang in languages()) {
             RuntimeEnvironment.setQualifiers("+$lang")
             manager.cancelAll()
-            Notifier(app).show(Engine.get(app).screen(call()))
+            Notifier(app).show(Engine.get(app).screen(call(), lang))
             val posted: Notification = shadowOf(manager).allNotifications.single()
             val expanded = Notification.Builder.recoverBuilder(app, posted).createBigContentView()
             val shade = FrameLayout(app)

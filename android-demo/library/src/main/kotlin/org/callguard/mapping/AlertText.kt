@@ -1,7 +1,6 @@
 package org.callguard.mapping
 
 import callguard.Assessment
-import callguard.LocalText
 import callguard.Presentation
 import callguard.Verdict
 
@@ -10,25 +9,25 @@ data class AlertText(val title: String, val body: String)
 
 /**
  * Builds the notification's words from an assessment: the verdict's label and the caller as the
- * title; the heaviest reason and the advice (what to do) as the body. Japanese when [japanese],
- * else English — the core carries both.
+ * title; the heaviest reason and the advice (what to do) as the body, in the language the core
+ * was asked to speak (`CallGuard.screen(call, lang)`).
  */
 object AlertTexts {
-    fun pick(text: LocalText?, japanese: Boolean): String? =
-        text?.let { if (japanese) it.ja else it.en }?.takeIf { it.isNotBlank() }
+    /** The text, or null when it is blank. */
+    fun pick(text: String?): String? = text?.takeIf { it.isNotBlank() }
 
     /**
      * The caller as people read it. A number from home as the person knows it, in the national
      * form the network showed (`050-1234-5678`, `05012345678`), not as E.164 (`+815012345678`);
      * a number from abroad in E.164; else the number as given; else the presentation.
      */
-    fun caller(assessment: Assessment, japanese: Boolean): String {
+    fun caller(assessment: Assessment): String {
         val number = assessment.number
         val shown = if (number.presentation == Presentation.ALLOWED) asShown(number.input) else null
         if (number.international == false && shown != null) return shown
         number.e164?.let { return it }
         if (shown != null) return shown
-        return pick(number.kindLabel, japanese) ?: number.presentation.name
+        return pick(number.kindLabel) ?: number.presentation.name
     }
 
     /** `tel:050-1234-5678;phone-context=...` or `tel:%2B1202...` as the digits and marks shown. */
@@ -47,17 +46,17 @@ object AlertTexts {
     }
 
     /** The heaviest reason's message, or null when the core found none. */
-    fun mainReason(assessment: Assessment, japanese: Boolean): String? =
-        assessment.reasons.firstOrNull()?.let { pick(it.message, japanese) }
+    fun mainReason(assessment: Assessment): String? =
+        assessment.reasons.firstOrNull()?.let { pick(it.message) }
 
-    fun of(assessment: Assessment, japanese: Boolean): AlertText {
+    fun of(assessment: Assessment): AlertText {
         // "Blocked · Impersonation": the verdict, then what decided it when the core names it.
-        val verdict = pick(assessment.verdictLabel, japanese) ?: assessment.verdict.name
-        val label = pick(assessment.label, japanese)?.let { "$verdict · $it" } ?: verdict
-        val title = "$label: ${caller(assessment, japanese)}"
+        val verdict = pick(assessment.verdictLabel) ?: assessment.verdict.name
+        val label = pick(assessment.label)?.let { "$verdict · $it" } ?: verdict
+        val title = "$label: ${caller(assessment)}"
         val lines = listOfNotNull(
-            mainReason(assessment, japanese),
-            pick(assessment.advice, japanese),
+            mainReason(assessment),
+            pick(assessment.advice),
         )
         return AlertText(title, lines.joinToString("\n"))
     }

@@ -29,7 +29,7 @@ class EndToEndTest {
     }
 
     private fun decide(guard: CallGuard, facts: CallFacts, sdk: Int = 34, canNotify: Boolean = true): Decision =
-        FailOpenScreener({ guard.screen(it) }, workers, timer).decide(facts, sdk, canNotify)
+        FailOpenScreener({ guard.screen(it, "ja") }, workers, timer).decide(facts, sdk, canNotify)
 
     private fun shown(handle: String, verification: Int? = null) =
         CallFacts(handle, Android.PRESENTATION_ALLOWED, verification, Android.DIRECTION_INCOMING)
@@ -43,7 +43,7 @@ class EndToEndTest {
             assertEquals("+12025550143", d.assessment!!.number.e164)
             assertEquals(ResponseFlags.ALLOW, d.flags)
             assertTrue(d.notify)
-            val text = AlertTexts.of(d.assessment!!, japanese = true)
+            val text = AlertTexts.of(d.assessment!!)
             assertTrue(text.title.endsWith("+12025550143"), text.title)
             // The deciding reason's label from the core: "注意 · 国際電話: +12025550143".
             assertTrue(text.title.contains("国際電話"), text.title)

@@ -1,22 +1,34 @@
 package org.callguard.mapping
 
 import callguard.Assessment
-import callguard.LocalText
 import callguard.NumberInfo
 import callguard.NumberKind
 import callguard.Presentation
 import callguard.Reason
 import callguard.Verdict
 
-/** Assessments built by hand, as the core would return them, for tests that need no library. */
+/**
+ * Assessments built by hand, as the core would return them in [lang] (`ja` or `en`), for tests
+ * that need no library.
+ */
 object Fixtures {
-    fun text(en: String, ja: String = "「$en」") = LocalText(ja = ja, en = en)
-
     fun assessment(
         verdict: Verdict,
         e164: String? = "+12025550143",
         presentation: Presentation = Presentation.ALLOWED,
         input: String = "tel:%2B12025550143",
+        lang: String = "en",
+    ): Assessment {
+        fun text(en: String, ja: String = "「$en」") = if (lang == "ja") ja else en
+        return build(verdict, e164, presentation, input, ::text)
+    }
+
+    private fun build(
+        verdict: Verdict,
+        e164: String?,
+        presentation: Presentation,
+        input: String,
+        text: (String, String) -> String,
     ) = Assessment(
         number = NumberInfo(
             input = input,
@@ -25,7 +37,7 @@ object Fixtures {
             e164Value = e164?.removePrefix("+")?.toLong(),
             country = if (e164 != null) "US" else null,
             kind = if (e164 != null) NumberKind.FIXED_OR_MOBILE else NumberKind.HIDDEN,
-            kindLabel = if (e164 != null) text("fixed line or mobile") else text("hidden", "非通知"),
+            kindLabel = if (e164 != null) text("fixed line or mobile", "固定または携帯電話") else text("hidden", "非通知"),
             international = e164?.let { true },
             flags = emptyList(),
             invalidCode = null,
