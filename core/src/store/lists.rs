@@ -576,5 +576,47 @@ impl Store {
     }
 }
 
+/// Every list entry, in the order they were added.
+pub(crate) fn load_entries(conn: &rusqlite::Connection) -> rusqlite::Result<Vec<ListEntry>> {
+    let mut stmt = conn.prepare(
+        "SELECT list, kind, lo, hi, digits, label, note, added_at FROM list_entries ORDER BY id",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        let list: String = r.get(0)?;
+        let kind: String = r.get(1)?;
+        Ok((
+            list,
+            kind,
+            r.get::<_, i64>(2)?,
+            r.get::<_, i64>(3)?,
+            r.get::<_, i64>(4)?,
+            r.get::<_, Option<String>>(5)?,
+            r.get::<_, Option<String>>(6)?,
+            r.get::<_, i64>(7)?,
+        ))
+    })?;
+    let mut entries = Vec::new();
+    for row in rows {
+        let (list, kind, lo, hi, digits, label, note, added_at) = row?;
+        // The CHECK constraints keep `list` and `kind` valid; skip anything else rather than
+        // fail screening over one odd row.
+        let list = if list == "allow" {
+            ListKind::Allow
+        } else {
+            ListKind::Block
+        };
+        if let Some(pattern) = Pattern::from_columns(&kind, lo, hi, digits) {
+            entries.push(ListEntry {
+                list,
+                pattern,
+                label,
+                note,
+                added_at,
+            });
+        }
+    }
+    Ok(entries)
+}
+
 #[cfg(test)]
 mod tests;
