@@ -9,6 +9,7 @@ use callguard_ffi::{
     CallGuard, CallGuardError, DirectoryChunks, DirectoryLoad, DirectoryLoadMode, DirectoryReader,
     ListKind, ReportCategory,
 };
+use callguard_testkit::workdir::WorkDir;
 
 /// 050-1234-xxxx: 10,000 Japanese IP-phone numbers of 12 digits.
 const PREFIX: &str = "+81501234*";
@@ -16,8 +17,8 @@ const FIRST: i64 = 815_012_340_000;
 const DENTIST: i64 = 815_012_340_005;
 const REPORTED: i64 = 819_012_345_678;
 
-fn guard(dir: &tempfile::TempDir) -> (std::sync::Arc<CallGuard>, String) {
-    let path = dir.path().join("callguard.db").display().to_string();
+fn guard(dir: &WorkDir) -> (std::sync::Arc<CallGuard>, String) {
+    let path = dir.db().display().to_string();
     let guard = CallGuard::new(Some(path.clone()), "JP".into(), "balanced".into()).expect("guard");
     guard
         .add_list_entry(ListKind::Block, PREFIX.into(), None, None)
@@ -95,7 +96,7 @@ fn the_objects_are_send_and_sync() {
 
 #[test]
 fn plan_load_read_and_deliver_then_a_delta_then_a_reset() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let (guard, path) = guard(&dir);
     let summary = guard.plan_directory(1_000_000, 1, Lang::JA).expect("plan");
     assert_eq!(summary.version, 1);
@@ -179,7 +180,7 @@ fn plan_load_read_and_deliver_then_a_delta_then_a_reset() {
 
 #[test]
 fn bad_arguments_and_missing_databases_are_errors() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let (guard, path) = guard(&dir);
     for (budget, extensions) in [(0, 1), (10, 0), (10, 65)] {
         let err = guard
@@ -229,7 +230,7 @@ fn bad_arguments_and_missing_databases_are_errors() {
 
 #[test]
 fn the_live_caller_id_dataset_and_its_manifest() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let (guard, _) = guard(&dir);
     let out = dir.path().join("live");
     let manifest = guard
