@@ -5,11 +5,11 @@
 use std::collections::BTreeMap;
 use std::io::BufRead;
 
-use callguard_core::call_directory::model::IosModel;
 use callguard_core::call_directory::DirectoryLoadMode;
 use callguard_core::call_directory::{PlanOptions, DEFAULT_CHUNK};
 use callguard_core::store::{ImportOptions, ListKind, Store};
 use callguard_core::{Classifier, Lang, Policy, Region, E164};
+use callguard_testkit::ios::IosModel;
 use callguard_testkit::workdir::WorkDir;
 
 fn options() -> PlanOptions {
