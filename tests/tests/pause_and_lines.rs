@@ -5,13 +5,14 @@ use std::sync::Arc;
 
 use callguard_core::store::{ListKind, Store};
 use callguard_core::{IncomingCall, Policy, ReasonCode, Region, Screener, Verdict};
+use callguard_testkit::workdir::WorkDir;
 
 /// 2026-01-01T12:00:00Z.
 const T: i64 = 1_767_268_800;
 
-fn elderly_with_store() -> (tempfile::TempDir, Arc<Store>, Screener) {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let store = Arc::new(Store::open(dir.path().join("cg.db"), Region::JP).expect("store"));
+fn elderly_with_store() -> (WorkDir, Arc<Store>, Screener) {
+    let dir = WorkDir::new();
+    let store = Arc::new(Store::open(dir.db(), Region::JP).expect("store"));
     let screener = Screener::new(Region::JP)
         .with_policy(Policy::preset("elderly").expect("elderly"))
         .with_store(store.clone());
