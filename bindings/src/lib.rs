@@ -11,6 +11,8 @@
 //! - [`lists`], [`feeds`], [`policy`], [`database`]: the person's lists and reports, feed
 //!   imports (with [`ImportProgress`] to follow and cancel them), the policy and the caregiver's
 //!   lock, the database's state and repair.
+//! - [`settings`]: a pause of protection, a preset per phone line, the presets described in
+//!   the person's language (`policy_preset_info`).
 //! - [`call_directory`]: the iOS Call Directory: planning and delivery on [`CallGuard`], and
 //!   [`DirectoryReader`] / [`DirectoryChunks`] for the extension, which only reads.
 //! - [`CallGuardError`]: the one error, with a reason; the core's errors map to it in
@@ -32,6 +34,7 @@ pub mod guard;
 pub mod lists;
 pub mod policy;
 pub mod screening;
+pub mod settings;
 
 pub use callguard_core::Lang;
 use callguard_core::Policy;
@@ -50,6 +53,7 @@ pub use guard::CallGuard;
 pub(crate) use guard::{no_database, parse_policy, store_options};
 pub use lists::{ListEntry, UserReport};
 pub use screening::{Assessment, IncomingCall, LocalTime, NumberInfo, Reason, ScanResult};
+pub use settings::{LinePreset, PresetInfo};
 
 uniffi::setup_scaffolding!();
 

@@ -130,6 +130,14 @@ pub struct IncomingCall {
     /// What was heard on the call or left as a message.
     #[uniffi(default = None)]
     pub transcript: Option<String>,
+    /// When the call came in (Unix seconds); none: now. Repeat callers and a pause are
+    /// measured from it.
+    #[uniffi(default = None)]
+    pub at: Option<i64>,
+    /// The line the call came in on (Android's `PhoneAccountHandle.getId()`): its preset, if
+    /// it has one (`setLinePreset`), screens the call.
+    #[uniffi(default = None)]
+    pub line: Option<String>,
 }
 
 impl From<IncomingCall> for core::IncomingCall {
@@ -148,6 +156,8 @@ impl From<IncomingCall> for core::IncomingCall {
                 }),
             claims: call.claims,
             transcript: call.transcript,
+            at: call.at,
+            line: call.line,
         }
     }
 }
@@ -234,6 +244,15 @@ pub struct Assessment {
     pub reasons: Vec<Reason>,
     /// What the person should do, unless the call simply rings.
     pub advice: Option<String>,
+    /// The name of the policy that screened the call: the one in use, or the line's preset.
+    #[uniffi(default = "")]
+    pub policy: String,
+    /// The line whose preset screened the call, if one did.
+    #[uniffi(default = None)]
+    pub line: Option<String>,
+    /// While protection is paused: when the pause ends (Unix seconds).
+    #[uniffi(default = None)]
+    pub paused_until: Option<i64>,
 }
 
 impl Assessment {
@@ -255,6 +274,9 @@ impl Assessment {
                 })
                 .collect(),
             advice: words.advice,
+            policy: a.policy.clone(),
+            line: a.line.clone(),
+            paused_until: a.paused_until,
         }
     }
 }
@@ -338,9 +360,11 @@ impl CallGuard {
         ScanResult::new(&self.scanner.scan(&text), &self.scanner, lang)
     }
 
-    /// Records a screened call in the call log (repeat-caller rules count these). Call it after
-    /// answering the phone, off the screening path. Without a database this does nothing.
-    pub fn record(&self, assessment: Assessment) -> Result<(), CallGuardError> {
+    /// Records a screened call in the call log (repeat-caller rules count these), as come in at
+    /// `at` (Unix seconds; none: now; give the `IncomingCall`'s `at` when it had one). Call it
+    /// after answering the phone, off the screening path. Without a database this does nothing.
+    #[uniffi::method(default(at = None))]
+    pub fn record(&self, assessment: Assessment, at: Option<i64>) -> Result<(), CallGuardError> {
         if self.db_path.is_none() {
             return Ok(());
         }
@@ -355,7 +379,7 @@ impl CallGuard {
         self.store_for(doing)?
             .log_call(
                 number,
-                callguard_core::store::now(),
+                at.unwrap_or_else(callguard_core::store::now),
                 assessment.verdict.as_str(),
                 &codes,
             )

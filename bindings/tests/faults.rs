@@ -115,7 +115,7 @@ fn assert_changes_refused(guard: &CallGuard, dir: &Path, why: &str) {
     assert_database_error(guard.list_entries(), &[file, "reading the lists", why]);
     assert_database_error(guard.stats(), &[file, why]);
     let a = screen(guard, BLOCKED);
-    assert_database_error(guard.record(a), &[file, "logging a call", why]);
+    assert_database_error(guard.record(a, None), &[file, "logging a call", why]);
 }
 
 fn feed(dir: &Path, name: &str, version: u64, rows: u64, first: u64) -> String {

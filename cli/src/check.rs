@@ -67,6 +67,14 @@ pub struct CheckArgs {
     /// The local time of the call (HH:MM), for the policy's quiet hours.
     #[arg(long, value_name = "HH:MM", value_parser = parse_time)]
     at: Option<LocalTime>,
+    /// When the call came in (UTC: YYYY-MM-DDTHH:MM:SSZ, or Unix seconds) [default: now]:
+    /// repeat callers and a pause of protection are measured from it.
+    #[arg(long, value_name = "WHEN", value_parser = parse_instant)]
+    time: Option<i64>,
+    /// The phone line (SIM) the call came in on, as the phone names it: a preset set for it
+    /// with `callguard line set` screens the call.
+    #[arg(long, value_name = "ID")]
+    line: Option<String>,
     /// Print JSON instead of text for people.
     #[arg(long)]
     json: bool,
@@ -130,7 +138,7 @@ pub fn run(args: &CheckArgs) -> Result<(), CliError> {
         .map_err(CliError::output)?;
     drop(out);
     // The verdict is out: only now may the call log (which can wait for a lock) have its turn.
-    if let Err(problem) = screening.log(&assessment) {
+    if let Err(problem) = screening.log(&assessment, args.time) {
         eprintln!("callguard: warning: the call was not logged: {problem}");
     }
     Ok(())
@@ -227,9 +235,10 @@ impl Screening {
         }
     }
 
-    /// Logs a screened call, if `--log` asked for it. After a failure nothing more is logged
-    /// (each attempt could wait seconds for a lock): the error is kept and returned once.
-    fn log(&mut self, assessment: &Assessment) -> Result<(), String> {
+    /// Logs a screened call, if `--log` asked for it, at `at` (`--time`) or now. After a
+    /// failure nothing more is logged (each attempt could wait seconds for a lock): the error
+    /// is kept and returned once.
+    fn log(&mut self, assessment: &Assessment, at: Option<i64>) -> Result<(), String> {
         let Some(Ok(store)) = &self.log else {
             return match self.log.take() {
                 Some(Err(problem)) => Err(problem),
@@ -239,7 +248,7 @@ impl Screening {
         let codes: Vec<&str> = assessment.reasons.iter().map(|r| r.code.as_str()).collect();
         let logged = store.log_call(
             assessment.number.e164,
-            store::now(),
+            at.unwrap_or_else(store::now),
             assessment.verdict.as_str(),
             &codes,
         );
@@ -313,7 +322,7 @@ fn batch(
         call.number = Some(text.to_owned());
         let assessment = screening.screener.screen(&call);
         output::write_json_line(&mut out, &assessment, lang).map_err(CliError::output)?;
-        if let Err(problem) = screening.log(&assessment) {
+        if let Err(problem) = screening.log(&assessment, call.at) {
             out.flush().map_err(CliError::output)?;
             eprintln!(
                 "callguard: warning: line {number}: the call was not logged, nor will the \
@@ -334,7 +343,15 @@ fn call_template(args: &CheckArgs) -> IncomingCall {
         local_time: args.at,
         claims: args.claims.clone(),
         transcript: None,
+        at: args.time,
+        line: args.line.clone(),
     }
+}
+
+/// `--time`: a UTC date-time or Unix seconds.
+fn parse_instant(text: &str) -> Result<i64, String> {
+    callguard_core::store::parse_time(text.as_bytes())
+        .ok_or_else(|| format!("{text:?}: expected YYYY-MM-DDTHH:MM:SSZ (UTC) or Unix seconds"))
 }
 
 /// The transcript's text (as much as the scanner reads), if one was given.

@@ -89,6 +89,7 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
                 local_time: s.at,
                 claims: s.claims.clone(),
                 transcript: s.transcript.clone(),
+                ..IncomingCall::default()
             };
             (s, screener.screen(&call))
         })

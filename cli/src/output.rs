@@ -15,6 +15,15 @@ struct JsonAssessment<'a> {
     label: Option<&'a str>,
     reasons: Vec<JsonReason<'a>>,
     advice: Option<&'a str>,
+    /// The line whose preset screened the call (`--line`), only when one did.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<&'a str>,
+    /// That preset, only when a line's preset screened the call.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    policy: Option<&'a str>,
+    /// When a pause of protection in force ends (UTC), only while one is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    paused_until: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -64,6 +73,9 @@ pub fn write_json_line(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::
             })
             .collect(),
         advice: words.advice.as_deref(),
+        line: a.line.as_deref(),
+        policy: a.line.as_ref().map(|_| a.policy.as_str()),
+        paused_until: a.paused_until.map(callguard_core::store::format_time),
     };
     serde_json::to_writer(&mut *out, &json)?;
     out.write_all(b"\n")

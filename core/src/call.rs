@@ -135,6 +135,13 @@ pub struct IncomingCall {
     pub claims: Option<String>,
     /// What was heard on the call or left as a message, if known.
     pub transcript: Option<String>,
+    /// When the call came in, in seconds since 1970 (UTC); none: now, by the clock. Repeat
+    /// callers and a pause of protection are measured from it, so a verdict can be reproduced.
+    pub at: Option<i64>,
+    /// The phone line (SIM or calling account) the call came in on, as the phone names it
+    /// (Android's `PhoneAccountHandle` id): an opaque text. A line can have a policy preset of
+    /// its own in the store; none: the policy in use.
+    pub line: Option<String>,
 }
 
 impl IncomingCall {

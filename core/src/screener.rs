@@ -10,6 +10,7 @@ use callguard_text::LocalText;
 use crate::call::IncomingCall;
 use crate::claims::script;
 use crate::claims::{Findings, Organisations, ScriptFinding};
+use crate::evidence::ProtectionPause;
 use crate::risk::{Assessment, Policy, RiskEngine};
 use crate::store;
 
@@ -192,45 +193,95 @@ impl Screener {
         &self.classifier
     }
 
-    /// Screens one call.
+    /// The pause in force at `now` and the policy preset of `line`, as the store holds them.
+    /// A store that cannot say gives neither: the look-up of the number then fails open on its
+    /// own, and calls that need no store are decided as without one.
+    fn settings(&self, line: Option<&str>, now: store::UnixTime) -> Settings {
+        let StoreSlot::Open(store) = &self.store else {
+            return Settings::default();
+        };
+        let Ok((pause, preset)) = store.screening_settings(line, now) else {
+            return Settings::default();
+        };
+        // A name that is no preset (written by a newer callguard, or edited) leaves the line
+        // under the policy in use.
+        let line_policy = line
+            .zip(preset.and_then(|name| Policy::preset(&name)))
+            .map(|(line, policy)| (line.to_owned(), RiskEngine::new(policy)));
+        Settings { pause, line_policy }
+    }
+
+    /// Screens one call, at its time (`call.at`) or now.
     pub fn screen(&self, call: &IncomingCall) -> Assessment {
         let text = call.number.as_deref().unwrap_or("");
+        let now = call.at.unwrap_or_else(store::now);
         let outcome = catch_unwind(AssertUnwindSafe(|| {
-            let info = self.classifier.classify(text, call.presentation);
-            // Emergency and special numbers ring whatever the store says: never ask it, so a
-            // store that cannot answer cannot get in their way.
-            let number = info.e164.filter(|_| !info.kind.is_protected());
-            let evidence = match (&self.store, number) {
-                (StoreSlot::Open(store), Some(number)) => match store.lookup(number) {
-                    Ok(evidence) => Some(evidence),
-                    // A contact rings whatever the store holds, and says so.
-                    Err(_) if call.is_contact => None,
-                    // Fail open: a store that cannot answer never blocks a call.
-                    Err(err) => return self.risk.unavailable(info, &err.to_string()),
-                },
-                (StoreSlot::Unavailable(_), Some(_)) if call.is_contact => None,
-                // The user's allow list might let this call ring whatever else it shows, and
-                // the store that holds it could not be opened: let it ring.
-                (StoreSlot::Unavailable(err), Some(_)) => {
-                    return self.risk.unavailable(info, &err.to_string())
-                }
-                _ => None,
+            let settings = self.settings(call.line.as_deref(), now);
+            let (risk, line) = match &settings.line_policy {
+                Some((line, risk)) => (risk, Some(line)),
+                None => (&self.risk, None),
             };
-            // Calls decided by precedence (emergency and special numbers, contacts, the user's
-            // lists) never look at claims or transcripts: skip scanning them.
-            let decided = info.kind.is_protected()
-                || call.is_contact
-                || evidence.as_ref().is_some_and(|e| e.list.is_some());
-            let findings = if decided {
-                Findings::default()
-            } else {
-                self.findings(call, &info)
+            let assessment = self.screen_under(risk, call, text, now);
+            let mut assessment = match &settings.pause {
+                Some(pause) => risk.under_pause(assessment, pause, now),
+                None => assessment,
             };
-            self.risk.assess(call, info, evidence.as_ref(), &findings)
+            assessment.line = line.cloned();
+            assessment
         }));
         outcome.unwrap_or_else(|_| {
             let info = NumberInfo::unclassified(text, call.presentation);
             self.risk.unavailable(info, "internal error")
         })
     }
+
+    /// Screens one call under `risk` (the policy in use or a line's preset) at `now`.
+    fn screen_under(
+        &self,
+        risk: &RiskEngine,
+        call: &IncomingCall,
+        text: &str,
+        now: store::UnixTime,
+    ) -> Assessment {
+        let info = self.classifier.classify(text, call.presentation);
+        // Emergency and special numbers ring whatever the store says: never ask it, so a
+        // store that cannot answer cannot get in their way.
+        let number = info.e164.filter(|_| !info.kind.is_protected());
+        let evidence = match (&self.store, number) {
+            (StoreSlot::Open(store), Some(number)) => match store.lookup_at(number, now) {
+                Ok(evidence) => Some(evidence),
+                // A contact rings whatever the store holds, and says so.
+                Err(_) if call.is_contact => None,
+                // Fail open: a store that cannot answer never blocks a call.
+                Err(err) => return risk.unavailable(info, &err.to_string()),
+            },
+            (StoreSlot::Unavailable(_), Some(_)) if call.is_contact => None,
+            // The user's allow list might let this call ring whatever else it shows, and
+            // the store that holds it could not be opened: let it ring.
+            (StoreSlot::Unavailable(err), Some(_)) => {
+                return risk.unavailable(info, &err.to_string())
+            }
+            _ => None,
+        };
+        // Calls decided by precedence (emergency and special numbers, contacts, the user's
+        // lists) never look at claims or transcripts: skip scanning them.
+        let decided = info.kind.is_protected()
+            || call.is_contact
+            || evidence.as_ref().is_some_and(|e| e.list.is_some());
+        let findings = if decided {
+            Findings::default()
+        } else {
+            self.findings(call, &info)
+        };
+        risk.assess(call, info, evidence.as_ref(), &findings)
+    }
+}
+
+/// What the store's settings say about one call.
+#[derive(Default)]
+struct Settings {
+    /// The pause in force, if any.
+    pause: Option<ProtectionPause>,
+    /// The line the call came in on and an engine for its preset, if it has one.
+    line_policy: Option<(String, RiskEngine)>,
 }

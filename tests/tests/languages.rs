@@ -16,8 +16,9 @@ use callguard_core::{
 use serde_json::Value;
 
 /// The packs that speak to people, from the repository's root. Each holds texts.
-const PACKS: [&str; 7] = [
+const PACKS: [&str; 8] = [
     "core/rules/reasons.json",
+    "core/rules/presets.json",
     "core/rules/organisations.json",
     "core/rules/script.json",
     "number/data/numbering.json",

@@ -193,6 +193,7 @@ fn evidence() -> impl Strategy<Value = Option<Evidence>> {
                 sources: vec!["feed".into()],
             }),
             recent_calls,
+            since_last_call: None,
         },
     ))
 }
@@ -240,6 +241,7 @@ proptest! {
             list: None,
             reports: None,
             recent_calls: 0,
+            since_last_call: None,
         });
         let mut reports = more.reports.clone().unwrap_or(ReportSummary {
             total_count: 0,

@@ -47,6 +47,9 @@ struct StoreSetup {
     /// Earlier screened calls from the call's number, logged now.
     #[serde(default)]
     calls: u32,
+    /// Protection paused from now for this many minutes.
+    #[serde(default)]
+    paused_minutes: Option<i64>,
 }
 
 #[derive(Deserialize)]
@@ -116,6 +119,7 @@ fn run(scenario: &Scenario, dir: &Path) -> Result<Vec<String>, String> {
         local_time: c.at.as_deref().map(str::parse).transpose()?,
         claims: c.claims.clone(),
         transcript: c.transcript.clone(),
+        ..IncomingCall::default()
     };
 
     if let Some(setup) = &scenario.store {
@@ -138,8 +142,13 @@ fn run(scenario: &Scenario, dir: &Path) -> Result<Vec<String>, String> {
                 .report(&r.number, category, None)
                 .map_err(|e| format!("report {}: {e}", r.number))?;
         }
-        screener = screener.with_store(store);
         let now = callguard_core::store::now();
+        if let Some(minutes) = setup.paused_minutes {
+            store
+                .pause_protection(now, now + minutes * 60)
+                .map_err(|e| format!("pause: {e}"))?;
+        }
+        screener = screener.with_store(store);
         for _ in 0..setup.calls {
             let earlier = screener.screen(&call);
             screener

@@ -222,6 +222,79 @@ def test_recorded_calls_count_as_repeat_calls(guard):
     assert "repeat_caller" in codes(guard.screen(call, "en"))
 
 
+# --- a pause, lines, a call back, the presets for people -------------------------------------
+
+
+def test_a_pause_needs_no_pin_is_bounded_and_ends(db_path):
+    import time
+
+    guard = cg.CallGuard(db_path, "JP", "elderly")
+    guard.lock_policy("2468")
+    now = int(time.time())
+    abroad = "+12025550143"
+    assert guard.screen(cg.IncomingCall(number=abroad), "en").verdict == cg.Verdict.BLOCK
+    with pytest.raises(cg.CallGuardError.InvalidInput) as err:
+        guard.pause_protection(now + cg.max_pause_seconds() + 60)
+    assert "at most 24 hours" in err.value.reason
+    assert guard.protection_paused_until() is None
+    # No PIN, though the policy is locked.
+    assert guard.pause_protection(now + 3600) == now + 3600
+    assert guard.protection_paused_until() == now + 3600
+    a = guard.screen(cg.IncomingCall(number=abroad, at=now + 60), "ja")
+    assert a.verdict == cg.Verdict.WARN and "protection_paused" in codes(a)
+    assert a.paused_until == now + 3600
+    assert any("保護を一時停止" in r.message for r in a.reasons)
+    later = guard.screen(cg.IncomingCall(number=abroad, at=now + 7200), "en")
+    assert later.verdict == cg.Verdict.BLOCK and later.paused_until is None
+    guard.resume_protection()
+    assert guard.protection_paused_until() is None
+    # Kept in the database: a new object (a restarted app) sees a pause.
+    guard.pause_protection(now + 600)
+    del guard
+    gc.collect()
+    assert cg.CallGuard(db_path, "JP", "elderly").protection_paused_until() == now + 600
+
+
+def test_line_presets_need_the_pin_of_a_locked_policy(db_path):
+    guard = cg.CallGuard(db_path, "JP", "elderly")
+    with pytest.raises(cg.CallGuardError.InvalidInput):
+        guard.set_line_preset("sim-work", "lenient", None)
+    guard.set_line_preset("sim-work", "minimal", None)
+    work = guard.screen(cg.IncomingCall(number="+12025550143", line="sim-work"), "en")
+    assert (work.verdict, work.policy, work.line) == (cg.Verdict.ALLOW, "minimal", "sim-work")
+    home = guard.screen(cg.IncomingCall(number="+12025550143", line="sim-home"), "en")
+    assert (home.verdict, home.policy, home.line) == (cg.Verdict.BLOCK, "elderly", None)
+    guard.lock_policy("2468")
+    with pytest.raises(cg.CallGuardError.Locked):
+        guard.clear_line_preset("sim-work", None)
+    with pytest.raises(cg.CallGuardError.Locked):
+        guard.set_line_preset("sim-home", "minimal", "0000")
+    assert [(l.line, l.preset) for l in guard.line_presets()] == [("sim-work", "minimal")]
+    assert guard.clear_line_preset("sim-work", "2468")
+    assert guard.line_presets() == []
+
+
+def test_a_call_back_within_minutes_rings_with_a_warning(db_path):
+    guard = cg.CallGuard(db_path, "JP", "elderly")
+    night = cg.LocalTime(hour=22, minute=30)
+    t = 1_767_268_800
+    first = guard.screen(cg.IncomingCall(number="03-1234-5678", local_time=night, at=t), "en")
+    assert first.verdict == cg.Verdict.SILENCE
+    guard.record(first, t)
+    again = guard.screen(cg.IncomingCall(number="03-1234-5678", local_time=night, at=t + 120), "en")
+    assert again.verdict == cg.Verdict.WARN and "repeat_urgent" in codes(again)
+    assert again.label == "Called again"
+
+
+def test_presets_are_described_in_the_persons_language():
+    ja = cg.policy_preset_info("ja")
+    assert [p.name for p in ja] == cg.policy_presets()
+    assert ja[1].title == "高齢の方向け(きびしめ)"
+    ko = cg.policy_preset_info("ko-KR")
+    assert all(any("\uac00" <= ch <= "\ud7a3" for ch in p.description) for p in ko)
+    assert cg.policy_preset_info("fr")[0].title == "Standard (recommended)"
+
+
 # --- callbacks and cancellation ---------------------------------------------------------------
 
 

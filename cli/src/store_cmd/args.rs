@@ -44,6 +44,59 @@ pub enum StoreCommand {
     /// The database file itself: repair a damaged one.
     #[command(subcommand)]
     Db(DbCommand),
+    /// Pause protection for a while (every call rings; the block list still blocks), end a
+    /// pause, or show it.
+    Pause(PauseArgs),
+    /// A policy preset per phone line (SIM): set, clear, show.
+    #[command(subcommand)]
+    Line(LineCommand),
+}
+
+/// `callguard pause`: with no option, shows the pause in force.
+#[derive(Debug, Args)]
+#[command(group(clap::ArgGroup::new("how_long").args(["minutes", "hours", "until", "off"])))]
+pub struct PauseArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// Pause for this many minutes (a pause lasts at most 24 hours).
+    #[arg(long, value_name = "N")]
+    pub minutes: Option<u32>,
+    /// Pause for this many hours (at most 24).
+    #[arg(long, value_name = "N")]
+    pub hours: Option<u32>,
+    /// Pause until this time (UTC: YYYY-MM-DDTHH:MM:SSZ, or Unix seconds), at most 24 hours
+    /// from now.
+    #[arg(long, value_name = "WHEN")]
+    pub until: Option<String>,
+    /// End the pause now.
+    #[arg(long)]
+    pub off: bool,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `callguard line ...`: calls on a line (as the phone names it) screened under a preset.
+#[derive(Debug, Subcommand)]
+pub enum LineCommand {
+    /// Screen calls on LINE under PRESET (balanced, elderly, minimal).
+    Set {
+        /// The line's id, as the phone names it.
+        line: String,
+        /// The preset.
+        preset: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Screen calls on LINE under the policy in use again.
+    Clear {
+        /// The line's id.
+        line: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Show every line's preset.
+    Show(ShowArgs),
 }
 
 /// `callguard db ...`.

@@ -1,5 +1,5 @@
 //! The store's commands: `import`, `list`, `report`, `reports export`, `stats`, `feed`, `key`,
-//! `db recover`.
+//! `db recover`, `pause`, `line`.
 //!
 //! Every command takes `--db PATH` (default `$XDG_DATA_HOME/callguard/callguard.db`, falling
 //! back to `~/.local/share/callguard/callguard.db`) and `--region CC` (default JP), the home
@@ -7,6 +7,7 @@
 //! exits with 2 and one line naming the file and line; other failures exit with 1.
 
 mod args;
+mod settings;
 
 pub use args::*;
 
@@ -261,6 +262,8 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
             }
         }
         StoreCommand::Db(DbCommand::Recover(args)) => recover(&args),
+        StoreCommand::Pause(args) => settings::pause(&args),
+        StoreCommand::Line(cmd) => settings::line(cmd),
         StoreCommand::Key(KeyCommand::List(store)) => {
             let keys = open_store(&store)?.trusted_keys().map_err(store_error)?;
             show(false, &keys, |k| {

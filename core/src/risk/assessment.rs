@@ -25,6 +25,14 @@ pub struct Assessment {
     pub label: Option<ReasonCode>,
     /// What the person should do, if anything.
     pub advice: Option<Advice>,
+    /// The name of the policy that screened the call: the one in use, or the preset of the
+    /// line the call came in on.
+    pub policy: String,
+    /// The line whose preset screened the call, if one did (none: the policy in use).
+    pub line: Option<String>,
+    /// While protection is paused: when the pause ends (Unix seconds), on every call, whether
+    /// the pause changed its verdict or not.
+    pub paused_until: Option<i64>,
     /// The texts the words come from.
     pub(crate) texts: Arc<ReasonTexts>,
 }
@@ -38,6 +46,7 @@ impl PartialEq for Assessment {
             &self.reasons,
             self.label,
             &self.advice,
+            (&self.policy, &self.line, self.paused_until),
         ) == (
             &other.number,
             other.verdict,
@@ -45,6 +54,7 @@ impl PartialEq for Assessment {
             &other.reasons,
             other.label,
             &other.advice,
+            (&other.policy, &other.line, other.paused_until),
         )
     }
 }

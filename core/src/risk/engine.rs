@@ -6,6 +6,7 @@ use std::sync::Arc;
 use callguard_number::{InvalidReason, NumberFlag, NumberInfo, NumberKind, Presentation};
 use callguard_text::LocalText;
 
+use super::urgent::CallBack;
 use super::{Advice, Assessment, HardRule, Policy, Reason, ReasonCode, ReasonTexts, Verdict};
 use crate::call::{IncomingCall, Verification};
 use crate::claims::{ClaimOutcome, Findings};
@@ -26,11 +27,11 @@ impl Default for RiskEngine {
 
 /// Signals gathered for scoring: a code, its weight under the policy, a detail for the message
 /// and advice that replaces the reason's own.
-struct Signal {
-    code: ReasonCode,
-    weight: u8,
-    detail: Option<LocalText>,
-    advice: Option<LocalText>,
+pub(super) struct Signal {
+    pub code: ReasonCode,
+    pub weight: u8,
+    pub detail: Option<LocalText>,
+    pub advice: Option<LocalText>,
 }
 
 fn same(text: String) -> LocalText {
@@ -56,7 +57,12 @@ impl RiskEngine {
         &self.policy
     }
 
-    fn reason(&self, signal: Signal) -> (Reason, Option<Advice>) {
+    /// The reason texts in use.
+    pub(super) fn texts(&self) -> &Arc<ReasonTexts> {
+        &self.texts
+    }
+
+    pub(super) fn reason(&self, signal: Signal) -> (Reason, Option<Advice>) {
         let advice = match signal.advice {
             Some(text) => Some(Advice::Text(text)),
             None => self
@@ -93,6 +99,9 @@ impl RiskEngine {
             } else {
                 advice
             },
+            policy: self.policy.name.clone(),
+            line: None,
+            paused_until: None,
             texts: self.texts.clone(),
         }
     }
@@ -190,11 +199,11 @@ impl RiskEngine {
         reasons.sort_by(|a, b| b.weight.cmp(&a.weight).then(a.code.cmp(&b.code)));
         let thresholds = &self.policy.thresholds;
         let score = (total.min(100) as u8).max(thresholds.floor(floor));
-        let verdict = thresholds.verdict(score);
+        let mut verdict = thresholds.verdict(score);
         // The label names what counted: the heaviest reason that weighed something, else the
         // hard rule that set the verdict; none when nothing was found (a verified number
         // alone is no news).
-        let label = reasons
+        let mut label = reasons
             .iter()
             .find(|r| r.weight > 0)
             .or_else(|| {
@@ -205,6 +214,29 @@ impl RiskEngine {
                 })?
             })
             .map(|r| r.code);
+        let mut advice = advice.map(|(_, text)| text);
+        // A call back within minutes that would be silenced may be urgent: it rings, warned.
+        let call_back = CallBack {
+            minutes: self.policy.repeat_urgent_minutes,
+            repeat_caller_min_calls: self.policy.repeat_caller_min_calls,
+        };
+        if let Some(ago) = call_back.urgent(verdict, evidence, &reasons) {
+            let minutes = ago.to_string();
+            let detail = self
+                .texts
+                .detail("last_call_minutes")
+                .filled(&[("minutes", &minutes)]);
+            let (reason, urgent_advice) = self.reason(Signal {
+                code: ReasonCode::RepeatUrgent,
+                weight: 0,
+                detail: Some(detail),
+                advice: None,
+            });
+            verdict = Verdict::Warn;
+            label = Some(reason.code);
+            advice = urgent_advice.or(advice);
+            reasons.push(reason);
+        }
         Assessment {
             number,
             verdict,
@@ -214,8 +246,11 @@ impl RiskEngine {
             advice: if verdict == Verdict::Allow {
                 None
             } else {
-                advice.map(|(_, text)| text)
+                advice
             },
+            policy: self.policy.name.clone(),
+            line: None,
+            paused_until: None,
             texts: self.texts.clone(),
         }
     }

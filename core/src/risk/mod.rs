@@ -6,13 +6,19 @@
 //!
 //! Precedence, highest first: emergency and special service numbers ring; the user's allow list
 //! and contacts ring; the user's block list blocks; the policy's hard rules set a verdict at
-//! least; scored evidence decides the rest.
+//! least; scored evidence decides the rest. Two reliefs follow: a call back within minutes
+//! with nothing against it rings with a warning instead of being silenced (`urgent.rs`), and
+//! while the person paused protection every call rings that precedence did not decide
+//! (`pause.rs`).
 
 mod assessment;
 mod engine;
+mod pause;
 mod policy;
+mod presets;
 mod reason;
 mod texts;
+mod urgent;
 mod verdict;
 
 pub use assessment::{Assessment, ExplainedReason, Explanation};
@@ -20,6 +26,8 @@ pub use engine::RiskEngine;
 pub use policy::{
     pin_weakness, HardRule, Policy, PolicyError, PolicyLock, Thresholds, LOCK_VERSION,
 };
+pub use presets::{PresetText, PresetTexts};
 pub use reason::{Advice, Reason, ReasonCode};
 pub use texts::ReasonTexts;
+pub use urgent::REPEAT_URGENT_MAX_MINUTES;
 pub use verdict::Verdict;

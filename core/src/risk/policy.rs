@@ -307,6 +307,13 @@ pub struct Policy {
     pub thresholds: Thresholds,
     /// Logged calls within the store's recent window that make a repeat caller.
     pub repeat_caller_min_calls: u32,
+    /// A call from a number that called within this many minutes, with nothing against it,
+    /// may be urgent: it rings with a warning instead of being silenced (`repeat_urgent`;
+    /// 0, the default for files that do not say, never; at most
+    /// [`REPEAT_URGENT_MAX_MINUTES`](super::REPEAT_URGENT_MAX_MINUTES)). Left out of the JSON
+    /// when 0, so locks made before the field existed still match their content.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub repeat_urgent_minutes: u32,
     /// The weight of each scored signal; a signal that is not listed weighs 0.
     pub weights: HashMap<ReasonCode, u8>,
     /// Rules that set a verdict whatever the score.
@@ -317,8 +324,12 @@ pub struct Policy {
     pub lock: Option<PolicyLock>,
 }
 
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
 /// Codes that are decided by precedence or carry no weight of their own.
-const UNWEIGHTED: [ReasonCode; 10] = [
+const UNWEIGHTED: [ReasonCode; 12] = [
     ReasonCode::EmergencyNumber,
     ReasonCode::SpecialService,
     ReasonCode::Contact,
@@ -329,6 +340,8 @@ const UNWEIGHTED: [ReasonCode; 10] = [
     ReasonCode::QuietHours,
     ReasonCode::VerificationPassed,
     ReasonCode::ScreeningUnavailable,
+    ReasonCode::RepeatUrgent,
+    ReasonCode::ProtectionPaused,
 ];
 
 impl Policy {
@@ -384,6 +397,7 @@ impl Policy {
                 "a repeat caller has called at least twice",
             ));
         }
+        super::urgent::check_minutes(policy.repeat_urgent_minutes)?;
         for (code, weight) in &policy.weights {
             let at = format!("weights.{}", code.as_str());
             if *weight > 100 {

@@ -73,11 +73,16 @@ pub enum ReasonCode {
     /// A short number that is no known service number of the home region (nor an emergency
     /// number anywhere): weak evidence, never enough alone to silence or block.
     UnknownShortNumber,
+    /// Called again within minutes, with nothing else against it: it may be urgent, so it
+    /// rings (a silence becomes a warning). See `Policy::repeat_urgent_minutes`.
+    RepeatUrgent,
+    /// The person paused protection: the call rings (the block list still blocks).
+    ProtectionPaused,
 }
 
 impl ReasonCode {
     /// Every code, in a fixed order.
-    pub const ALL: [ReasonCode; 31] = [
+    pub const ALL: [ReasonCode; 33] = [
         ReasonCode::EmergencyNumber,
         ReasonCode::SpecialService,
         ReasonCode::Contact,
@@ -109,6 +114,8 @@ impl ReasonCode {
         ReasonCode::ScamScript,
         ReasonCode::ScreeningUnavailable,
         ReasonCode::UnknownShortNumber,
+        ReasonCode::RepeatUrgent,
+        ReasonCode::ProtectionPaused,
     ];
 
     /// The stable name used in JSON and the rule pack.
@@ -145,6 +152,8 @@ impl ReasonCode {
             ReasonCode::ScamScript => "scam_script",
             ReasonCode::ScreeningUnavailable => "screening_unavailable",
             ReasonCode::UnknownShortNumber => "unknown_short_number",
+            ReasonCode::RepeatUrgent => "repeat_urgent",
+            ReasonCode::ProtectionPaused => "protection_paused",
         }
     }
 }

@@ -15,7 +15,7 @@ use super::{ReasonCode, Verdict};
 const EMBEDDED: &str = include_str!("../../rules/reasons.json");
 
 /// The detail texts the engine fills in, by key.
-pub(crate) const DETAIL_KEYS: [&str; 8] = [
+pub(crate) const DETAIL_KEYS: [&str; 10] = [
     "international_service",
     "reports_one",
     "reports_many",
@@ -24,6 +24,8 @@ pub(crate) const DETAIL_KEYS: [&str; 8] = [
     "directory_scam_many",
     "directory_nuisance_one",
     "directory_nuisance_many",
+    "last_call_minutes",
+    "pause_remaining",
 ];
 /// The policy-rule texts, `{rule}_{verdict}`.
 pub(crate) const RULE_KEYS: [&str; 9] = [

@@ -91,6 +91,7 @@ impl Store {
             lists: false,
             reports: false,
             calls: true,
+            settings: false,
         })?;
         Ok(reader.calls.get(&number.as_u64()).map_or(0, |times| {
             times.iter().filter(|&&t| t >= since).count() as u32

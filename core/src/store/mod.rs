@@ -12,6 +12,8 @@
 //! - Feeds: [`Store::import_file`] (CSV, JSON Lines, the FTC's CSV; signed or not),
 //!   [`Store::feeds`], [`Store::remove_feed`], trusted keys.
 //! - Call log: [`Store::log_call`], [`Store::recent_calls`].
+//! - Settings: a pause of protection ([`Store::pause_protection`]) and a policy preset per
+//!   phone line ([`Store::set_line_preset`]).
 //! - iOS Call Directory plans are kept here too, by [`crate::call_directory`].
 
 mod call_log;
@@ -25,6 +27,7 @@ mod pin;
 mod recover;
 pub(crate) mod reports;
 pub mod schema;
+mod settings;
 mod stats;
 mod text;
 pub(crate) mod time;
@@ -47,6 +50,7 @@ pub use lists::{parse_number, ListEntry, ListHit, ListKind, Pattern};
 pub use pin::{pin_wait, PinAttempt, PIN_FREE_ATTEMPTS};
 pub use recover::{FeedToImport, RecoveryReport, TableRecovery};
 pub use reports::{ReportCategory, ReportSummary, UserReport};
+pub use settings::{LinePreset, ProtectionPause, MAX_PAUSE};
 pub use stats::Stats;
 pub use text::{MAX_LABEL_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS};
 pub use time::{format_time, now, parse_time, UnixTime};
@@ -132,6 +136,9 @@ pub struct Evidence {
     pub reports: Option<ReportSummary>,
     /// Calls from this number logged within [`StoreOptions::recent_window`].
     pub recent_calls: u32,
+    /// How long ago (in seconds) this number's latest logged call came in, if the log holds
+    /// one; calls logged later than the look-up's time are not counted.
+    pub since_last_call: Option<u64>,
 }
 
 impl Evidence {
@@ -441,9 +448,13 @@ impl Store {
         let list = reader.lists.best_hit(number);
         let n = number.as_u64();
         let window = self.options.recent_window.as_secs() as i64;
-        let recent_calls = reader.calls.get(&n).map_or(0, |times| {
-            times.iter().filter(|&&t| t >= now - window).count() as u32
-        });
+        let times = reader.calls.get(&n).map_or(&[][..], Vec::as_slice);
+        let recent_calls = times.iter().filter(|&&t| t >= now - window).count() as u32;
+        let since_last_call = times
+            .iter()
+            .filter(|&&t| t <= now)
+            .max()
+            .map(|&t| (now - t) as u64);
         let feed_name = |id| {
             reader
                 .feed_names
@@ -471,6 +482,7 @@ impl Store {
             list,
             reports,
             recent_calls,
+            since_last_call,
         })
     }
 }

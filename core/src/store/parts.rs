@@ -8,6 +8,7 @@ pub(crate) struct Need {
     pub lists: bool,
     pub reports: bool,
     pub calls: bool,
+    pub settings: bool,
 }
 
 impl Need {
@@ -16,12 +17,21 @@ impl Need {
         lists: true,
         reports: true,
         calls: true,
+        settings: true,
     };
     /// The lists only.
     pub const LISTS: Need = Need {
         lists: true,
         reports: false,
         calls: false,
+        settings: false,
+    };
+    /// The settings only (a pause, the lines' presets).
+    pub const SETTINGS: Need = Need {
+        lists: false,
+        reports: false,
+        calls: false,
+        settings: true,
     };
 }
 
@@ -34,4 +44,6 @@ pub(crate) enum Part {
     Reports,
     /// The call log.
     Calls,
+    /// The settings.
+    Settings,
 }

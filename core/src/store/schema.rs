@@ -12,7 +12,7 @@
 use rusqlite::{Connection, TransactionBehavior};
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// `PRAGMA application_id` of a callguard database: `CLGD` in ASCII. Set in the same
 /// transaction as the first schema step of a new file, and once, on the first read-write open,
@@ -32,7 +32,7 @@ const OWN_TABLES: [&str; 4] = [
 
 /// One upgrade step per version: `STEPS[v]` takes a database from version `v` to `v + 1`.
 /// Version 0 is an empty file.
-pub(crate) const STEPS: [&str; SCHEMA_VERSION as usize] = [V1, V2];
+pub(crate) const STEPS: [&str; SCHEMA_VERSION as usize] = [V1, V2, V3];
 
 /// Version 1, the first released schema.
 ///
@@ -154,6 +154,27 @@ CREATE TABLE directory_state (
     delivered INTEGER,
     loading INTEGER
 );
+";
+
+/// Version 3: the person's screening settings (`store::settings`, docs/STORE.md).
+///
+/// - `protection_pause`: at most one row (`id` 1): protection paused from `started_at` until
+///   `until` (Unix seconds). A pause ends by itself; nothing deletes the row when it does.
+/// - `line_policies`: a policy preset per phone line (SIM or calling account), keyed by the
+///   line's opaque id as the phone names it.
+/// - `meta.settings_gen`: bumped by every change of either, for the reader's in-memory view.
+const V3: &str = "
+CREATE TABLE protection_pause (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    started_at INTEGER NOT NULL,
+    until INTEGER NOT NULL
+);
+CREATE TABLE line_policies (
+    line TEXT PRIMARY KEY NOT NULL,
+    preset TEXT NOT NULL,
+    set_at INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO meta (key, value) VALUES ('settings_gen', 0);
 ";
 
 /// What [`migrate_to`] found.
@@ -304,7 +325,7 @@ mod tests {
     }
 
     /// Builds every past schema (version 0 is an empty file; 1 is the first released schema;
-    /// 2 added the iOS directory's tables), fills it, migrates it and compares it with a fresh
+    /// 2 added the iOS directory's tables; 3 the pause and the lines' presets), fills it, migrates it and compares it with a fresh
     /// one.
     #[test]
     fn every_past_schema_migrates_to_the_fresh_one() {
@@ -337,7 +358,7 @@ mod tests {
             }
             assert_eq!(
                 count(&old, "meta"),
-                3,
+                4,
                 "meta rows after migrating from v{past}"
             );
         }

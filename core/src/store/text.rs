@@ -22,6 +22,10 @@ pub(crate) enum TextKind {
     FeedName,
     /// A trusted key's name: one line.
     KeyName,
+    /// A phone line's id (a SIM or calling account, as the phone names it): one line.
+    LineId,
+    /// A policy preset's name: one line.
+    PresetName,
 }
 
 impl TextKind {
@@ -31,6 +35,8 @@ impl TextKind {
             TextKind::Note => "note",
             TextKind::FeedName => "feed name",
             TextKind::KeyName => "key name",
+            TextKind::LineId => "line id",
+            TextKind::PresetName => "preset name",
         }
     }
 
@@ -38,7 +44,9 @@ impl TextKind {
         match self {
             TextKind::Label => MAX_LABEL_CHARS,
             TextKind::Note => MAX_NOTE_CHARS,
-            TextKind::FeedName | TextKind::KeyName => MAX_NAME_CHARS,
+            TextKind::FeedName | TextKind::KeyName | TextKind::LineId | TextKind::PresetName => {
+                MAX_NAME_CHARS
+            }
         }
     }
 }

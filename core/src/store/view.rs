@@ -4,7 +4,8 @@
 //! that every write changing the part bumps:
 //! - the lists, indexed ([`ListIndex`]), and
 //! - the reported numbers with their per-source rows ([`ReportIndex`]) and the feeds' names,
-//! - the recent call log (times per number).
+//! - the recent call log (times per number),
+//! - the settings: a pause of protection and the lines' presets ([`Settings`]).
 //!
 //! Freshness: writes through the same [`Store`](super::Store) mark the view stale at once (or
 //! patch it in place: a logged call, a user report). Writes by other connections (another
@@ -32,6 +33,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::store::lists::{load_entries, ListIndex};
 use crate::store::parts::{Need, Part};
 use crate::store::reports::{source_row, ReportIndex};
+use crate::store::settings::{load_settings, Settings};
 use crate::store::time::UnixTime;
 use crate::store::{FileId, ReportLoading};
 
@@ -41,6 +43,7 @@ pub(crate) struct Gens {
     pub lists: i64,
     pub reports: i64,
     pub calls: i64,
+    pub settings: i64,
 }
 
 /// How one call brings a stale index of reported numbers up to date (within what the store's
@@ -89,12 +92,15 @@ pub(crate) struct Reader {
     pub lists_gen: Option<i64>,
     pub reports_gen: Option<i64>,
     pub calls_gen: Option<i64>,
+    pub settings_gen: Option<i64>,
     pub lists: ListIndex,
     pub reports: ReportIndex,
     /// Feed ids to names.
     pub feed_names: HashMap<i64, String>,
     /// Logged calls per number (times), within the call log's retention.
     pub calls: HashMap<u64, Vec<UnixTime>>,
+    /// A pause of protection and the lines' presets.
+    pub settings: Settings,
     reports_in_memory: bool,
 }
 
@@ -121,10 +127,12 @@ impl Reader {
             lists_gen: None,
             reports_gen: None,
             calls_gen: None,
+            settings_gen: None,
             lists: ListIndex::default(),
             reports: ReportIndex::new(reports_in_memory),
             feed_names: HashMap::new(),
             calls: HashMap::new(),
+            settings: Settings::default(),
             reports_in_memory,
         }
     }
@@ -172,7 +180,8 @@ impl Reader {
             let lists = need.lists && self.stale(self.lists_gen, |g| g.lists);
             let feed_names = need.reports && self.stale(self.feed_names_gen, |g| g.reports);
             let calls = need.calls && self.stale(self.calls_gen, |g| g.calls);
-            if !(lists || reports || feed_names || calls) {
+            let settings = need.settings && self.stale(self.settings_gen, |g| g.settings);
+            if !(lists || reports || feed_names || calls || settings) {
                 return Ok(());
             }
             // One read transaction, so each part and the counter it is labelled with agree.
@@ -195,6 +204,10 @@ impl Reader {
             if calls && self.calls_gen != Some(gens.calls) {
                 self.calls = load_calls(&tx, call_log_since())?;
                 self.calls_gen = Some(gens.calls);
+            }
+            if settings && self.settings_gen != Some(gens.settings) {
+                self.settings = load_settings(&tx)?;
+                self.settings_gen = Some(gens.settings);
             }
             tx.commit()?;
             self.db_gens = Some(gens);
@@ -294,6 +307,10 @@ impl Reader {
                 &mut self.calls_gen,
                 self.db_gens.as_mut().map(|g| &mut g.calls),
             ),
+            Part::Settings => (
+                &mut self.settings_gen,
+                self.db_gens.as_mut().map(|g| &mut g.settings),
+            ),
         };
         if let Some(known) = known.filter(|k| **k == gen - 1) {
             *known = gen;
@@ -308,13 +325,15 @@ fn read_gens(conn: &Connection) -> rusqlite::Result<Gens> {
     conn.prepare_cached(
         "SELECT (SELECT value FROM meta WHERE key = 'lists_gen'),
                 (SELECT value FROM meta WHERE key = 'reports_gen'),
-                (SELECT value FROM meta WHERE key = 'calls_gen')",
+                (SELECT value FROM meta WHERE key = 'calls_gen'),
+                (SELECT value FROM meta WHERE key = 'settings_gen')",
     )?
     .query_row([], |r| {
         Ok(Gens {
             lists: r.get(0)?,
             reports: r.get(1)?,
             calls: r.get(2)?,
+            settings: r.get(3)?,
         })
     })
 }

@@ -174,6 +174,40 @@ class BindingsTest {
     }
 
     @Test
+    fun aPauseNeedsNoPinAndALinePresetNeedsTheCaregiversPin() {
+        CallGuard(db(), "JP", "elderly").use { guard ->
+            guard.lockPolicy("2468")
+            val now = System.currentTimeMillis() / 1000
+            val abroad = "+12025550143"
+            assertThrows<CallGuardException.InvalidInput> { guard.pauseProtection(now + maxPauseSeconds() + 60) }
+            assertEquals(now + 3600, guard.pauseProtection(now + 3600))
+            val paused = guard.screen(IncomingCall(number = abroad, at = now + 60), "en")
+            assertEquals(Verdict.WARN, paused.verdict)
+            assertTrue("protection_paused" in codes(paused), codes(paused).toString())
+            assertEquals(now + 3600, paused.pausedUntil)
+            assertEquals(Verdict.BLOCK, guard.screen(IncomingCall(number = abroad, at = now + 7200), "en").verdict)
+            guard.resumeProtection()
+            assertEquals(null, guard.protectionPausedUntil())
+
+            assertThrows<CallGuardException.Locked> { guard.setLinePreset("sim-work", "minimal", null) }
+            guard.setLinePreset("sim-work", "minimal", "2468")
+            val work = guard.screen(IncomingCall(number = abroad, line = "sim-work"), "en")
+            assertEquals(Verdict.ALLOW, work.verdict)
+            assertEquals("minimal", work.policy)
+            assertEquals("sim-work", work.line)
+            assertEquals(listOf("sim-work" to "minimal"), guard.linePresets().map { it.line to it.preset })
+        }
+    }
+
+    @Test
+    fun presetsAreDescribedInThePersonsLanguage() {
+        val ja = policyPresetInfo("ja")
+        assertEquals(policyPresets(), ja.map { it.name })
+        assertEquals("高齢の方向け(きびしめ)", ja.first { it.name == "elderly" }.title)
+        assertTrue(hasJapanese(ja.first().description))
+    }
+
+    @Test
     fun progressCallbacksFire() {
         CallGuard(db(), "JP", "balanced").use { guard ->
             val progress = Recorder()

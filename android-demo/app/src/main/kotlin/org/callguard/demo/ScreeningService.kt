@@ -9,6 +9,7 @@ import callguard.IncomingCall
 import org.callguard.mapping.AlertTexts
 import org.callguard.mapping.Android
 import org.callguard.mapping.CallFacts
+import org.callguard.mapping.CallMapping
 import org.callguard.mapping.Decision
 import org.callguard.mapping.FailOpenScreener
 import org.callguard.mapping.Outcome
@@ -101,7 +102,7 @@ open class ScreeningService : CallScreeningService() {
             // Each step on its own: the call has been answered, a failure only loses that step.
             if (assessment != null) {
                 if (decision.notify) runCatching { notifier.show(assessment) }
-                runCatching { Engine.get(this).record(assessment) }
+                runCatching { Engine.get(this).record(assessment, CallMapping.atOf(facts.atMillis)) }
             }
             runCatching {
                 Engine.recentCalls(this).add(
@@ -142,6 +143,10 @@ open class ScreeningService : CallScreeningService() {
                     if (sdk >= Android.API_SILENCE) details.callDirection else Android.DIRECTION_INCOMING,
                 // The phone's own clock and zone: the policy's quiet hours are the person's night.
                 minuteOfDay = java.time.LocalTime.now().let { it.hour * 60 + it.minute },
+                // The SIM or calling account: a dual-SIM phone can screen each under its preset.
+                accountId = details.accountHandle?.id,
+                // When Telecom created the call, else now: repeat callers and a pause count from it.
+                atMillis = details.creationTimeMillis.takeIf { it > 0 } ?: System.currentTimeMillis(),
             )
         }
     }

@@ -66,11 +66,16 @@ class SettingsActivity : Activity() {
     private lateinit var cancelButton: Button
     private lateinit var recent: TextView
     private var presets: List<String> = emptyList()
+    private lateinit var pauseSection: PauseSection
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setTitle(R.string.settings_title)
         val column = Ui.column(this)
+
+        // Pausing protection first: the one setting the person changes alone, even when locked.
+        pauseSection = PauseSection(this) { work -> inBackground(work) { refresh() } }
+        pauseSection.addTo(column)
 
         // How strict: one choice per preset, with what it does.
         column.addView(heading(R.string.section_policy))
@@ -198,6 +203,7 @@ class SettingsActivity : Activity() {
                 entries = if (ready) guard.listEntries() else emptyList(),
                 stats = if (ready) guard.stats() else null,
                 recent = Engine.recentCalls(this).read(),
+                pausedUntil = if (ready) guard.protectionPausedUntil() else null,
             )
         }) { show(it) }
     }
@@ -210,6 +216,7 @@ class SettingsActivity : Activity() {
         val entries: List<callguard.ListEntry>,
         val stats: callguard.Stats?,
         val recent: List<org.callguard.mapping.RecentCall>,
+        val pausedUntil: Long?,
     )
 
     private fun show(s: Snapshot) {
@@ -220,6 +227,7 @@ class SettingsActivity : Activity() {
         }
         repairButton.visibility = if (s.store.state == StoreState.UNAVAILABLE) View.VISIBLE else View.GONE
         repairButton.isEnabled = true
+        pauseSection.show(s.pausedUntil)
 
         policyStatus.text = getString(R.string.policy_status, Presets.title(this, s.policyName))
         lockStatus.setText(if (s.locked) R.string.lock_status_locked else R.string.lock_status_unlocked)

@@ -2,9 +2,11 @@ package org.callguard.demo
 
 import android.Manifest
 import android.app.Application
+import android.content.ComponentName
 import android.net.Uri
 import android.telecom.Call
 import android.telecom.CallScreeningService
+import android.telecom.PhoneAccountHandle
 import org.robolectric.Shadows.shadowOf
 import org.robolectric.shadows.ShadowCallScreeningService
 import java.util.Optional
@@ -16,7 +18,14 @@ object Calls {
      * `Call.Details` as Telecom builds it for a ringing call. The platform has no public builder;
      * the fields are the ones its getters read (API 34).
      */
-    fun details(number: String?, presentation: Int, verification: Int, direction: Int): Call.Details {
+    fun details(
+        number: String?,
+        presentation: Int,
+        verification: Int,
+        direction: Int,
+        account: String? = null,
+        createdAtMillis: Long = 0,
+    ): Call.Details {
         val constructor = Call.Details::class.java.getDeclaredConstructor().apply { isAccessible = true }
         val details = constructor.newInstance()
         // Telecom's handle is a tel: URI with the number percent-encoded: tel:%2B12025550143.
@@ -24,8 +33,16 @@ object Calls {
         set(details, "mHandlePresentation", presentation)
         set(details, "mCallerNumberVerificationStatus", verification)
         set(details, "mCallDirection", direction)
+        // The SIM the call came in on, as the telephony stack registers it.
+        set(details, "mAccountHandle", account?.let { PhoneAccountHandle(TELEPHONY, it) })
+        set(details, "mCreationTimeMillis", createdAtMillis)
         return details
     }
+
+    private val TELEPHONY = ComponentName(
+        "com.android.phone",
+        "com.android.services.telephony.TelephonyConnectionService",
+    )
 
     private fun set(target: Any, field: String, value: Any?) {
         Call.Details::class.java.getDeclaredField(field).apply { isAccessible = true }.set(target, value)

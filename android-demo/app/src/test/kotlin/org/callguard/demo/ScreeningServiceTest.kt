@@ -244,6 +244,83 @@ class ScreeningServiceTest {
         assertEquals(1, notifications.size())
     }
 
+    /** A call from abroad that the network could not verify: balanced blocks it. */
+    private fun spoofedFromAbroad(account: String? = null, createdAtMillis: Long = 0) = Calls.details(
+        "+12025550143",
+        TelecomManager.PRESENTATION_ALLOWED,
+        Connection.VERIFICATION_STATUS_FAILED,
+        Call.Details.DIRECTION_INCOMING,
+        account,
+        createdAtMillis,
+    )
+
+    @Test
+    fun `the SIM a call came in on picks its preset`() {
+        freshPhone()
+        Engine.get(app).setLinePreset("sim-work", "minimal", null)
+        val cases = listOf(
+            "sim-work" to "minimal",
+            "sim-home" to "balanced",
+            null to "balanced",
+        )
+        for ((account, policy) in cases) {
+            app.getSystemService(NotificationManager::class.java).cancelAll()
+            val service = startService()
+            service.onScreenCall(
+                Calls.details(
+                    "+12025550143",
+                    TelecomManager.PRESENTATION_ALLOWED,
+                    Connection.VERIFICATION_STATUS_NOT_VERIFIED,
+                    Call.Details.DIRECTION_INCOMING,
+                    account,
+                ),
+            )
+            assertEquals("$account", "ring", Calls.response(service).flags())
+            // balanced warns on a call from abroad; the work SIM's minimal lets it simply ring.
+            val notified = Calls.waitFor(2) { notifications.size().takeIf { it > 0 } } ?: 0
+            assertEquals("$account under $policy", if (policy == "minimal") 0 else 1, notified)
+            assertEquals("$account", if (policy == "minimal") "ALLOW" else "WARN", lastRecentCall()!!.verdict)
+        }
+    }
+
+    @Test
+    fun `a pause lets a blocked call ring until it ends, and the block list still blocks`() {
+        freshPhone()
+        val now = System.currentTimeMillis()
+        val guard = Engine.get(app)
+        guard.addListEntry(callguard.ListKind.BLOCK, "+8150*", null, null)
+        assertEquals(now / 1000 + 3600, guard.pauseProtection(now / 1000 + 3600))
+
+        // Ten minutes later: it rings, with its warning.
+        var service = startService()
+        service.onScreenCall(spoofedFromAbroad(createdAtMillis = now + 600_000))
+        assertEquals("ring", Calls.response(service).flags())
+        assertNotNull(Calls.waitFor { notifications.allNotifications.firstOrNull() })
+
+        // The block list is the person's own choice: still blocked while paused.
+        service = startService()
+        service.onScreenCall(
+            Calls.details(
+                "050-1234-5678",
+                TelecomManager.PRESENTATION_ALLOWED,
+                Connection.VERIFICATION_STATUS_NOT_VERIFIED,
+                Call.Details.DIRECTION_INCOMING,
+                createdAtMillis = now + 600_000,
+            ),
+        )
+        assertEquals("disallow,reject,skipNotification", Calls.response(service).flags())
+
+        // Two hours later the pause has ended by itself: the call time Telecom gives counts.
+        service = startService()
+        service.onScreenCall(spoofedFromAbroad(createdAtMillis = now + 2 * 3600_000))
+        assertEquals("disallow,reject,skipNotification", Calls.response(service).flags())
+
+        // The same call without a creation time is screened now, inside the pause.
+        service = startService()
+        service.onScreenCall(spoofedFromAbroad())
+        assertEquals("ring", Calls.response(service).flags())
+    }
+
     @Test
     fun `without permission to notify, a blocked call keeps the phone's own missed-call notification`() {
         freshPhone()

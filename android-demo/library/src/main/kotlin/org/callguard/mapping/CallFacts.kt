@@ -13,6 +13,11 @@ package org.callguard.mapping
  *   [Android.DIRECTION_OUTGOING]; anything else is treated as incoming.
  * @property minuteOfDay the phone's local time when the call came in, as minutes after midnight
  *   (0 to 1439), for the policy's quiet hours; null when unknown (quiet hours then never apply).
+ * @property accountId `getAccountHandle()?.getId()`: the line (SIM or calling account) the call
+ *   came in on, an opaque id; null when Telecom gives none. A preset set for the line screens it.
+ * @property atMillis when the call came in, milliseconds since 1970 (`getCreationTimeMillis()`);
+ *   null or not positive: unknown (the core then reads the clock). Repeat callers and a pause of
+ *   protection are measured from it.
  */
 data class CallFacts(
     val handle: String?,
@@ -20,6 +25,8 @@ data class CallFacts(
     val verificationStatus: Int?,
     val direction: Int,
     val minuteOfDay: Int? = null,
+    val accountId: String? = null,
+    val atMillis: Long? = null,
 )
 
 /** The values of the Android constants the mapping reads, copied so the mapping needs no SDK. */

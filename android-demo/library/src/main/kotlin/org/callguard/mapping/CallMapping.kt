@@ -32,8 +32,13 @@ object CallMapping {
             // Telecom binds a screening service only for callers that are not in the contacts.
             isContact = false,
             localTime = localTimeOf(facts.minuteOfDay),
+            at = atOf(facts.atMillis),
+            line = facts.accountId?.takeIf { it.isNotBlank() },
         )
     }
+
+    /** Milliseconds since 1970 as the core's Unix seconds; unknown (null, 0, negative) as null. */
+    fun atOf(atMillis: Long?): Long? = atMillis?.takeIf { it > 0 }?.div(1000)
 
     /** Minutes after midnight as the core's local time; anything outside a day counts as unknown. */
     fun localTimeOf(minuteOfDay: Int?): LocalTime? =

@@ -115,6 +115,24 @@ class CallMappingTest {
     }
 
     @Test
+    fun `the line and the time of the call go to the core, for hidden numbers too`() {
+        val facts = incoming().copy(accountId = "89810000000000000001", atMillis = 1_767_268_800_999)
+        val call = CallMapping.toIncomingCall(facts)!!
+        assertEquals("89810000000000000001", call.line)
+        assertEquals(1_767_268_800L, call.at)
+        val hidden = CallMapping.toIncomingCall(
+            facts.copy(handle = null, presentation = Android.PRESENTATION_RESTRICTED),
+        )!!
+        assertEquals("89810000000000000001", hidden.line)
+        // No account, or an unknown time: the core uses the policy in use and its own clock.
+        for (unknown in listOf(null, 0L, -5L)) {
+            val plain = CallMapping.toIncomingCall(incoming().copy(accountId = " ", atMillis = unknown))!!
+            assertNull(plain.line)
+            assertNull(plain.at)
+        }
+    }
+
+    @Test
     fun `verification is kept for hidden numbers too`() {
         val call = CallMapping.toIncomingCall(
             incoming(handle = null, presentation = Android.PRESENTATION_RESTRICTED, verification = 2),
