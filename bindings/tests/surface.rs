@@ -165,7 +165,14 @@ fn official_numbers_are_the_organisations_published_numbers() {
     assert!(numbers.contains(&"+81352535111".to_owned()), "{numbers:?}");
     let values: Vec<u64> = numbers
         .iter()
-        .map(|n| n.strip_prefix('+').and_then(|d| d.parse().ok()).expect("+digits"))
+        .map(|n| {
+            n.strip_prefix('+')
+                .and_then(|d| d.parse().ok())
+                .expect("+digits")
+        })
         .collect();
-    assert!(values.windows(2).all(|w| w[0] < w[1]), "ascending, once each");
+    assert!(
+        values.windows(2).all(|w| w[0] < w[1]),
+        "ascending, once each"
+    );
 }
