@@ -1,22 +1,12 @@
 //! The publisher's commands as a publisher runs them: a key, a feed built from exports, a
 //! delta, their signatures, and a phone importing them.
 
-use assert_cmd::Command;
+use callguard_testkit::cli::{success, text, Cli};
 
-fn callguard() -> Command {
-    let mut cmd = Command::cargo_bin("callguard").expect("binary");
-    cmd.env("LANG", "C");
-    cmd
-}
+const CALLGUARD: Cli = Cli::new(env!("CARGO_BIN_EXE_callguard"));
 
 fn run(args: &[&str]) -> String {
-    let out = callguard().args(args).output().expect("run");
-    assert!(
-        out.status.success(),
-        "{args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
+    success(&CALLGUARD.run(args))
 }
 
 #[test]
@@ -96,18 +86,17 @@ fn from_exports_to_a_signed_delta_a_phone_imports() {
     assert!(!check.contains("\"reported\""), "{check}");
 
     // A wrong option is bad usage (exit 2), and writes nothing.
-    callguard()
-        .args([
-            "feed",
-            "build",
-            &p("uploads"),
-            "--name",
-            "x",
-            "--feed-version",
-            "0",
-        ])
-        .args(["--out", &p("never.csv")])
-        .assert()
-        .code(2);
+    let out = CALLGUARD.run(&[
+        "feed",
+        "build",
+        &p("uploads"),
+        "--name",
+        "x",
+        "--feed-version",
+        "0",
+        "--out",
+        &p("never.csv"),
+    ]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     assert!(!dir.path().join("never.csv").exists());
 }

@@ -10,6 +10,7 @@ use callguard_core::store::{ImportOptions, ReportCategory, Store, StoreError};
 use callguard_core::{IncomingCall, ReasonCode, Region, Screener, Verdict};
 use callguard_publish::keys::{generate, read_signing_key};
 use callguard_publish::{build, diff, sign, BuildOptions, Dropped};
+use callguard_testkit::workdir::WorkDir;
 
 const A: &str = "050-1111-2222";
 const B: &str = "050-3333-4444";
@@ -44,7 +45,7 @@ fn import(store: &Store, feed: &Path) -> Result<(), StoreError> {
 #[test]
 fn reports_from_many_phones_reach_a_phone_as_a_signed_feed_and_delta() {
     use ReportCategory::{Scam, Spam};
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let d = dir.path();
     let week1 = d.join("week1");
     let week2 = d.join("week2");
@@ -187,7 +188,7 @@ fn reports_from_many_phones_reach_a_phone_as_a_signed_feed_and_delta() {
 /// However little memory the build has, the feed is the same, byte for byte.
 #[test]
 fn the_feed_does_not_depend_on_the_memory_given() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let input = dir.path().join("reports.csv");
     let mut text = String::from("reporter,number,category,reported_at\n");
     for i in 0..3_000u64 {
