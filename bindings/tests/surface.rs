@@ -152,3 +152,26 @@ fn screening_goes_on_in_other_threads_during_an_import() {
         assert_eq!(summary.expect("import").imported, 150_000);
     });
 }
+
+#[test]
+fn official_numbers_are_the_organisations_published_numbers() {
+    let numbers = callguard_ffi::official_numbers();
+    // The Ministry of Internal Affairs and Communications' switchboard, 03-5253-5111: the same
+    // number a phone reads from the national text.
+    let guard = CallGuard::new(None, "JP".into(), "balanced".into()).expect("guard");
+    let switchboard = guard.classify("03-5253-5111".into(), Lang::EN).e164;
+    assert_eq!(switchboard.as_deref(), Some("+81352535111"));
+    assert!(numbers.contains(&"+81352535111".to_owned()), "{numbers:?}");
+    let values: Vec<u64> = numbers
+        .iter()
+        .map(|n| {
+            n.strip_prefix('+')
+                .and_then(|d| d.parse().ok())
+                .expect("+digits")
+        })
+        .collect();
+    assert!(
+        values.windows(2).all(|w| w[0] < w[1]),
+        "ascending, once each"
+    );
+}

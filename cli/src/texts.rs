@@ -10,7 +10,7 @@ use serde::Deserialize;
 const EMBEDDED: &str = include_str!("../texts.json");
 
 /// Every key the command uses.
-const KEYS: [&str; 19] = [
+const KEYS: [&str; 27] = [
     "check.score",
     "check.number",
     "check.reasons",
@@ -30,6 +30,14 @@ const KEYS: [&str; 19] = [
     "scan.truncated",
     "scan.match",
     "scan.advice",
+    "publish.key_generated",
+    "publish.built",
+    "publish.dropped_reports",
+    "publish.dropped_numbers",
+    "publish.problem",
+    "publish.signed",
+    "publish.signed_delta",
+    "publish.diff",
 ];
 
 #[derive(Debug, Deserialize)]

@@ -1,7 +1,7 @@
 //! The layers point only down: no import circle anywhere in callguard's library crates.
 //!
 //! The crates themselves are layered by Cargo (`callguard-text` ← `callguard-number` ←
-//! `callguard-core`), which refuses a circle between them. Inside a crate nothing does, so this
+//! `callguard-core` ← `callguard-publish`), which refuses a circle between them. Inside a crate nothing does, so this
 //! test reads the sources with `syn`, follows the `mod` declarations from `lib.rs` as the compiler
 //! does (leaving out `#[cfg(test)]` modules), and resolves every `crate::`, `super::` and `self::`
 //! path, through `use` re-exports, to the module that defines what it names. It then checks:
@@ -68,6 +68,18 @@ const CRATES: &[CrateLayers] = &[
         ],
         // Risk and claims read what the store knows as `evidence`, never the store itself.
         through_facade_only: &[("risk", "store"), ("claims", "store")],
+    },
+    CrateLayers {
+        name: "callguard-publish",
+        dir: "publish",
+        layers: &[
+            &["error"],
+            &["report", "keys"],
+            &["numbers", "runs", "feed_file"],
+            &["input", "sign", "diff"],
+            &["build"],
+        ],
+        through_facade_only: &[],
     },
 ];
 
@@ -486,7 +498,7 @@ fn render(graphs: &[(&CrateLayers, SiblingGraph)]) -> String {
          ```sh\nUPDATE_MODULE_GRAPH=1 cargo test -p callguard-tests --test layers\n```\n\n\
          An arrow `a → b` means code in `a` (or beneath it) uses an item defined in `b` (or\n\
          beneath it), `use` re-exports followed to where the item is defined. The crates are\n\
-         layered by Cargo: `callguard_text` ← `callguard_number` ← `callguard_core`.\n",
+         layered by Cargo: `callguard_text` ← `callguard_number` ← `callguard_core` ← `callguard_publish`.\n",
     );
     for (krate, graph) in graphs {
         let root = module_name(krate.name, &[]);

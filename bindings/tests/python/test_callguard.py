@@ -91,6 +91,13 @@ def test_classify_reads_full_width_and_national_numbers():
     assert bad.invalid_message is not None and "+83" in bad.invalid_message
 
 
+def test_official_numbers_read_as_the_phone_reads_them():
+    official = cg.official_numbers()
+    assert all(isinstance(n, str) and n.startswith("+") for n in official)
+    guard = cg.CallGuard(None, "JP", "balanced")
+    assert guard.classify("03-5253-5111", "en").e164 in official
+
+
 def test_scan_round_trips_japanese_text():
     guard = cg.CallGuard(None, "JP", "balanced")
     text = "こちらは総務省です。お客様の携帯電話は２時間以内に使えなくなります。1を押してください。"

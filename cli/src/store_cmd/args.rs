@@ -277,6 +277,121 @@ pub enum FeedCommand {
     List(ShowArgs),
     /// Remove a feed and its reports (the user's lists and reports stay).
     Remove(NameArgs),
+    /// Publishing: the publisher's signing key.
+    #[command(subcommand)]
+    Key(PublisherKeyCommand),
+    /// Publishing: build a full feed from many phones' reports.
+    Build(BuildArgs),
+    /// Publishing: sign a feed (writes FEED.manifest.json and its .sig).
+    Sign(SignArgs),
+    /// Publishing: the delta from one full version of a feed to the next.
+    Diff(DiffArgs),
+}
+
+/// `callguard feed key ...`.
+#[derive(Debug, Subcommand)]
+pub enum PublisherKeyCommand {
+    /// Generate an ed25519 key pair: the private key readable only by you (never printed),
+    /// the public key beside it as FILE with the extension `.pub`.
+    Generate {
+        /// The private key file to create (never replaced).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        #[allow(missing_docs)]
+        say: SayArgs,
+    },
+}
+
+/// How a publishing command speaks: JSON or a summary in a language.
+#[derive(Debug, Args)]
+pub struct SayArgs {
+    /// Print the summary as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The summary's language [default: from LANG].
+    #[arg(long, value_parser = crate::input::parse_lang)]
+    pub lang: Option<callguard_core::Lang>,
+}
+
+/// Report formats on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ReportFormatArg {
+    /// The phones' `reports export` JSON (one document per phone, or many in a row).
+    Export,
+    /// CSV: number, reporter, category, reported_at.
+    Csv,
+    /// The FTC's "Do Not Call reported calls" CSV (a row is one complaint).
+    Ftc,
+}
+
+/// `callguard feed build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Report files, or folders of them.
+    #[arg(required = true, value_name = "REPORTS")]
+    pub inputs: Vec<PathBuf>,
+    /// The feed file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The feed's name, as phones list it.
+    #[arg(long, value_name = "NAME")]
+    pub name: String,
+    /// The feed's version (each build a larger one).
+    #[arg(long = "feed-version", value_name = "N")]
+    pub version: u64,
+    /// The reports' format [default: from each file's content].
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormatArg>,
+    /// The home region: national numbers in the reports are read as dialled there.
+    #[arg(long, value_name = "CC", default_value = "JP", value_parser = parse_region)]
+    pub region: Region,
+    /// Independent reporters a number needs before it is published.
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub min_reporters: u64,
+    /// Days after which a report weighs half.
+    #[arg(long, value_name = "DAYS", default_value_t = 30.0)]
+    pub half_life_days: f64,
+    /// The build's time, to which ages are counted (YYYY-MM-DD or RFC 3339) [default: now].
+    #[arg(long, value_name = "TIME")]
+    pub now: Option<String>,
+    /// Memory for sorting, in MiB: beyond it, sorted runs go to disk.
+    #[arg(long, value_name = "MIB", default_value_t = 64)]
+    pub memory_mib: usize,
+    /// Where sorted runs go [default: the system's temporary folder].
+    #[arg(long, value_name = "DIR")]
+    pub tmp: Option<PathBuf>,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub say: SayArgs,
+}
+
+/// `callguard feed sign`.
+#[derive(Debug, Args)]
+pub struct SignArgs {
+    /// The feed (full or delta) to sign.
+    pub feed: PathBuf,
+    /// The private key (from `feed key generate`).
+    #[arg(long, value_name = "FILE")]
+    pub key: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub say: SayArgs,
+}
+
+/// `callguard feed diff`.
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The older full feed (the version phones have).
+    pub old: PathBuf,
+    /// The newer full feed.
+    pub new: PathBuf,
+    /// The delta file to write.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub say: SayArgs,
 }
 
 /// `callguard key ...`.

@@ -7,6 +7,7 @@
 //! exits with 2 and one line naming the file and line; other failures exit with 1.
 
 mod args;
+mod publish;
 mod settings;
 
 pub use args::*;
@@ -134,7 +135,7 @@ pub fn store_error(error: StoreError) -> CliError {
     }
 }
 
-fn print_json(value: &impl serde::Serialize) -> Result<(), CliError> {
+pub(crate) fn print_json(value: &impl serde::Serialize) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     serde_json::to_writer_pretty(&mut out, value).map_err(|e| CliError::output(e.into()))?;
     writeln!(out).map_err(CliError::output)
@@ -232,6 +233,10 @@ pub fn run(cmd: StoreCommand) -> Result<(), CliError> {
                 )
             })
         }
+        StoreCommand::Feed(FeedCommand::Key(cmd)) => publish::key(&cmd),
+        StoreCommand::Feed(FeedCommand::Build(args)) => publish::build(&args),
+        StoreCommand::Feed(FeedCommand::Sign(args)) => publish::sign(&args),
+        StoreCommand::Feed(FeedCommand::Diff(args)) => publish::diff(&args),
         StoreCommand::Feed(FeedCommand::Remove(NameArgs { name, store })) => {
             let n = open_store(&store)?
                 .remove_feed(&name)

@@ -6,8 +6,9 @@
 //! {"manifest": "callguard-feed-manifest/1", "name": "police-jp", "version": 20251129,
 //!  "kind": "full", "format": "csv", "sha256": "<64 hex digits>", "size": 1234, "rows": 56}
 //! ```
-//! `manifest`, `name`, `version` and `sha256` are required; `kind`, `format`, `size` (bytes)
-//! and `rows` (data rows) are checked when present. The manifest's detached signature,
+//! `manifest`, `name`, `version` and `sha256` are required; `kind`, `format`, `size` (bytes),
+//! `rows` (data rows) and, for a delta, `base_version` (the version it applies to, which must
+//! be the one installed) are checked when present. The manifest's detached signature,
 //! `MANIFEST.sig`, is an ed25519 signature of the manifest's exact bytes, written like a
 //! feed's `.sig`. With trusted keys the signature must verify before the feed is read; with
 //! none it is not checked, but the file must still match the manifest.
@@ -51,6 +52,10 @@ pub struct Manifest {
     /// How many data rows the file has, if stated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rows: Option<u64>,
+    /// For a delta: the version it applies to. An import refuses the delta unless exactly
+    /// that version is installed (a skipped delta would leave the feed silently wrong).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub base_version: Option<u64>,
 }
 
 /// A manifest read, checked against the trusted keys, with its hash decoded.
@@ -134,7 +139,7 @@ fn decode_sha256(text: &str) -> Option<[u8; 32]> {
 }
 
 /// Lower-case hex of `bytes`.
-pub(crate) fn hex(bytes: &[u8]) -> String {
+pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 

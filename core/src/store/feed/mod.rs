@@ -43,7 +43,8 @@ use crate::store::time::now;
 use crate::store::{bump, Store};
 
 pub use bounded::MAX_LINE_BYTES;
-pub use manifest::{Manifest, MANIFEST_TAG};
+pub use manifest::{hex, Manifest, MANIFEST_TAG};
+pub use parse::ftc_category;
 pub use sign::{parse_public_key, read_public_key};
 
 /// Rows buffered, sorted and written together: 131,072 rows of 32 bytes, 4 MiB.
@@ -500,6 +501,20 @@ impl Store {
                     already_imported: true,
                     ..summary
                 });
+            }
+            if let Some(base) = manifest.as_ref().and_then(|m| m.manifest.base_version) {
+                if kind == FeedKind::Delta && installed_version != Some(base) {
+                    let installed = installed_version
+                        .map_or_else(|| "none is".to_owned(), |v| format!("version {v} is"));
+                    return Err(StoreError::BadFeed {
+                        path: path.to_owned(),
+                        message: format!(
+                            "this delta turns version {base} of feed {name:?} into version \
+                             {version}, but {installed} installed: import the deltas in order, \
+                             or the full feed"
+                        ),
+                    });
+                }
             }
             if let Some(installed) = installed_version {
                 if version < installed {

@@ -354,7 +354,7 @@ fn ftc_number(text: &[u8]) -> Result<u64, String> {
 /// Maps the FTC's free-text subjects to categories (an approximation, documented in
 /// docs/STORE.md): impostors are scams, debt and prizes fraud, dropped calls spam, surveys
 /// surveys, and the rest telemarketing.
-pub(crate) fn ftc_category(subject: &[u8]) -> ReportCategory {
+pub fn ftc_category(subject: &[u8]) -> ReportCategory {
     let s = subject.to_ascii_lowercase();
     let has = |w: &str| s.windows(w.len()).any(|win| win == w.as_bytes());
     if has("impost") || has("pretend") || has("government") {
