@@ -20,7 +20,8 @@
 //! - [`ChunkReader`]: a plan, or the delta between two plans (removals, then additions), in
 //!   chunks of bounded size: memory stays O(chunk) whatever the plan's size.
 //! - [`model`]: a model of the system's store with its errors, for the tests.
-//! - [`live`]: the Live Caller ID Lookup (iOS 18) dataset.
+//! - [`live`]: the Live Caller ID Lookup (iOS 18) dataset, in Apple's format
+//!   ([`keyword_database`]: its protobufs, written as a stream) or JSON Lines.
 //! - [`store`](mod@store): the plans' persistence. Plans are stored in the database with a
 //!   version, and the extension's delivered version is recorded (`Store::plan_directory`,
 //!   `directory_load`, `directory_chunks`); see `docs/IOS.md`.
@@ -28,6 +29,7 @@
 mod codec;
 mod delivery;
 mod delta;
+pub mod keyword_database;
 mod labels;
 pub mod live;
 pub mod model;
