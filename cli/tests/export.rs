@@ -2,43 +2,11 @@
 //! between exported versions, the budget and split, exit codes.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn workdir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("export_{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    dir
-}
+use callguard_testkit::cli::{json_file, success, Cli};
+use callguard_testkit::workdir::WorkDir;
 
-fn callguard(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_callguard"))
-        .args(args)
-        .arg("--db")
-        .arg(dir.join("callguard.db"))
-        .env_remove("XDG_DATA_HOME")
-        .env("LANG", "C")
-        .output()
-        .expect("run callguard")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn lines(path: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(path)
-        .expect("read")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect()
-}
+const CALLGUARD: Cli = Cli::new(env!("CARGO_BIN_EXE_callguard"));
 
 /// Applies an export file to a set of (number, kind, label).
 fn apply(state: &mut BTreeSet<(i64, String, String)>, file: &[serde_json::Value]) {
@@ -66,15 +34,15 @@ fn apply(state: &mut BTreeSet<(i64, String, String)>, file: &[serde_json::Value]
 
 #[test]
 fn full_exports_and_deltas_agree() {
-    let dir = workdir("deltas");
-    ok(&callguard(&dir, &["list", "add", "block", "+8150123456*"]));
-    ok(&callguard(
-        &dir,
+    let dir = WorkDir::new();
+    success(&CALLGUARD.run_on(&dir.db(), &["list", "add", "block", "+8150123456*"]));
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &["list", "add", "allow", "050-1234-5600", "--label", "Office"],
     ));
     let v1 = dir.join("v1.jsonl");
-    let summary = ok(&callguard(
-        &dir,
+    let summary = success(&CALLGUARD.run_on(
+        &dir.db(),
         &[
             "export",
             "ios",
@@ -88,7 +56,7 @@ fn full_exports_and_deltas_agree() {
         summary.contains("plan version 1: 100 entries (99 blocking, 1 identification)"),
         "{summary}"
     );
-    let v1 = lines(&v1);
+    let v1 = json_file(&v1);
     assert_eq!(v1[0]["format"], "callguard-ios-directory");
     assert_eq!(v1[0]["mode"], "full");
     assert_eq!(v1.last().expect("trailer")["summary"]["entries"], 100);
@@ -114,14 +82,11 @@ fn full_exports_and_deltas_agree() {
         );
     }
 
-    ok(&callguard(
-        &dir,
-        &["list", "remove", "allow", "050-1234-5600"],
-    ));
-    ok(&callguard(&dir, &["list", "add", "block", "+81312345678"]));
+    success(&CALLGUARD.run_on(&dir.db(), &["list", "remove", "allow", "050-1234-5600"]));
+    success(&CALLGUARD.run_on(&dir.db(), &["list", "add", "block", "+81312345678"]));
     let v2 = dir.join("v2.jsonl");
-    ok(&callguard(
-        &dir,
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &[
             "export",
             "ios",
@@ -131,42 +96,42 @@ fn full_exports_and_deltas_agree() {
             v2.to_str().expect("path"),
         ],
     ));
-    let v2 = lines(&v2);
+    let v2 = json_file(&v2);
     assert_eq!(
         (v2[0]["mode"].as_str(), v2[0]["base"].as_u64()),
         (Some("delta"), Some(1))
     );
     apply(&mut state, &v2);
     let full = dir.join("full.jsonl");
-    ok(&callguard(
-        &dir,
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &["export", "ios", "--out", full.to_str().expect("path")],
     ));
     let mut fresh = BTreeSet::new();
-    apply(&mut fresh, &lines(&full));
+    apply(&mut fresh, &json_file(&full));
     assert_eq!(state, fresh);
     assert_eq!(fresh.len(), 101);
 
     // A version that is no longer stored: exit 2, with the way out.
-    let out = callguard(&dir, &["export", "ios", "--since", "1"]);
+    let out = CALLGUARD.run_on(&dir.db(), &["export", "ios", "--since", "1"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("export a full plan"));
 }
 
 #[test]
 fn budget_split_and_live_caller_id() {
-    let dir = workdir("budget");
-    ok(&callguard(
-        &dir,
+    let dir = WorkDir::new();
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &["list", "add", "block", "+815012340000..+815012349999"],
     ));
-    ok(&callguard(
-        &dir,
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &["report", "090-1111-2222", "--category", "fraud"],
     ));
     let out = dir.join("plan.jsonl");
-    let summary = ok(&callguard(
-        &dir,
+    let summary = success(&CALLGUARD.run_on(
+        &dir.db(),
         &[
             "export",
             "ios",
@@ -189,8 +154,8 @@ fn budget_split_and_live_caller_id() {
     assert!(exts.iter().all(|e| e["blocking"].as_u64() == Some(3_000)));
 
     let live = dir.join("live");
-    let text = ok(&callguard(
-        &dir,
+    let text = success(&CALLGUARD.run_on(
+        &dir.db(),
         &[
             "export",
             "live-caller-id",
@@ -211,8 +176,8 @@ fn budget_split_and_live_caller_id() {
     assert!(live.join("manifest.json").exists());
 
     let jsonl = dir.join("jsonl");
-    ok(&callguard(
-        &dir,
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &[
             "export",
             "live-caller-id",
@@ -231,9 +196,9 @@ fn budget_split_and_live_caller_id() {
 /// (`export live-caller-id` wrote `{"name":"母の病院","category":"user_label"}` into it.)
 #[test]
 fn live_caller_id_keeps_the_users_own_labels() {
-    let dir = workdir("user_labels");
-    ok(&callguard(
-        &dir,
+    let dir = WorkDir::new();
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &[
             "list",
             "add",
@@ -243,16 +208,14 @@ fn live_caller_id_keeps_the_users_own_labels() {
             "母の病院",
         ],
     ));
-    ok(&callguard(
-        &dir,
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &["report", "090-1111-2222", "--category", "fraud"],
     ));
     let live = dir.join("live");
     let live_arg = live.to_str().expect("path");
-    let text = ok(&callguard(
-        &dir,
-        &["export", "live-caller-id", "--out", live_arg],
-    ));
+    let text =
+        success(&CALLGUARD.run_on(&dir.db(), &["export", "live-caller-id", "--out", live_arg]));
     assert!(text.contains("--include-user-labels"), "{text}");
     let mut files = 0;
     for entry in std::fs::read_dir(&live).expect("dir") {
@@ -269,8 +232,8 @@ fn live_caller_id_keeps_the_users_own_labels() {
     let block = std::fs::read(live.join("block.binpb")).expect("block");
     assert!(block.windows(13).any(|w| w == b"+819011112222"));
 
-    ok(&callguard(
-        &dir,
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &[
             "export",
             "live-caller-id",
@@ -285,19 +248,19 @@ fn live_caller_id_keeps_the_users_own_labels() {
 
 #[test]
 fn live_caller_id_cache_expiry_is_in_every_identity() {
-    let dir = workdir("cache_expiry");
-    ok(&callguard(
-        &dir,
+    let dir = WorkDir::new();
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &["report", "090-1111-2222", "--category", "spam"],
     ));
-    ok(&callguard(
-        &dir,
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &["report", "090-1111-2222", "--category", "spam"],
     ));
     let live = dir.join("live");
     let live_arg = live.to_str().expect("path");
-    ok(&callguard(
-        &dir,
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &[
             "export",
             "live-caller-id",
@@ -316,8 +279,8 @@ fn live_caller_id_cache_expiry_is_in_every_identity() {
             .any(|w| w == [0x18, 0xac, 0x02, 0x20, 0x02]),
         "{identity:?}"
     );
-    let out = callguard(
-        &dir,
+    let out = CALLGUARD.run_on(
+        &dir.db(),
         &[
             "export",
             "live-caller-id",

@@ -15,6 +15,7 @@ use callguard_core::call_directory::live::{LiveFormat, LiveManifest, LiveOptions
 use callguard_core::call_directory::PlanOptions;
 use callguard_core::store::{ImportOptions, ListKind, ReportCategory, Store};
 use callguard_core::{Lang, Policy, Region};
+use callguard_testkit::workdir::WorkDir;
 use proptest::prelude::*;
 use prost::Message;
 
@@ -141,8 +142,8 @@ fn rows_at_the_length_boundaries() {
 
 /// A store with the user's own labelled allow entry inside a blocked prefix, a number the
 /// user reported (blocked), and a feed's scam (labelled) and nuisance (labelled) numbers.
-fn store_with_data(dir: &tempfile::TempDir) -> Store {
-    let store = Store::open(dir.path().join("callguard.db"), Region::JP).expect("open");
+fn store_with_data(dir: &WorkDir) -> Store {
+    let store = Store::open(dir.db(), Region::JP).expect("open");
     store
         .add_list_entry(ListKind::Block, "+8150123000*", None, None)
         .expect("prefix");
@@ -152,16 +153,14 @@ fn store_with_data(dir: &tempfile::TempDir) -> Store {
     store
         .report("090-1234-5678", ReportCategory::Scam, None)
         .expect("report");
-    let feed = dir.path().join("feed.csv");
-    std::fs::write(
-        &feed,
+    let feed = dir.write(
+        "feed.csv",
         format!(
             "# name: police\nnumber,category,count,last_seen\n\
              +819011112222,scam,1,{t}\n+819033334444,spam,5,{t}\n+819055556666,spam,1,{t}\n",
             t = callguard_core::store::format_time(callguard_core::store::now())
         ),
-    )
-    .expect("feed");
+    );
     store
         .import_file(&feed, &ImportOptions::default(), None)
         .expect("import");
@@ -190,7 +189,7 @@ fn database(path: &std::path::Path) -> Vec<(String, Vec<u8>)> {
 
 #[test]
 fn the_export_decodes_as_apples_databases() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let store = store_with_data(&dir);
     let out = dir.path().join("live");
     let manifest = export(&store, &out, &LiveOptions::default());
@@ -262,7 +261,7 @@ fn the_export_decodes_as_apples_databases() {
 /// user of a lookup server is served.)
 #[test]
 fn user_labels_leave_only_when_asked_for() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let store = store_with_data(&dir);
     for format in [LiveFormat::Apple, LiveFormat::Jsonl] {
         let out = dir.path().join(format!("{format:?}"));
@@ -301,7 +300,7 @@ fn user_labels_leave_only_when_asked_for() {
 /// A cache expiry of 0 leaves the field out (the system decides), as protobuf does.
 #[test]
 fn no_cache_expiry_is_no_field() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let store = store_with_data(&dir);
     let out = dir.path().join("live");
     export(
