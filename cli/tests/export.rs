@@ -165,8 +165,130 @@ fn budget_split_and_live_caller_id() {
         ],
     ));
     let manifest: serde_json::Value = serde_json::from_str(&text).expect("manifest");
+    assert_eq!(manifest["data_format"], "apple");
     assert_eq!(manifest["block"]["entries"], 10_001);
-    let first = std::fs::read_to_string(live.join("block.jsonl")).expect("block");
-    assert_eq!(first.lines().next(), Some(r#"{"number":"+815012340000"}"#));
+    let block = std::fs::read(live.join("block.binpb")).expect("block");
+    // The first row: field 1, 18 bytes: keyword "+815012340000", value 1.
+    assert_eq!(block[..4], [0x0a, 18, 0x0a, 13]);
+    assert_eq!(&block[4..17], b"+815012340000");
+    assert_eq!(block[17..20], [0x12, 1, 1]);
+    assert!(live.join("block-config.json").exists());
     assert!(live.join("manifest.json").exists());
+
+    let jsonl = dir.join("jsonl");
+    success(&CALLGUARD.run_on(
+        &dir.db(),
+        &[
+            "export",
+            "live-caller-id",
+            "--format",
+            "jsonl",
+            "--out",
+            jsonl.to_str().expect("path"),
+        ],
+    ));
+    let first = std::fs::read_to_string(jsonl.join("block.jsonl")).expect("block");
+    assert_eq!(first.lines().next(), Some(r#"{"number":"+815012340000"}"#));
+}
+
+/// A Live Caller ID dataset is served to every user of a lookup server: the labels people give
+/// their allow-list entries, and those numbers, are never in it unless asked for by name.
+/// (`export live-caller-id` wrote `{"name":"母の病院","category":"user_label"}` into it.)
+#[test]
+fn live_caller_id_keeps_the_users_own_labels() {
+    let dir = WorkDir::new();
+    success(&CALLGUARD.run_on(
+        &dir.db(),
+        &[
+            "list",
+            "add",
+            "allow",
+            "03-3333-4444",
+            "--label",
+            "母の病院",
+        ],
+    ));
+    success(&CALLGUARD.run_on(
+        &dir.db(),
+        &["report", "090-1111-2222", "--category", "fraud"],
+    ));
+    let live = dir.join("live");
+    let live_arg = live.to_str().expect("path");
+    let text =
+        success(&CALLGUARD.run_on(&dir.db(), &["export", "live-caller-id", "--out", live_arg]));
+    assert!(text.contains("--include-user-labels"), "{text}");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&live).expect("dir") {
+        let bytes = std::fs::read(entry.expect("entry").path()).expect("file");
+        let bytes = String::from_utf8_lossy(&bytes);
+        assert!(
+            !bytes.contains("母の病院") && !bytes.contains("333334444"),
+            "{bytes}"
+        );
+        files += 1;
+    }
+    assert!(files >= 3, "{files} files");
+    // The reported number is still there, blocked.
+    let block = std::fs::read(live.join("block.binpb")).expect("block");
+    assert!(block.windows(13).any(|w| w == b"+819011112222"));
+
+    success(&CALLGUARD.run_on(
+        &dir.db(),
+        &[
+            "export",
+            "live-caller-id",
+            "--include-user-labels",
+            "--out",
+            live_arg,
+        ],
+    ));
+    let identity = std::fs::read(live.join("identity.binpb")).expect("identity");
+    assert!(String::from_utf8_lossy(&identity).contains("母の病院"));
+}
+
+#[test]
+fn live_caller_id_cache_expiry_is_in_every_identity() {
+    let dir = WorkDir::new();
+    success(&CALLGUARD.run_on(
+        &dir.db(),
+        &["report", "090-1111-2222", "--category", "spam"],
+    ));
+    success(&CALLGUARD.run_on(
+        &dir.db(),
+        &["report", "090-1111-2222", "--category", "spam"],
+    ));
+    let live = dir.join("live");
+    let live_arg = live.to_str().expect("path");
+    success(&CALLGUARD.run_on(
+        &dir.db(),
+        &[
+            "export",
+            "live-caller-id",
+            "--cache-expiry-minutes",
+            "300",
+            "--out",
+            live_arg,
+        ],
+    ));
+    let identity = std::fs::read(live.join("identity.binpb")).expect("identity");
+    // CallIdentity's field 3 (key 0x18) holding 300 as a varint (0xac 0x02), then the
+    // category: business (field 4, key 0x20) for a nuisance.
+    assert!(
+        identity
+            .windows(5)
+            .any(|w| w == [0x18, 0xac, 0x02, 0x20, 0x02]),
+        "{identity:?}"
+    );
+    let out = CALLGUARD.run_on(
+        &dir.db(),
+        &[
+            "export",
+            "live-caller-id",
+            "--cache-expiry-minutes",
+            "-1",
+            "--out",
+            live_arg,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2));
 }

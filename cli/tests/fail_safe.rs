@@ -553,7 +553,7 @@ fn outputs_never_follow_planted_links_nor_leave_temporary_files() {
     // The Live Caller ID dataset: a link planted where a dataset file goes is refused.
     let live = dir.join("live");
     std::fs::create_dir(&live).expect("live");
-    symlink(&victim, live.join("block.jsonl")).expect("link");
+    symlink(&victim, live.join("block.binpb")).expect("link");
     let out = CALLGUARD.run(&[
         "export",
         "live-caller-id",
@@ -564,7 +564,7 @@ fn outputs_never_follow_planted_links_nor_leave_temporary_files() {
     ]);
     assert_ne!(out.status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
-    assert_eq!(file_names(&live), ["block.jsonl"]);
+    assert_eq!(file_names(&live), ["block.binpb"]);
 }
 
 /// One block-list prefix stands for a billion numbers: `export live-caller-id` plans at most
@@ -612,7 +612,7 @@ fn the_live_caller_id_export_is_bounded_and_whole() {
         .is_some_and(|n| n > 100_000_000));
     let err = text(&out.stderr);
     assert!(err.contains("+855*") && err.contains("--budget"), "{err}");
-    let kept: Vec<u8> = std::fs::read(live.join("block.jsonl")).expect("block");
+    let kept: Vec<u8> = std::fs::read(live.join("block.binpb")).expect("block");
 
     // A write that fails half way: the old dataset stays, whole.
     let out = CALLGUARD
@@ -631,12 +631,18 @@ fn the_live_caller_id_export_is_bounded_and_whole() {
         .expect("run");
     assert_ne!(out.status.code(), Some(0), "{}", text(&out.stdout));
     assert_eq!(
-        std::fs::read(live.join("block.jsonl")).expect("block"),
+        std::fs::read(live.join("block.binpb")).expect("block"),
         kept
     );
     assert_eq!(
         file_names(&live),
-        ["block.jsonl", "identity.jsonl", "manifest.json"]
+        [
+            "block-config.json",
+            "block.binpb",
+            "identity-config.json",
+            "identity.binpb",
+            "manifest.json"
+        ]
     );
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(live.join("manifest.json")).expect("manifest"))

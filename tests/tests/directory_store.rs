@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::BufRead;
 
+use callguard_core::call_directory::live::{LiveFormat, LiveOptions};
 use callguard_core::call_directory::DirectoryLoadMode;
 use callguard_core::call_directory::{PlanOptions, DEFAULT_CHUNK};
 use callguard_core::store::{ImportOptions, ListKind, Store};
@@ -232,16 +233,31 @@ fn the_extension_reads_with_a_read_only_store() {
     assert!(reader.begin_directory_load(0).is_err());
 }
 
+fn jsonl() -> LiveOptions {
+    LiveOptions {
+        format: LiveFormat::Jsonl,
+        ..LiveOptions::default()
+    }
+}
+
+/// The dataset as JSON Lines (Apple's format: tests/tests/live_caller_id.rs). The user's own
+/// label is exported only when asked for.
 #[test]
 fn the_live_caller_id_dataset() {
     let dir = WorkDir::new();
     let store = store_with_data(&dir);
     let out = dir.path().join("live");
+    let live = LiveOptions {
+        user_labels: true,
+        ..jsonl()
+    };
     let manifest = store
-        .export_live_caller_id(&Policy::default_policy(), &options(), &out)
+        .export_live_caller_id(&Policy::default_policy(), &options(), &live, &out)
         .expect("export");
     assert_eq!(manifest.block.entries, 100_000 - 2 + 1);
-    assert_eq!(manifest.identity.entries, 3);
+    // The user's label, the blocked number the user reported (labelled too), the feed's scam
+    // and nuisance numbers.
+    assert_eq!(manifest.identity.entries, 4);
     let lines = |name: &str| -> Vec<serde_json::Value> {
         let file = std::fs::File::open(out.join(name)).expect("file");
         std::io::BufReader::new(file)
@@ -257,11 +273,13 @@ fn the_live_caller_id_dataset() {
     assert_eq!(identity[0]["name"], "歯医者");
     assert_eq!(identity[0]["category"], "user_label");
     assert_eq!(identity[1]["category"], "suspected_scam");
-    assert_eq!(identity[2]["category"], "nuisance");
+    assert_eq!(identity[2]["category"], "suspected_scam");
+    assert_eq!(identity[2]["number"], "+819012345678");
+    assert_eq!(identity[3]["category"], "nuisance");
     let text = std::fs::read_to_string(out.join("manifest.json")).expect("manifest");
     let json: serde_json::Value = serde_json::from_str(&text).expect("json");
     assert_eq!(json["format"], "callguard-live-caller-id");
-    assert_eq!(json["identity"]["entries"], 3);
+    assert_eq!(json["identity"]["entries"], 4);
     assert_eq!(json["block"]["sha256"].as_str().map(str::len), Some(64));
 }
 
@@ -276,10 +294,10 @@ fn live_caller_id_exports_are_versioned_and_never_follow_links() {
     let out = dir.path().join("live");
     let policy = Policy::default_policy();
     let first = store
-        .export_live_caller_id(&policy, &options(), &out)
+        .export_live_caller_id(&policy, &options(), &jsonl(), &out)
         .expect("first");
     let second = store
-        .export_live_caller_id(&policy, &options(), &out)
+        .export_live_caller_id(&policy, &options(), &jsonl(), &out)
         .expect("second");
     assert!(
         second.version > first.version,
@@ -293,7 +311,7 @@ fn live_caller_id_exports_are_versioned_and_never_follow_links() {
     std::fs::remove_file(out.join("identity.jsonl")).expect("remove");
     std::os::unix::fs::symlink(&victim, out.join("identity.jsonl")).expect("link");
     let err = store
-        .export_live_caller_id(&policy, &options(), &out)
+        .export_live_caller_id(&policy, &options(), &jsonl(), &out)
         .expect_err("a link is refused");
     assert!(err.to_string().contains("symbolic link"), "{err}");
     assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep");

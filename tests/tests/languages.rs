@@ -25,16 +25,18 @@ const PACKS: [&str; 8] = [
     "number/data/texts.json",
     "cli/texts.json",
     "cli/src/demo_calls.json",
+    "ios-demo/CallGuardKit/Sources/CallGuardKit/Resources/texts.json",
 ];
 
 /// Folders whose JSON files are all checked, so that a pack added there is checked too.
-const DATA_FOLDERS: [&str; 6] = [
+const DATA_FOLDERS: [&str; 7] = [
     "core/rules",
     "core/rules/policies",
     "number/data",
     "text/data",
     "cli",
     "cli/src",
+    "ios-demo/CallGuardKit/Sources/CallGuardKit/Resources",
 ];
 
 fn root() -> PathBuf {

@@ -195,7 +195,10 @@ def test_live_caller_id_export(app, tmp_path):
     out = tmp_path / "live"
     manifest = json.loads(app.export_live_caller_id(str(out), "ja"))
     assert manifest["format"] == "callguard-live-caller-id"
-    assert manifest["block"]["entries"] == 10_000
+    assert manifest["data_format"] == "apple"
+    # Apple's format: every number a row of the block database (one only labelled: value 0).
+    assert manifest["block"]["entries"] == 10_001
+    # The blocked report and the nuisance; the person's own label (歯医者) stays on the device.
     assert manifest["identity"]["entries"] == 2
-    identity = (out / "identity.jsonl").read_text(encoding="utf-8")
-    assert "歯医者" in identity and "迷惑電話 (5件)" in identity
+    identity = (out / "identity.binpb").read_bytes()
+    assert "迷惑電話 (5件)".encode() in identity and "歯医者".encode() not in identity

@@ -3,15 +3,33 @@
 //!
 //! With Live Caller ID Lookup the phone asks a server, privately, for a block byte and an
 //! identity keyed by the caller's number as a "+E164" string. callguard writes, into one
-//! directory, the two datasets such a server loads and a manifest:
+//! directory, the two datasets such a server loads and a manifest. In Apple's format
+//! ([`LiveFormat::Apple`], the default), what `PIRProcessDatabase` reads:
 //!
-//! - `block.jsonl`: one line per number to block, ascending: `{"number": "+815012345678"}`.
-//! - `identity.jsonl`: one line per number to label, ascending:
-//!   `{"number": "+815012345679", "name": "詐欺の疑い (3件)", "category": "suspected_scam"}`;
-//!   `category` is `suspected_scam`, `nuisance` or `user_label` (an allow-list entry's label).
-//! - `manifest.json`: `{"format": "callguard-live-caller-id", "format_version": 1, "version":
-//!   N, "generated_at": "...", "block": {"file": "block.jsonl", "entries": N, "bytes": N,
-//!   "sha256": "..."}, "identity": {...}, "plan": {summary}}`.
+//! - `block.binpb`: a `KeywordDatabase` ([`super::keyword_database`]), one row per number:
+//!   keyword the UTF-8 `+E164`, value one byte, 1 to block and 0 not (as Apple's
+//!   `ConstructDatabase` writes it, every identified number has a block row too);
+//! - `identity.binpb`: a `KeywordDatabase` whose values are serialized `CallIdentity`s: the
+//!   label as the name, [`LiveOptions::cache_expiry_minutes`], and the category mapped onto
+//!   Apple's ([`identity_category`]); a number the policy blocks on reports is labelled too, so
+//!   the call history says why;
+//! - `block-config.json`, `identity-config.json`: sample `PIRProcessDatabase` configurations
+//!   for the two files (run it in the folder: `PIRProcessDatabase block-config.json`).
+//!
+//! Or JSON Lines ([`LiveFormat::Jsonl`]): `block.jsonl`, one `{"number": "+815012345678"}`
+//! per blocked number, and `identity.jsonl`, one `{"number", "name", "category"}` per
+//! labelled number (`suspected_scam`, `nuisance`, or `user_label`).
+//!
+//! Both come with `manifest.json`: `{"format": "callguard-live-caller-id", "format_version": 2,
+//! "data_format": "apple"|"jsonl", "version": N, "generated_at": "...", "block": {"file",
+//! "entries", "bytes", "sha256"}, "identity": {...}, "pir_configs": [...], "plan": {summary},
+//! ...}`.
+//!
+//! **The user's own labels never leave the device by default.** A dataset is served to every
+//! user of a lookup server; the labels people give their allow-list entries ("母の病院") are
+//! theirs. An allow-listed number with such a label is left out of both files, and of the
+//! manifest's summary (its number too), unless [`LiveOptions::user_labels`] asks for them by
+//! name.
 //!
 //! The lines are the planner's decisions, under a budget ([`DEFAULT_LIVE_BUDGET`] entries unless
 //! another is given: one block-list prefix can stand for a billion numbers). The server itself
@@ -31,20 +49,81 @@ use std::path::Path;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use super::{EntryKind, LabelCategory, PlanOptions, PlanSummary, Run};
+use super::keyword_database::{write_row, CallIdentity, IdentityCategory};
+use super::{EntryKind, LabelCategory, LabelRef, PlanOptions, PlanSummary, Run};
 use crate::files::TempDir;
 use crate::risk::Policy;
 use crate::store::{format_time, now, Store, StoreError};
 
-/// The block and identity file names.
-pub const BLOCK_FILE: &str = "block.jsonl";
-/// The identity file name.
-pub const IDENTITY_FILE: &str = "identity.jsonl";
 /// The manifest file name.
 pub const MANIFEST_FILE: &str = "manifest.json";
+/// The sample `PIRProcessDatabase` configuration of the block database.
+pub const BLOCK_CONFIG_FILE: &str = "block-config.json";
+/// The sample `PIRProcessDatabase` configuration of the identity database.
+pub const IDENTITY_CONFIG_FILE: &str = "identity-config.json";
 /// The default budget of a Live Caller ID export, in entries (about 30 MB of files); raise it
 /// (`--budget`) for a bigger dataset.
 pub const DEFAULT_LIVE_BUDGET: u64 = 1_000_000;
+/// How long a phone reuses an identity by default: a day, so a number reported today is
+/// labelled on every phone by tomorrow.
+pub const DEFAULT_CACHE_EXPIRY_MINUTES: u32 = 24 * 60;
+
+/// The files a dataset is written as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LiveFormat {
+    /// Apple's `KeywordDatabase` protobufs, what `PIRProcessDatabase` reads, with sample
+    /// configurations.
+    Apple,
+    /// JSON Lines, for people and other tools.
+    Jsonl,
+}
+
+impl LiveFormat {
+    /// The block and identity file names.
+    pub fn files(self) -> (&'static str, &'static str) {
+        match self {
+            LiveFormat::Apple => ("block.binpb", "identity.binpb"),
+            LiveFormat::Jsonl => ("block.jsonl", "identity.jsonl"),
+        }
+    }
+}
+
+/// How to write a dataset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LiveOptions {
+    /// Apple's format or JSON Lines.
+    pub format: LiveFormat,
+    /// How long a phone may reuse an identity before asking again (`CallIdentity`'s
+    /// `cache_expiry_minutes`; 0 leaves it to the system).
+    pub cache_expiry_minutes: u32,
+    /// Export the labels people gave their allow-list entries. Off unless asked for: they are
+    /// the user's, and a dataset is served to everyone.
+    pub user_labels: bool,
+}
+
+impl Default for LiveOptions {
+    fn default() -> Self {
+        LiveOptions {
+            format: LiveFormat::Apple,
+            cache_expiry_minutes: DEFAULT_CACHE_EXPIRY_MINUTES,
+            user_labels: false,
+        }
+    }
+}
+
+/// Our label categories as Apple's: the name carries the meaning ("詐欺の疑い (3件)"); the
+/// category only says how the phone may present it. A suspected scam is never dignified as a
+/// business; nuisance callers (telemarketing, robocalls, surveys) are businesses; a person's own
+/// label names a caller of either kind.
+pub fn identity_category(category: LabelCategory) -> IdentityCategory {
+    match category {
+        LabelCategory::Nuisance => IdentityCategory::Business,
+        LabelCategory::None | LabelCategory::SuspectedScam | LabelCategory::UserLabel => {
+            IdentityCategory::Unspecified
+        }
+    }
+}
 
 /// The version of the dataset already in `dir`, if its manifest says one: the next export's
 /// version must be greater.
@@ -79,17 +158,25 @@ pub struct DatasetFile {
 pub struct LiveManifest {
     /// Always `callguard-live-caller-id`.
     pub format: &'static str,
-    /// The format's version: 1.
+    /// The manifest's version: 2 (1 had JSON Lines only, and exported people's own labels).
     pub format_version: u32,
+    /// The files' format: `apple` or `jsonl`.
+    pub data_format: LiveFormat,
     /// The dataset's version: grows with every export into the same folder (the Unix seconds
     /// of the export, or one more than the version already there if that is not less).
     pub version: u64,
     /// When it was written, `YYYY-MM-DDTHH:MM:SSZ`.
     pub generated_at: String,
-    /// `block.jsonl`.
+    /// The block database: `block.binpb` (or `block.jsonl`).
     pub block: DatasetFile,
-    /// `identity.jsonl`.
+    /// The identity database: `identity.binpb` (or `identity.jsonl`).
     pub identity: DatasetFile,
+    /// The sample `PIRProcessDatabase` configurations (Apple's format only).
+    pub pir_configs: Vec<String>,
+    /// The identities' `cache_expiry_minutes` (Apple's format).
+    pub cache_expiry_minutes: u32,
+    /// Whether people's own allow-list labels (and those numbers) were exported.
+    pub user_labels: bool,
     /// What the planner decided and left out.
     pub plan: PlanSummary,
 }
@@ -159,88 +246,189 @@ pub struct LiveWriter {
     dir: std::path::PathBuf,
     /// Where the files are written until all are complete; removed if they never are.
     tmp: TempDir,
+    options: LiveOptions,
     block: Dataset,
     identity: Dataset,
-    /// The label of the last identity run, JSON-escaped once per run.
-    label_json: String,
+    /// The identity of the current run, encoded once per run: a serialized `CallIdentity`,
+    /// or the JSON-escaped label.
+    value: Vec<u8>,
+    /// One row, or one keyword, being written.
+    scratch: Vec<u8>,
+    keyword: Vec<u8>,
 }
 
 impl LiveWriter {
     /// Starts a dataset for `dir`, which must exist: its files are written in a new folder
     /// inside it and replace those in `dir` only when [`LiveWriter::finish`] succeeds.
-    pub fn create(dir: &Path) -> std::io::Result<LiveWriter> {
+    pub fn create(dir: &Path, options: &LiveOptions) -> std::io::Result<LiveWriter> {
         let tmp = TempDir::new_in(dir, "callguard-live")?;
+        let (block, identity) = options.format.files();
         Ok(LiveWriter {
             dir: dir.to_owned(),
-            block: Dataset::create(&tmp, BLOCK_FILE)?,
-            identity: Dataset::create(&tmp, IDENTITY_FILE)?,
+            block: Dataset::create(&tmp, block)?,
+            identity: Dataset::create(&tmp, identity)?,
             tmp,
-            label_json: String::new(),
+            options: options.clone(),
+            value: Vec::new(),
+            scratch: Vec::new(),
+            keyword: Vec::new(),
         })
     }
 
     /// Writes one planned run (runs come in ascending order).
-    pub fn run(&mut self, run: Run, label: (&str, LabelCategory)) -> std::io::Result<()> {
-        match run.kind {
-            EntryKind::Block => {
+    pub fn run(&mut self, run: Run, label: LabelRef<'_>) -> std::io::Result<()> {
+        let (name, category) = label;
+        if category == LabelCategory::UserLabel && !self.options.user_labels {
+            // The planner withholds them already; a person's words never reach the files.
+            return Ok(());
+        }
+        let blocked = run.kind == EntryKind::Block;
+        let identified = category != LabelCategory::None && !name.is_empty();
+        self.value.clear();
+        match self.options.format {
+            LiveFormat::Apple => {
+                if identified {
+                    CallIdentity {
+                        name,
+                        cache_expiry_minutes: self.options.cache_expiry_minutes,
+                        category: identity_category(category),
+                    }
+                    .encode(&mut self.value);
+                }
                 for n in run.first..=run.last {
-                    writeln!(self.block.file, "{{\"number\":\"+{n}\"}}")?;
+                    self.keyword.clear();
+                    write!(self.keyword, "+{n}")?;
+                    let block = [u8::from(blocked)];
+                    write_row(
+                        &mut self.block.file,
+                        &mut self.scratch,
+                        &self.keyword,
+                        &block,
+                    )?;
+                    if identified {
+                        let value = &self.value;
+                        write_row(
+                            &mut self.identity.file,
+                            &mut self.scratch,
+                            &self.keyword,
+                            value,
+                        )?;
+                    }
                 }
                 self.block.entries += run.len();
             }
-            EntryKind::Identify => {
-                self.label_json = serde_json::to_string(label.0).map_err(std::io::Error::from)?;
+            LiveFormat::Jsonl => {
+                serde_json::to_writer(&mut self.value, name).map_err(std::io::Error::from)?;
                 for n in run.first..=run.last {
-                    writeln!(
-                        self.identity.file,
-                        "{{\"number\":\"+{n}\",\"name\":{},\"category\":\"{}\"}}",
-                        self.label_json,
-                        label.1.as_str()
-                    )?;
+                    if blocked {
+                        writeln!(self.block.file, "{{\"number\":\"+{n}\"}}")?;
+                    }
+                    if identified {
+                        write!(self.identity.file, "{{\"number\":\"+{n}\",\"name\":")?;
+                        self.identity.file.write_all(&self.value)?;
+                        writeln!(
+                            self.identity.file,
+                            ",\"category\":\"{}\"}}",
+                            category.as_str()
+                        )?;
+                    }
                 }
-                self.identity.entries += run.len();
+                if blocked {
+                    self.block.entries += run.len();
+                }
             }
+        }
+        if identified {
+            self.identity.entries += run.len();
         }
         Ok(())
     }
 
-    /// Closes the datasets, writes `manifest.json`, and moves the three files into the output
-    /// folder (the manifest last). On failure the folder is as it was.
+    /// Closes the datasets, writes the sample configurations and `manifest.json`, and moves
+    /// the files into the output folder (the manifest last). On failure the folder is as it
+    /// was.
     pub fn finish(
         self,
         version: u64,
         generated_at: String,
         plan: PlanSummary,
     ) -> std::io::Result<LiveManifest> {
+        let block = self.block.finish()?;
+        let identity = self.identity.finish()?;
+        let mut names = vec![block.file.clone(), identity.file.clone()];
+        if self.options.format == LiveFormat::Apple {
+            for (config, data, per_shard) in [
+                (BLOCK_CONFIG_FILE, &block.file, BLOCK_ENTRIES_PER_SHARD),
+                (
+                    IDENTITY_CONFIG_FILE,
+                    &identity.file,
+                    IDENTITY_ENTRIES_PER_SHARD,
+                ),
+            ] {
+                write_synced(&self.tmp, config, &pir_config(data, per_shard))?;
+                names.push(config.to_owned());
+            }
+        }
         let manifest = LiveManifest {
             format: "callguard-live-caller-id",
-            format_version: 1,
+            format_version: 2,
+            data_format: self.options.format,
             version,
             generated_at,
-            block: self.block.finish()?,
-            identity: self.identity.finish()?,
+            block,
+            identity,
+            pir_configs: names[2..].to_vec(),
+            cache_expiry_minutes: self.options.cache_expiry_minutes,
+            user_labels: self.options.user_labels,
             plan,
         };
         let mut text = serde_json::to_vec_pretty(&manifest).map_err(std::io::Error::from)?;
         text.push(b'\n');
-        let mut file = self.tmp.create(MANIFEST_FILE)?;
-        file.write_all(&text)?;
-        file.sync_all()?;
-        drop(file);
-        self.tmp
-            .move_into(&self.dir, &[BLOCK_FILE, IDENTITY_FILE, MANIFEST_FILE])?;
+        write_synced(&self.tmp, MANIFEST_FILE, &text)?;
+        names.push(MANIFEST_FILE.to_owned());
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        self.tmp.move_into(&self.dir, &names)?;
         Ok(manifest)
     }
 }
 
+/// Rows per shard in the sample configurations, as Apple's testing guide has them: block rows
+/// are one byte, identity rows far larger.
+const BLOCK_ENTRIES_PER_SHARD: u64 = 50_000;
+const IDENTITY_ENTRIES_PER_SHARD: u64 = 5_000;
+
+/// A sample `PIRProcessDatabase` configuration for the database `data`, with the parameters
+/// Apple's testing guide uses (`PIRProcessDatabase --help` prints every key).
+fn pir_config(data: &str, entries_per_shard: u64) -> Vec<u8> {
+    let stem = data.trim_end_matches(".binpb");
+    let config = serde_json::json!({
+        "inputDatabase": data,
+        "outputDatabase": format!("{stem}-SHARD_ID.bin"),
+        "outputPirParameters": format!("{stem}-SHARD_ID.params.txtpb"),
+        "rlweParameters": "n_4096_logq_27_28_28_logt_5",
+        "sharding": { "entryCountPerShard": entries_per_shard },
+        "trialsPerShard": 5,
+    });
+    let mut text = serde_json::to_vec_pretty(&config).unwrap_or_default();
+    text.push(b'\n');
+    text
+}
+
+fn write_synced(dir: &TempDir, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    let mut file = dir.create(name)?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
+
 impl Store {
     /// Writes the Live Caller ID Lookup dataset into `dir` (created if needed): see
-    /// [`crate::directory::live`]. Reads the lists and reports in one read transaction and
+    /// [`crate::call_directory::live`]. Reads the lists and reports in one read transaction and
     /// stores nothing.
     pub fn export_live_caller_id(
         &self,
         policy: &Policy,
         options: &PlanOptions,
+        live: &LiveOptions,
         dir: &Path,
     ) -> Result<LiveManifest, StoreError> {
         let context = "exporting the Live Caller ID dataset";
@@ -265,13 +453,17 @@ impl Store {
                 })?,
             _ => at.max(0) as u64,
         };
-        let mut writer = LiveWriter::create(dir).map_err(|e| StoreError::io(dir, e))?;
+        let mut writer = LiveWriter::create(dir, live).map_err(|e| StoreError::io(dir, e))?;
         let reader = self.reader_conn();
         let tx = reader
             .conn
             .unchecked_transaction()
             .map_err(self.err(context))?;
-        let (planner, sources) = self.directory_planner(&tx, policy, options)?;
+        let (mut planner, sources) = self.directory_planner(&tx, policy, options)?;
+        planner.label_blocked_reports(true);
+        if !live.user_labels {
+            planner.withhold_user_labels();
+        }
         let summary = planner.plan(
             options,
             |push| sources.stream(&tx, push).map_err(self.err(context)),
@@ -279,6 +471,7 @@ impl Store {
         )?;
         tx.commit().map_err(self.err(context))?;
         drop(reader);
+
         writer
             .finish(version, format_time(at), summary)
             .map_err(|e| StoreError::io(dir, e))

@@ -19,7 +19,8 @@
 //! - A split across N extensions: contiguous number ranges of at most `budget` entries each.
 //! - [`ChunkReader`]: a plan, or the delta between two plans (removals, then additions), in
 //!   chunks of bounded size: memory stays O(chunk) whatever the plan's size.
-//! - [`live`]: the Live Caller ID Lookup (iOS 18) dataset.
+//! - [`live`]: the Live Caller ID Lookup (iOS 18) dataset, in Apple's format
+//!   ([`keyword_database`]: its protobufs, written as a stream) or JSON Lines.
 //! - [`store`](mod@store): the plans' persistence. Plans are stored in the database with a
 //!   version, and the extension's delivered version is recorded (`Store::plan_directory`,
 //!   `directory_load`, `directory_chunks`); see `docs/IOS.md`.
@@ -27,6 +28,7 @@
 mod codec;
 mod delivery;
 mod delta;
+pub mod keyword_database;
 mod labels;
 pub mod live;
 mod plan;

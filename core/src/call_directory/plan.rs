@@ -165,6 +165,10 @@ pub struct Planner {
     labels: RefCell<Labels>,
     sources: Vec<String>,
     source_ids: HashMap<String, u32>,
+    /// Whether a reported number the policy blocks also carries its report label.
+    label_blocked: bool,
+    /// Whether an allow-list entry's label (the person's own words) becomes an entry.
+    user_labels: bool,
 }
 
 impl Planner {
@@ -181,6 +185,8 @@ impl Planner {
             }),
             sources: Vec::new(),
             source_ids: HashMap::new(),
+            label_blocked: false,
+            user_labels: true,
         };
         for (position, rule) in rules.into_iter().enumerate() {
             let lo = rule.lo.max(MIN_ENTRY);
@@ -209,6 +215,21 @@ impl Planner {
         }
         planner.rules.sort_by_key(|r| (r.lo, r.precedence));
         planner
+    }
+
+    /// Gives a reported number the policy blocks its report label too ("詐欺の疑い (3件)"), for
+    /// datasets where a number can be both blocked and identified (Live Caller ID: the label
+    /// shows in the call history). A Call Directory entry is one or the other, so plans for it
+    /// leave this off.
+    pub fn label_blocked_reports(&mut self, on: bool) {
+        self.label_blocked = on;
+    }
+
+    /// Leaves out the labels people gave their allow-list entries, and so those numbers, for
+    /// datasets that leave the device (Live Caller ID is served to every user of a server).
+    /// The Call Directory, on the person's own phone, shows them.
+    pub fn withhold_user_labels(&mut self) {
+        self.user_labels = false;
     }
 
     /// The id of a source name (for [`ReportPoint::source`]).
@@ -488,7 +509,7 @@ impl<'a> Sweep<'a> {
                 .max_by_key(|r| r.precedence)
         };
         if let Some(a) = best(true) {
-            return Some((a.label != 0).then_some((
+            return Some((a.label != 0 && self.planner.user_labels).then_some((
                 EntryKind::Identify,
                 a.label,
                 a.rank,
@@ -535,7 +556,14 @@ impl<'a> Sweep<'a> {
         let decision = match self.decide() {
             Some(listed) => listed,
             None => match self.planner.thresholds.verdict(p.score) {
-                Verdict::Block => Some((EntryKind::Block, 0, rank(p.score, EXACT), p.source)),
+                Verdict::Block => {
+                    let label = if self.planner.label_blocked {
+                        self.planner.report_label(p.scam, p.count)
+                    } else {
+                        0
+                    };
+                    Some((EntryKind::Block, label, rank(p.score, EXACT), p.source))
+                }
                 Verdict::Warn | Verdict::Silence => {
                     let label = self.planner.report_label(p.scam, p.count);
                     Some((EntryKind::Identify, label, rank(p.score, EXACT), p.source))
