@@ -12,6 +12,9 @@ dependencyResolutionManagement {
     repositories {
         google()
         mavenCentral()
+        // org.callguard:callguard-android and callguard-host, made by android-demo/tools/android.py
+        // (README.md, "Build the APK").
+        maven { url = uri(File(rootDir, "../target/android/repo")) }
     }
 }
 

@@ -2,7 +2,7 @@
 # Builds the host library (crate callguard-ffi) and generates the Kotlin, Swift and Python
 # sources from it in uniffi's library mode:
 #
-#   target/bindings/kotlin/uniffi/callguard_ffi/callguard_ffi.kt
+#   target/bindings/kotlin/callguard/callguard_ffi.kt  (package `callguard`, bindings/uniffi.toml)
 #   target/bindings/swift/callguard_ffi.swift, callguard_ffiFFI.h, callguard_ffiFFI.modulemap
 #   target/bindings/python/callguard_ffi.py  (+ a copy of the host library beside it)
 #

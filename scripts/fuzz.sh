@@ -51,7 +51,7 @@ for call in calls:
 for path in sorted(glob.glob("core/rules/policies/*.json")):
     put("policy", open(path, "rb").read())
 for selector, path in enumerate(
-    ["core/rules/numbering.json", "core/rules/reasons.json", "core/rules/official.json"]
+    ["number/data/numbering.json", "core/rules/reasons.json", "core/rules/organisations.json"]
 ):
     put("rule_packs", bytes([selector]) + open(path, "rb").read())
 

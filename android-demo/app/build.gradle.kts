@@ -1,30 +1,13 @@
-// The demo app: plain Android Views, the generated Kotlin bindings and the Rust library.
+// The demo app: plain Android Views over the callguard library (the AAR with the Kotlin bindings,
+// the mapping and libcallguard_ffi.so per ABI), taken like any app takes a library.
 //
-// Before building, from the repository root (see android-demo/README.md):
-//   scripts/bindings.sh                      -> target/bindings/kotlin/callguard/callguard_ffi.kt
-//   cargo ndk ... -o android-demo/app/src/main/jniLibs build -p callguard-ffi --lib
-// The task copyCallguardBindings copies the generated Kotlin into build/generated/ before every
-// compile, so the app always builds against the bindings of the library it packs.
+// Before building, from the repository root (see android-demo/README.md, "Build the APK"): make
+// the AAR into target/android/repo, which settings.gradle.kts names as a Maven repository.
 import org.jetbrains.kotlin.gradle.dsl.JvmTarget
 
 plugins {
     id("com.android.application")
     id("org.jetbrains.kotlin.android")
-}
-
-val repoRoot = rootDir.parentFile
-val generatedBindings: File = layout.buildDirectory.dir("generated/callguard/kotlin").get().asFile
-
-val copyCallguardBindings by tasks.registering(Copy::class) {
-    description = "Copies the uniffi-generated Kotlin bindings (scripts/bindings.sh) into the app's sources."
-    from(File(repoRoot, "target/bindings/kotlin"))
-    include("**/*.kt")
-    into(generatedBindings)
-    doFirst {
-        check(File(repoRoot, "target/bindings/kotlin/callguard/callguard_ffi.kt").exists()) {
-            "Run scripts/bindings.sh at the repository root first."
-        }
-    }
 }
 
 android {
@@ -55,15 +38,12 @@ android {
         targetCompatibility = JavaVersion.VERSION_17
     }
 
-    sourceSets["main"].apply {
-        java.srcDirs("src/main/kotlin", generatedBindings)
-        // libcallguard_ffi.so per ABI, written there by cargo-ndk.
-        jniLibs.srcDirs("src/main/jniLibs")
-    }
+    sourceSets["main"].java.srcDirs("src/main/kotlin")
     sourceSets["test"].java.srcDirs("src/test/kotlin")
 
     testOptions {
-        unitTests.all { it.useJUnitPlatform() }
+        // Robolectric runs the tests inside the framework and needs the app's merged resources.
+        unitTests.isIncludeAndroidResources = true
     }
 }
 
@@ -71,15 +51,15 @@ kotlin {
     compilerOptions { jvmTarget.set(JvmTarget.JVM_17) }
 }
 
-tasks.named("preBuild") { dependsOn(copyCallguardBindings) }
-
 dependencies {
-    // uniffi's Kotlin calls the library through JNA; on Android JNA comes as an AAR with its
-    // own libjnidispatch.so per ABI.
-    implementation("net.java.dev.jna:jna:5.18.1@aar")
+    // The library: the bindings, the mapping, libcallguard_ffi.so per ABI; its POM brings JNA's
+    // AAR (libjnidispatch.so per ABI) and the Kotlin runtime.
+    implementation("org.callguard:callguard-android:0.1.0")
 
-    testImplementation("org.junit.jupiter:junit-jupiter:5.14.1")
-    testRuntimeOnly("org.junit.platform:junit-platform-launcher:1.14.1")
-    // The mapping tests run on the JVM: the desktop JNA jar instead of the AAR.
+    // Unit tests run inside the framework with Robolectric, against the real core: the host
+    // library (callguard-host) and the desktop JNA, which has the desktop libjnidispatch.
+    testImplementation("junit:junit:4.13.2")
+    testImplementation("org.robolectric:robolectric:4.16.1")
+    testImplementation("org.callguard:callguard-host:0.1.0")
     testImplementation("net.java.dev.jna:jna:5.18.1")
 }

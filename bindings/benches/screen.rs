@@ -29,6 +29,7 @@ use std::time::Instant;
 
 use callguard_core::{Region, Screener};
 use callguard_ffi::fast::ScreenSummary;
+use callguard_ffi::Lang;
 use callguard_ffi::{Assessment, CallGuard, IncomingCall, UniFfiTag};
 use uniffi::ffi::Handle;
 use uniffi::{Lift, Lower, RustBuffer, RustCallStatus, RustCallStatusCode};
@@ -76,7 +77,10 @@ impl ForeignHandle {
         let mut status = RustCallStatus::default();
         // SAFETY: the handle came from `Handle::from_arc` and is freed only on drop.
         let handle = unsafe {
-            callguard_ffi::uniffi_callguard_ffi_fn_clone_callguard(self.0.clone(), &mut status)
+            callguard_ffi::guard::uniffi_callguard_ffi_fn_clone_callguard(
+                self.0.clone(),
+                &mut status,
+            )
         };
         checked(status);
         handle
@@ -88,7 +92,10 @@ impl Drop for ForeignHandle {
         let mut status = RustCallStatus::default();
         // SAFETY: gives back the one reference `Handle::from_arc` made.
         unsafe {
-            callguard_ffi::uniffi_callguard_ffi_fn_free_callguard(self.0.clone(), &mut status)
+            callguard_ffi::guard::uniffi_callguard_ffi_fn_free_callguard(
+                self.0.clone(),
+                &mut status,
+            )
         };
     }
 }
@@ -100,14 +107,23 @@ fn checked(status: RustCallStatus) {
     );
 }
 
+/// The language argument as the generated bindings pass it: its code, lowered into a buffer.
+fn lang_arg() -> RustBuffer {
+    <Lang as Lower<UniFfiTag>>::lower(Lang::JA)
+}
+
 fn c_abi_screen(guard: &ForeignHandle, call: &IncomingCall) -> Assessment {
     let handle = guard.clone_for_call();
     let arg = <IncomingCall as Lower<UniFfiTag>>::lower_into_rust_buffer(call.clone());
     let mut status = RustCallStatus::default();
     // A handle cloned for this call and a buffer holding a serialised `IncomingCall`, as the
     // generated bindings pass them.
-    let out: RustBuffer =
-        callguard_ffi::uniffi_callguard_ffi_fn_method_callguard_screen(handle, arg, &mut status);
+    let out: RustBuffer = callguard_ffi::screening::uniffi_callguard_ffi_fn_method_callguard_screen(
+        handle,
+        arg,
+        lang_arg(),
+        &mut status,
+    );
     checked(status);
     <Assessment as Lift<UniFfiTag>>::try_lift_from_rust_buffer(out).expect("an assessment")
 }
@@ -116,12 +132,12 @@ fn c_abi_summary(guard: &ForeignHandle, call: &IncomingCall) -> ScreenSummary {
     let handle = guard.clone_for_call();
     let arg = <IncomingCall as Lower<UniFfiTag>>::lower_into_rust_buffer(call.clone());
     let mut status = RustCallStatus::default();
-    // As in `c_abi_screen`; `japanese` is a `bool` lowered to `i8`.
+    // As in `c_abi_screen`; the language is its code in a buffer.
     let out: RustBuffer =
         callguard_ffi::fast::uniffi_callguard_ffi_fn_method_callguard_screen_summary(
             handle,
             arg,
-            1,
+            lang_arg(),
             &mut status,
         );
     checked(status);
@@ -131,8 +147,10 @@ fn c_abi_summary(guard: &ForeignHandle, call: &IncomingCall) -> ScreenSummary {
 fn c_abi_policy_locked(guard: &ForeignHandle) -> i8 {
     let handle = guard.clone_for_call();
     let mut status = RustCallStatus::default();
-    let locked =
-        callguard_ffi::uniffi_callguard_ffi_fn_method_callguard_policy_locked(handle, &mut status);
+    let locked = callguard_ffi::policy::uniffi_callguard_ffi_fn_method_callguard_policy_locked(
+        handle,
+        &mut status,
+    );
     checked(status);
     locked
 }
@@ -148,9 +166,12 @@ fn main() {
     };
     for (name, call) in cases() {
         // The same answer every way, or the rows would not compare like with like.
-        let summary = guard.screen_summary(call.clone(), true);
+        let summary = guard.screen_summary(call.clone(), Lang::JA);
         assert_eq!(c_abi_summary(&foreign, &call), summary);
-        assert_eq!(c_abi_screen(&foreign, &call), guard.screen(call.clone()));
+        assert_eq!(
+            c_abi_screen(&foreign, &call),
+            guard.screen(call.clone(), Lang::EN)
+        );
         assert_eq!(
             summary.score,
             i32::from(screener.screen(&call.clone().into()).score)
@@ -168,14 +189,14 @@ fn main() {
             "wrapper screen",
             name,
             per_call_micros(calls, || {
-                black_box(guard.screen(black_box(call.clone())));
+                black_box(guard.screen(black_box(call.clone()), Lang::EN));
             }),
         );
         row(
             "wrapper screen_summary",
             name,
             per_call_micros(calls, || {
-                black_box(guard.screen_summary(black_box(call.clone()), true));
+                black_box(guard.screen_summary(black_box(call.clone()), Lang::JA));
             }),
         );
         row(

@@ -61,6 +61,8 @@ impl CallGuardError {
             error,
             StoreError::ReadOnly { .. }
                 | StoreError::Corrupt { .. }
+                | StoreError::Foreign { .. }
+                | StoreError::NeedsUpgrade { .. }
                 | StoreError::SchemaTooNew { .. }
                 | StoreError::Unavailable { .. }
                 | StoreError::Io { .. }
@@ -71,6 +73,19 @@ impl CallGuardError {
             },
             other => other,
         }
+    }
+}
+
+/// `store.add_list_entry(...).doing("adding a list entry")?`: a store error as the caller sees
+/// it, saying what was being done ([`CallGuardError::from_store`]).
+pub(crate) trait Doing<T> {
+    /// The error mapped, `what` named where the store's words do not say it.
+    fn doing(self, what: &str) -> Result<T, CallGuardError>;
+}
+
+impl<T> Doing<T> for Result<T, StoreError> {
+    fn doing(self, what: &str) -> Result<T, CallGuardError> {
+        self.map_err(|e| CallGuardError::from_store(e, what))
     }
 }
 
@@ -91,6 +106,7 @@ impl From<StoreError> for CallGuardError {
             | StoreError::InvalidNumber { .. }
             | StoreError::ProtectedNumber { .. }
             | StoreError::InvalidPattern { .. }
+            | StoreError::InvalidText { .. }
             | StoreError::Unknown(_) => CallGuardError::InvalidInput { reason },
             _ => CallGuardError::Database { reason },
         }

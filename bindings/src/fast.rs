@@ -17,7 +17,9 @@
 
 use callguard_core::{Lang, ReasonCode};
 
-use crate::{CallGuard, IncomingCall, Verdict};
+use callguard_core::Verdict;
+
+use crate::{CallGuard, IncomingCall};
 
 // Every reason code needs a bit of `ScreenSummary::reasons` below the sign bit.
 const _: () = assert!(ReasonCode::ALL.len() <= 63);
@@ -52,13 +54,13 @@ impl ScreenSummary {
     /// The summary of a screening, with the label in `lang`.
     fn new(assessment: &callguard_core::Assessment, lang: Lang) -> ScreenSummary {
         ScreenSummary {
-            verdict: assessment.verdict.into(),
+            verdict: assessment.verdict,
             score: i32::from(assessment.score),
             reasons: assessment
                 .reasons
                 .iter()
                 .fold(0, |mask, r| mask | reason_bit(r.code)),
-            label: assessment.label.as_ref().map(|l| l.get(lang).to_owned()),
+            label: assessment.label_in(lang).map(str::to_owned),
         }
     }
 }
@@ -66,11 +68,10 @@ impl ScreenSummary {
 #[uniffi::export]
 impl CallGuard {
     /// Screens one call like `screen` and returns only its summary: the verdict, the score,
-    /// the reasons as bits and the label in Japanese (`japanese`) or English. For the hot path
+    /// the reasons as bits and the label in `lang`. For the hot path
     /// of a call-screening service; call `screen` for everything else. Never throws: a fault
     /// inside lets the call ring (verdict `Allow`, the reason `screening_unavailable`).
-    pub fn screen_summary(&self, call: IncomingCall, japanese: bool) -> ScreenSummary {
-        let lang = if japanese { Lang::Ja } else { Lang::En };
+    pub fn screen_summary(&self, call: IncomingCall, lang: Lang) -> ScreenSummary {
         ScreenSummary::new(&self.screener().screen(&call.into()), lang)
     }
 }

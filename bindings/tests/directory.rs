@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use callguard_ffi::Lang;
 use callguard_ffi::{
     CallGuard, CallGuardError, DirectoryChunks, DirectoryLoad, DirectoryLoadMode, DirectoryReader,
     ListKind, ReportCategory,
@@ -96,9 +97,7 @@ fn the_objects_are_send_and_sync() {
 fn plan_load_read_and_deliver_then_a_delta_then_a_reset() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (guard, path) = guard(&dir);
-    let summary = guard
-        .plan_directory(1_000_000, 1, "ja".into())
-        .expect("plan");
+    let summary = guard.plan_directory(1_000_000, 1, Lang::JA).expect("plan");
     assert_eq!(summary.version, 1);
     assert_eq!(summary.blocking, 10_000 - 1 + 1);
     assert_eq!(summary.identification, 1);
@@ -145,7 +144,7 @@ fn plan_load_read_and_deliver_then_a_delta_then_a_reset() {
         .expect("remove"));
     assert_eq!(
         guard
-            .plan_directory(1_000_000, 1, "en".into())
+            .plan_directory(1_000_000, 1, Lang::EN)
             .expect("plan")
             .version,
         2
@@ -182,9 +181,9 @@ fn plan_load_read_and_deliver_then_a_delta_then_a_reset() {
 fn bad_arguments_and_missing_databases_are_errors() {
     let dir = tempfile::tempdir().expect("tempdir");
     let (guard, path) = guard(&dir);
-    for (budget, extensions, lang) in [(0, 1, "ja"), (10, 0, "ja"), (10, 65, "ja"), (10, 1, "fr")] {
+    for (budget, extensions) in [(0, 1), (10, 0), (10, 65)] {
         let err = guard
-            .plan_directory(budget, extensions, lang.into())
+            .plan_directory(budget, extensions, Lang::JA)
             .expect_err("bad argument");
         assert!(
             matches!(err, CallGuardError::InvalidInput { .. }),
@@ -219,7 +218,7 @@ fn bad_arguments_and_missing_databases_are_errors() {
     );
     let memory = CallGuard::new(None, "JP".into(), "balanced".into()).expect("guard");
     assert!(matches!(
-        memory.plan_directory(10, 1, "ja".into()),
+        memory.plan_directory(10, 1, Lang::JA),
         Err(CallGuardError::Database { .. })
     ));
     assert!(matches!(
@@ -234,7 +233,7 @@ fn the_live_caller_id_dataset_and_its_manifest() {
     let (guard, _) = guard(&dir);
     let out = dir.path().join("live");
     let manifest = guard
-        .export_live_caller_id(out.display().to_string(), "en".into())
+        .export_live_caller_id(out.display().to_string(), Lang::EN)
         .expect("export");
     assert!(manifest.contains("callguard-live-caller-id"), "{manifest}");
     let block = std::fs::read_to_string(out.join("block.jsonl")).expect("block");
@@ -242,8 +241,7 @@ fn the_live_caller_id_dataset_and_its_manifest() {
     assert!(block.contains("\"+819012345678\""));
     let identity = std::fs::read_to_string(out.join("identity.jsonl")).expect("identity");
     assert!(identity.contains("歯医者"), "{identity}");
-    assert!(matches!(
-        guard.export_live_caller_id(out.display().to_string(), "xx".into()),
-        Err(CallGuardError::InvalidInput { .. })
-    ));
+    // A language callguard does not speak never gets this far: the foreign string is lifted
+    // into English (the Python tests check that).
+    assert!("xx".parse::<Lang>().is_err());
 }

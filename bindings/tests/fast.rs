@@ -3,6 +3,7 @@
 //! (FastScreenTest) tests check the same through the generated bindings.
 
 use callguard_ffi::fast::{reason_codes, ScreenSummary};
+use callguard_ffi::Lang;
 use callguard_ffi::{
     CallGuard, IncomingCall, ListKind, LocalTime, Presentation, ReportCategory, Verdict,
     Verification,
@@ -77,9 +78,9 @@ fn calls() -> Vec<IncomingCall> {
 
 fn assert_same(guard: &CallGuard, call: &IncomingCall) {
     let codes = reason_codes();
-    let full = guard.screen(call.clone());
-    for japanese in [true, false] {
-        let brief = guard.screen_summary(call.clone(), japanese);
+    for &lang in Lang::all() {
+        let full = guard.screen(call.clone(), lang);
+        let brief = guard.screen_summary(call.clone(), lang);
         assert_eq!(brief.verdict, full.verdict, "{call:?}");
         assert_eq!(brief.score, full.score, "{call:?}");
         let mut mask = 0i64;
@@ -91,11 +92,7 @@ fn assert_same(guard: &CallGuard, call: &IncomingCall) {
             mask |= 1 << bit;
         }
         assert_eq!(brief.reasons, mask, "{call:?}");
-        let label = full
-            .label
-            .as_ref()
-            .map(|l| if japanese { l.ja.clone() } else { l.en.clone() });
-        assert_eq!(brief.label, label, "{call:?}");
+        assert_eq!(brief.label, full.label, "{call:?}");
     }
 }
 
@@ -131,7 +128,7 @@ fn the_summary_agrees_with_the_assessment_with_the_users_lists_and_reports() {
     let mut verdicts = Vec::new();
     for call in calls() {
         assert_same(&guard, &call);
-        let verdict = guard.screen(call).verdict;
+        let verdict = guard.screen(call, Lang::EN).verdict;
         if !verdicts.contains(&verdict) {
             verdicts.push(verdict);
         }
@@ -148,9 +145,9 @@ fn the_summary_agrees_with_the_assessment_with_the_users_lists_and_reports() {
         ]
     );
     // The lists and the report decided something, so the comparison above covered them.
-    let blocked = guard.screen_summary(number("090-5555-0000"), false);
+    let blocked = guard.screen_summary(number("090-5555-0000"), Lang::EN);
     assert_eq!(blocked.verdict, Verdict::Block);
-    let allowed = guard.screen_summary(number("+1 202-555-0143"), false);
+    let allowed = guard.screen_summary(number("+1 202-555-0143"), Lang::EN);
     assert_eq!(allowed.verdict, Verdict::Allow);
 }
 
@@ -162,12 +159,12 @@ fn the_summary_names_its_reasons_and_label() {
         .iter()
         .position(|c| c == "international")
         .expect("international is a code");
-    let brief = guard.screen_summary(number("+1 202-555-0143"), true);
+    let brief = guard.screen_summary(number("+1 202-555-0143"), Lang::JA);
     assert_eq!(brief.verdict, Verdict::Warn);
     assert_ne!(brief.reasons & (1 << international), 0);
     assert_eq!(brief.label.as_deref(), Some("国際電話"));
     // Nothing found: no reason, no label.
-    let quiet = guard.screen_summary(number("03-5253-5111"), false);
+    let quiet = guard.screen_summary(number("03-5253-5111"), Lang::EN);
     assert_eq!(
         quiet,
         ScreenSummary {

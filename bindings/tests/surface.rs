@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use callguard_core::store::{ImportOptions as CoreImportOptions, Store, StoreError};
 use callguard_core::Region;
+use callguard_ffi::Lang;
 use callguard_ffi::{
     CallGuard, CallGuardError, ImportOptions, ImportProgress, IncomingCall, ListKind, Verdict,
 };
@@ -57,10 +58,13 @@ fn constructor_errors_carry_their_reason() {
 #[test]
 fn screening_converts_the_assessment() {
     let guard = CallGuard::new(None, "JP".into(), "balanced".into()).expect("guard");
-    let a = guard.screen(IncomingCall {
-        number: Some("+1 202-555-0143".into()),
-        ..IncomingCall::default()
-    });
+    let a = guard.screen(
+        IncomingCall {
+            number: Some("+1 202-555-0143".into()),
+            ..IncomingCall::default()
+        },
+        Lang::EN,
+    );
     assert_eq!(a.verdict, Verdict::Warn);
     assert_eq!(a.number.e164.as_deref(), Some("+12025550143"));
     assert!(a.reasons.iter().any(|r| r.code == "international"));
@@ -127,10 +131,13 @@ fn screening_goes_on_in_other_threads_during_an_import() {
                 s.spawn(|| {
                     let mut n = 0u32;
                     while !done.load(Ordering::SeqCst) || n < 100 {
-                        let a = guard.screen(IncomingCall {
-                            number: Some("05012345678".into()),
-                            ..IncomingCall::default()
-                        });
+                        let a = guard.screen(
+                            IncomingCall {
+                                number: Some("05012345678".into()),
+                                ..IncomingCall::default()
+                            },
+                            Lang::EN,
+                        );
                         assert_eq!(a.verdict, Verdict::Block);
                         n += 1;
                     }

@@ -4,9 +4,10 @@
 //! fake police, 050 and international numbers) beside ordinary calls (family, a clinic, a
 //! delivery driver), so that a newcomer sees at once what callguard does and why.
 
+use crate::texts;
 use std::io::{self, Write};
 
-use callguard_core::{IncomingCall, Lang, LocalText, LocalTime, Presentation, Verification};
+use callguard_core::{IncomingCall, LocalText, LocalTime, Presentation, Verification};
 use clap::Args;
 use serde::Deserialize;
 use unicode_width::UnicodeWidthStr;
@@ -86,26 +87,15 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
         return Ok(());
     }
 
-    let headers = match lang {
-        Lang::Ja => [
-            "#",
-            "判定",
-            "点",
-            "表示された番号",
-            "番号の種類",
-            "どんな電話か",
-            "主な理由",
-        ],
-        Lang::En => [
-            "#",
-            "verdict",
-            "score",
-            "caller ID",
-            "number",
-            "the call",
-            "main reason",
-        ],
-    };
+    let headers = [
+        "#".to_owned(),
+        texts::text("demo.verdict", lang),
+        texts::text("demo.score", lang),
+        texts::text("demo.caller_id", lang),
+        texts::text("demo.number", lang),
+        texts::text("demo.the_call", lang),
+        texts::text("demo.main_reason", lang),
+    ];
     let rows: Vec<[String; 7]> = results
         .iter()
         .enumerate()
@@ -115,9 +105,8 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
                 (_, p) => format!("({})", p.as_str()),
             };
             let main_reason = a
-                .label
-                .as_ref()
-                .map_or_else(|| "-".to_owned(), |l| l.get(lang).to_owned());
+                .label_in(lang)
+                .map_or_else(|| "-".to_owned(), str::to_owned);
             [
                 (i + 1).to_string(),
                 a.verdict.label(lang).to_owned(),
@@ -129,7 +118,7 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
             ]
         })
         .collect();
-    let mut widths = headers.map(UnicodeWidthStr::width);
+    let mut widths = headers.clone().map(|h| h.width());
     for row in &rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.width());
@@ -148,7 +137,8 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
         }
         text
     };
-    writeln!(out, "{}", line(&headers)).map_err(write_err)?;
+    let header_cells: Vec<&str> = headers.iter().map(String::as_str).collect();
+    writeln!(out, "{}", line(&header_cells)).map_err(write_err)?;
     let rule: Vec<String> = widths.iter().map(|w| "-".repeat(*w)).collect();
     let rule: Vec<&str> = rule.iter().map(String::as_str).collect();
     writeln!(out, "{}", line(&rule)).map_err(write_err)?;
@@ -157,16 +147,14 @@ pub fn run(args: &DemoArgs) -> Result<(), CliError> {
         writeln!(out, "{}", line(&cells)).map_err(write_err)?;
     }
 
-    let heading = match lang {
-        Lang::Ja => "助言",
-        Lang::En => "Advice",
-    };
+    let heading = texts::text("demo.advice", lang);
     writeln!(out, "\n{heading}:").map_err(write_err)?;
     // The same advice for several calls is printed once, with the calls it is for.
-    let mut grouped: Vec<(&str, Vec<String>)> = Vec::new();
+    let mut grouped: Vec<(String, Vec<String>)> = Vec::new();
     for (i, (_, a)) in results.iter().enumerate() {
-        let Some(advice) = &a.advice else { continue };
-        let text = advice.get(lang);
+        let Some(text) = a.advice_in(lang) else {
+            continue;
+        };
         match grouped.iter_mut().find(|(t, _)| *t == text) {
             Some((_, calls)) => calls.push((i + 1).to_string()),
             None => grouped.push((text, vec![(i + 1).to_string()])),

@@ -13,17 +13,21 @@
 //! {"summary":{...}}
 //! ```
 
-use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use callguard_core::directory::{Chunk, PlanOptions, PlanSummary, DEFAULT_BUDGET, DEFAULT_CHUNK};
+use callguard_core::call_directory::live::DEFAULT_LIVE_BUDGET;
+use callguard_core::call_directory::{
+    DirectoryChunk, PlanOptions, PlanSummary, DEFAULT_BUDGET, DEFAULT_CHUNK,
+};
+use callguard_core::files::AtomicFile;
 use callguard_core::store::{now, Store};
 use callguard_core::Lang;
 use clap::{Args, Subcommand};
 use serde::Serialize;
 
 use crate::check::{lang_from_env, load_policy};
+use crate::output::printable;
 use crate::store_cmd::{open_store, store_error, StoreArgs};
 use crate::CliError;
 
@@ -85,9 +89,10 @@ pub struct LiveArgs {
     /// The language of identity names [default: from LANG].
     #[arg(long, value_name = "ja|en")]
     lang: Option<Lang>,
-    /// Entries at most [default: no limit; a lookup server has no extension budget].
-    #[arg(long, value_name = "N")]
-    budget: Option<u64>,
+    /// Entries at most: past it the planner keeps the riskiest and reports what it left out
+    /// (one block-list prefix can stand for a billion numbers); raise it for a bigger dataset.
+    #[arg(long, value_name = "N", default_value_t = DEFAULT_LIVE_BUDGET)]
+    budget: u64,
     /// Print the manifest as JSON.
     #[arg(long)]
     json: bool,
@@ -160,7 +165,7 @@ fn numbers_line(
 fn write_chunk(
     out: &mut dyn Write,
     ext: u32,
-    chunk: &Chunk,
+    chunk: &DirectoryChunk,
     written: &mut Written,
 ) -> std::io::Result<()> {
     if chunk.remove_all {
@@ -225,20 +230,25 @@ fn ios(args: &IosArgs) -> Result<(), CliError> {
     let summary = store
         .plan_directory(&policy, &options)
         .map_err(store_error)?;
-    let (mut out, target): (Box<dyn Write>, String) = match &args.out {
-        Some(path) => (
-            Box::new(BufWriter::with_capacity(
-                1 << 16,
-                File::create(path).map_err(|e| {
-                    CliError::Usage(format!("cannot create {}: {e}", path.display()))
-                })?,
-            )),
-            path.display().to_string(),
+    // A file is written beside its target and renamed into place once whole.
+    let mut file = match &args.out {
+        Some(path) => Some(
+            AtomicFile::create(path)
+                .map_err(|e| CliError::Usage(format!("cannot create {}: {e}", path.display())))?,
         ),
-        None => (
-            Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
-            "standard output".into(),
-        ),
+        None => None,
+    };
+    let target = args
+        .out
+        .as_ref()
+        .map_or("standard output".to_owned(), |p| p.display().to_string());
+    let written_to = |e: std::io::Error| match &args.out {
+        Some(path) => CliError::Failed(format!("cannot write {}: {e}", path.display())),
+        None => CliError::output(e),
+    };
+    let mut out: Box<dyn Write + '_> = match file.as_mut() {
+        Some(file) => Box::new(BufWriter::with_capacity(1 << 16, file)),
+        None => Box::new(BufWriter::with_capacity(1 << 16, std::io::stdout().lock())),
     };
     let header = Header {
         format: "callguard-ios-directory",
@@ -252,8 +262,8 @@ fn ios(args: &IosArgs) -> Result<(), CliError> {
         },
         extensions: args.extensions,
     };
-    serde_json::to_writer(&mut out, &header).map_err(|e| CliError::output(e.into()))?;
-    out.write_all(b"\n").map_err(CliError::output)?;
+    serde_json::to_writer(&mut out, &header).map_err(|e| written_to(e.into()))?;
+    out.write_all(b"\n").map_err(written_to)?;
     let mut written = Written::default();
     let count = args.extensions.max(since_extensions.unwrap_or(0));
     for ext in 0..count {
@@ -262,7 +272,7 @@ fn ios(args: &IosArgs) -> Result<(), CliError> {
             .map_err(store_error)?;
         for chunk in chunks {
             let chunk = chunk.map_err(store_error)?;
-            write_chunk(&mut out, ext, &chunk, &mut written).map_err(CliError::output)?;
+            write_chunk(&mut out, ext, &chunk, &mut written).map_err(written_to)?;
         }
     }
     serde_json::to_writer(
@@ -272,10 +282,13 @@ fn ios(args: &IosArgs) -> Result<(), CliError> {
             written: &written,
         },
     )
-    .map_err(|e| CliError::output(e.into()))?;
-    out.write_all(b"\n").map_err(CliError::output)?;
-    out.flush().map_err(CliError::output)?;
+    .map_err(|e| written_to(e.into()))?;
+    out.write_all(b"\n").map_err(written_to)?;
+    out.flush().map_err(written_to)?;
     drop(out);
+    if let Some(file) = file {
+        file.commit().map_err(written_to)?;
+    }
     // The file is the delivery: the next --since starts from this version.
     for ext in 0..count {
         store
@@ -353,7 +366,7 @@ fn live(args: &LiveArgs) -> Result<(), CliError> {
     let store = open_store(&args.store)?;
     let policy = load_policy(&args.policy)?;
     let options = PlanOptions {
-        budget: args.budget.unwrap_or(u64::MAX),
+        budget: args.budget,
         extensions: 1,
         lang: args.lang.unwrap_or_else(lang_from_env),
         now: now(),
@@ -361,6 +374,7 @@ fn live(args: &LiveArgs) -> Result<(), CliError> {
     let manifest = store
         .export_live_caller_id(&policy, &options, &args.out)
         .map_err(store_error)?;
+    warn_left_out(&manifest.plan, "--budget");
     if args.json {
         let mut out = std::io::stdout().lock();
         serde_json::to_writer_pretty(&mut out, &manifest)
@@ -378,4 +392,34 @@ fn live(args: &LiveArgs) -> Result<(), CliError> {
         manifest.plan.left_out,
     );
     Ok(())
+}
+
+/// A plan the budget cut: one warning on stderr naming what was left out and the flag that
+/// raises the budget.
+fn warn_left_out(plan: &PlanSummary, flag: &str) {
+    if plan.left_out == 0 {
+        return;
+    }
+    let sources: Vec<String> = plan
+        .sources
+        .iter()
+        .filter(|s| s.left_out > 0)
+        .take(5)
+        .map(|s| {
+            format!(
+                "{}: {} of {}",
+                printable(&s.source),
+                s.left_out,
+                s.candidates
+            )
+        })
+        .collect();
+    eprintln!(
+        "callguard: warning: the budget of {} entries left out {} of {} candidates ({}); \
+         raise it with {flag} N",
+        plan.budget,
+        plan.left_out,
+        plan.candidates,
+        sources.join(", ")
+    );
 }

@@ -6,10 +6,12 @@
 mod check;
 mod demo;
 mod export_cmd;
+mod input;
 mod output;
 mod policy_cmd;
 mod scan_cmd;
 mod store_cmd;
+mod texts;
 
 use std::process::ExitCode;
 
@@ -76,8 +78,39 @@ impl CliError {
     }
 }
 
+/// A command-line error from clap as one line (the exit-status contract: bad usage is one line
+/// on stderr and exit 2); help and the version print as clap prints them.
+fn usage_error(error: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => error.exit(),
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            eprintln!(
+                "callguard: a command is missing: check, demo, scan, policy, import, list, \
+                 report, reports, stats, feed, key, db or export (try '--help')"
+            );
+            return ExitCode::from(2);
+        }
+        _ => {}
+    }
+    let rendered = error.render().to_string();
+    let mut parts: Vec<&str> = Vec::new();
+    for line in rendered.lines().map(str::trim) {
+        if line.is_empty() || line.starts_with("Usage:") || line.starts_with("For more information")
+        {
+            continue;
+        }
+        parts.push(line.strip_prefix("error: ").unwrap_or(line));
+    }
+    eprintln!("callguard: {} (try '--help')", parts.join("; "));
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return usage_error(error),
+    };
     let result = match cli.command {
         Command::Check(args) => check::run(&args),
         Command::Demo(args) => demo::run(&args),

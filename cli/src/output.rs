@@ -1,5 +1,7 @@
 //! How an assessment is printed: one JSON object per line for tools, text for people.
 
+use crate::texts;
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use callguard_core::{Assessment, Lang, NumberKind};
@@ -37,6 +39,7 @@ struct JsonReason<'a> {
 /// Writes the assessment as one line of JSON (the `--json` contract).
 pub fn write_json_line(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::Result<()> {
     let n = &a.number;
+    let words = a.explain(lang);
     let json = JsonAssessment {
         number: JsonNumber {
             input: &n.input,
@@ -50,20 +53,47 @@ pub fn write_json_line(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::
         },
         verdict: a.verdict.as_str(),
         score: a.score,
-        label: a.label.as_ref().map(|t| t.get(lang)),
-        reasons: a
+        label: words.label.as_deref(),
+        reasons: words
             .reasons
             .iter()
             .map(|r| JsonReason {
                 code: r.code.as_str(),
                 weight: r.weight,
-                message: r.message.get(lang),
+                message: &r.message,
             })
             .collect(),
-        advice: a.advice.as_ref().map(|t| t.get(lang)),
+        advice: words.advice.as_deref(),
     };
     serde_json::to_writer(&mut *out, &json)?;
     out.write_all(b"\n")
+}
+
+/// `text` made safe to print on one line of a terminal or a tab-separated listing: control
+/// characters (a new line would forge a row, an escape sequence would drive the terminal) and
+/// the bidirectional controls that reorder what is shown are written as escapes (`\n`,
+/// `\u{202e}`). The caller's number, labels, notes, feed and policy names come from people and
+/// files callguard does not control.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    let unsafe_char = |c: char| {
+        c.is_control()
+            || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}'
+                | '\u{2066}'..='\u{2069}')
+    };
+    if !text.contains(unsafe_char) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if unsafe_char(c) => out.push_str(&format!("\\u{{{:04x}}}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
 }
 
 /// A one-line description of the number, e.g. `+81 352535111 · JP · fixed line`.
@@ -90,24 +120,25 @@ pub fn describe_number(a: &Assessment, lang: Lang) -> String {
         _ => parts.push(n.kind.label().get(lang).to_owned()),
     }
     if n.international == Some(true) {
-        parts.push(match lang {
-            Lang::Ja => "国際".into(),
-            Lang::En => "international".into(),
-        });
+        parts.push(texts::text("number.international", lang));
     }
     parts.join(" · ")
 }
 
 /// Writes the assessment for a person: the verdict first, then the reasons and the advice.
 pub fn write_human(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::Result<()> {
-    let (score, number, reasons, advice) = match lang {
-        Lang::Ja => ("スコア", "番号", "理由", "助言"),
-        Lang::En => ("score", "number", "reasons", "advice"),
-    };
-    let label = a
+    let [score, number, reasons, advice] = [
+        "check.score",
+        "check.number",
+        "check.reasons",
+        "check.advice",
+    ]
+    .map(|key| texts::text(key, lang));
+    let words = a.explain(lang);
+    let label = words
         .label
-        .as_ref()
-        .map(|l| format!("  {}", l.get(lang)))
+        .as_deref()
+        .map(|l| format!("  {}", printable(l)))
         .unwrap_or_default();
     writeln!(
         out,
@@ -118,21 +149,35 @@ pub fn write_human(out: &mut impl Write, a: &Assessment, lang: Lang) -> io::Resu
     writeln!(
         out,
         "  {number}: {}  [{}]",
-        a.number.input,
-        describe_number(a, lang)
+        printable(&a.number.input),
+        printable(&describe_number(a, lang))
     )?;
     writeln!(out, "  {reasons}:")?;
-    for r in &a.reasons {
+    for r in &words.reasons {
         writeln!(
             out,
             "    - {} (+{}): {}",
             r.code.as_str(),
             r.weight,
-            r.message.get(lang)
+            printable(&r.message)
         )?;
     }
-    if let Some(text) = &a.advice {
-        writeln!(out, "  {advice}: {}", text.get(lang))?;
+    if let Some(text) = &words.advice {
+        writeln!(out, "  {advice}: {}", printable(text))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn control_and_bidi_characters_are_escaped() {
+        assert_eq!(printable("偽の警察"), "偽の警察");
+        assert_eq!(
+            printable("a\nallow\t+81*\u{1b}[2J\u{202e}x"),
+            "a\\nallow\\t+81*\\u{001b}[2J\\u{202e}x"
+        );
+    }
 }

@@ -3,11 +3,13 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
+use callguard_core::files::AtomicFile;
 use callguard_core::risk::HardRule;
 use callguard_core::Policy;
 use clap::{Args, Subcommand};
 
 use crate::check::load_policy;
+use crate::output::printable;
 use crate::CliError;
 
 /// `callguard policy ...`.
@@ -40,7 +42,7 @@ pub enum PolicyCommand {
 pub struct LockArgs {
     /// The preset or policy file.
     policy: String,
-    /// The PIN (4 to 64 characters).
+    /// The PIN: 4 to 64 characters, not one of the weakest (0000, 1234, 1212, a year ...).
     #[arg(long)]
     pin: String,
     /// The current PIN, to re-lock a locked policy with a new one.
@@ -59,7 +61,8 @@ pub fn run(cmd: &PolicyCommand) -> Result<(), CliError> {
         PolicyCommand::Show { policy: None, .. } => {
             for name in Policy::preset_names() {
                 let p = load_policy(name)?;
-                writeln!(out, "{name}\n  {}", p.description).map_err(CliError::output)?;
+                writeln!(out, "{name}\n  {}", printable(&p.description))
+                    .map_err(CliError::output)?;
             }
             Ok(())
         }
@@ -98,7 +101,8 @@ pub fn run(cmd: &PolicyCommand) -> Result<(), CliError> {
                 writeln!(out, "change allowed").map_err(CliError::output)
             } else {
                 Err(CliError::Failed(format!(
-                    "the policy {:?} is locked: the PIN is missing or wrong",
+                    "the policy {:?} is locked: the PIN is missing or wrong (a policy file on \
+                     its own cannot count wrong PINs: see docs/SECURITY.md)",
                     policy.name
                 )))
             }
@@ -108,10 +112,12 @@ pub fn run(cmd: &PolicyCommand) -> Result<(), CliError> {
 
 fn write_policy(path: &Path, policy: &Policy) -> Result<(), CliError> {
     let text = format!("{}\n", policy.to_json());
-    // Write next to the target and rename, so a failure never leaves half a policy.
-    let tmp = path.with_extension("json.tmp");
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, path))
+    // A new file beside the target, renamed over it once whole: a failure never leaves half a
+    // policy nor a temporary file, and a link planted at the target is refused, not followed.
+    let mut file = AtomicFile::create(path)
+        .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))?;
+    file.write_all(text.as_bytes())
+        .and_then(|()| file.commit())
         .map_err(|e| CliError::Failed(format!("cannot write {}: {e}", path.display())))
 }
 
@@ -119,15 +125,15 @@ fn describe(out: &mut impl Write, p: &Policy) -> io::Result<()> {
     writeln!(
         out,
         "{} (version {}){}",
-        p.name,
-        p.version,
+        printable(&p.name),
+        printable(&p.version),
         if p.is_locked() {
             " — locked by a caregiver"
         } else {
             ""
         }
     )?;
-    writeln!(out, "  {}", p.description)?;
+    writeln!(out, "  {}", printable(&p.description))?;
     let t = &p.thresholds;
     writeln!(
         out,

@@ -1,8 +1,9 @@
 //! `callguard scan`: look for scam-script phrases in a transcript, a voicemail or an SMS.
 
-use std::io::{self, Read, Write};
+use crate::texts;
+use std::io::{self, Write};
 
-use callguard_core::script::{Level, ScanResult, ScriptScanner, MAX_INPUT_BYTES};
+use callguard_core::claims::script::{ScanResult, ScriptLevel, ScriptScanner};
 use callguard_core::Lang;
 use clap::Args;
 use serde::Serialize;
@@ -16,7 +17,7 @@ pub struct ScanArgs {
     #[arg(value_name = "TEXT|-")]
     text: String,
     /// Language of labels and messages (default: from LANG, else en).
-    #[arg(long, value_parser = crate::check::parse_lang)]
+    #[arg(long, value_parser = crate::input::parse_lang)]
     lang: Option<Lang>,
     /// Print one JSON object instead of text for people.
     #[arg(long)]
@@ -25,7 +26,7 @@ pub struct ScanArgs {
 
 #[derive(Serialize)]
 struct JsonScan<'a> {
-    level: Level,
+    level: ScriptLevel,
     score: u8,
     matches: Vec<JsonMatch<'a>>,
     categories: Vec<&'static str>,
@@ -63,35 +64,9 @@ pub fn run(args: &ScanArgs) -> Result<(), CliError> {
     .map_err(CliError::output)
 }
 
-/// Standard input as text: at most a few bytes beyond what the scanner reads, so that a huge
-/// input is reported as truncated without being held in memory.
+/// Standard input as text, read only as far as the scanner looks.
 fn read_stdin() -> Result<String, CliError> {
-    let limit = MAX_INPUT_BYTES + 4;
-    let mut bytes = Vec::new();
-    io::stdin()
-        .lock()
-        .take(limit as u64)
-        .read_to_end(&mut bytes)
-        .map_err(|e| CliError::Usage(format!("cannot read standard input: {e}")))?;
-    match String::from_utf8(bytes) {
-        Ok(text) => Ok(text),
-        Err(err) => {
-            let utf8 = err.utf8_error();
-            let full = err.as_bytes().len() == limit;
-            if full && utf8.error_len().is_none() {
-                // The read stopped inside a character: keep what came before it.
-                let mut bytes = err.into_bytes();
-                bytes.truncate(utf8.valid_up_to());
-                String::from_utf8(bytes).map_err(|_| not_utf8())
-            } else {
-                Err(not_utf8())
-            }
-        }
-    }
-}
-
-fn not_utf8() -> CliError {
-    CliError::Usage("standard input is not UTF-8 text".into())
+    crate::input::read_scanned_text(io::stdin().lock(), "standard input")
 }
 
 fn write_json(
@@ -128,26 +103,18 @@ fn write_human(
     r: &ScanResult,
     lang: Lang,
 ) -> io::Result<()> {
-    let (level, score, found, nothing, truncated) = match lang {
-        Lang::Ja => (
-            "判定",
-            "スコア",
-            "見つかった言葉",
-            "詐欺によく使われる言葉は見つかりませんでした。",
-            "長いため、先頭の 64 KiB だけを調べました。",
-        ),
-        Lang::En => (
-            "Level",
-            "score",
-            "Phrases found",
-            "No phrases common in scam calls were found.",
-            "The text is long; only its first 64 KiB were scanned.",
-        ),
-    };
+    let [level, score, found, nothing, truncated] = [
+        "scan.level",
+        "scan.score",
+        "scan.found",
+        "scan.nothing",
+        "scan.truncated",
+    ]
+    .map(|key| texts::text(key, lang));
     writeln!(
         out,
         "{level}: {} ({score} {}/100)",
-        r.level.label(lang),
+        scanner.level_label(r.level, lang),
         r.score
     )?;
     if r.matches.is_empty() {
@@ -157,13 +124,11 @@ fn write_human(
         for m in &r.matches {
             let words = one_line(&m.text);
             let label = scanner.label(m.category).get(lang);
-            match lang {
-                Lang::Ja => writeln!(out, "  「{words}」 … {label}")?,
-                Lang::En => writeln!(out, "  \"{words}\" … {label}")?,
-            }
+            let line = texts::render("scan.match", lang, &[("words", &words), ("label", label)]);
+            writeln!(out, "{line}")?;
         }
     }
-    if r.level >= Level::Medium {
+    if r.level >= ScriptLevel::Medium {
         writeln!(out, "{}", advice(lang))?;
     }
     if r.truncated {
@@ -172,17 +137,8 @@ fn write_human(
     Ok(())
 }
 
-fn advice(lang: Lang) -> &'static str {
-    match lang {
-        Lang::Ja => {
-            "助言: 電話を切ってください。名乗った機関には、自分で調べた番号に掛け直して確かめましょう。\
-             暗証番号やカードを人に渡したり、ATM で手続きしたりしないでください。"
-        }
-        Lang::En => {
-            "Advice: hang up. Call the organisation back on a number you looked up yourself. \
-             Never give anyone your PIN or card, and never go to an ATM because a caller told you to."
-        }
-    }
+fn advice(lang: Lang) -> String {
+    texts::text("scan.advice", lang)
 }
 
 /// The words on one line: control characters (line breaks, bidi overrides) become spaces.

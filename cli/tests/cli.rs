@@ -94,7 +94,7 @@ fn human_output_puts_the_verdict_first() {
         .expect("run");
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).expect("utf-8");
-    assert!(text.starts_with("WARN"), "{text}");
+    assert!(text.starts_with("Warning"), "{text}");
     assert!(text.contains("international"));
     assert!(text.contains("advice:"));
 }
@@ -188,7 +188,7 @@ fn demo_shows_the_scam_calls_and_the_ordinary_ones() {
         .expect("run");
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).expect("utf-8");
-    assert!(text.contains("BLOCK") && text.contains("WARN") && text.contains("ALLOW"));
+    assert!(text.contains("Blocked") && text.contains("Warning") && text.contains("Ring"));
     assert!(text.contains("Ministry") && text.contains("emergency number"));
     let out = callguard().args(["demo", "--json"]).output().expect("run");
     let calls: Vec<Value> = String::from_utf8(out.stdout)
@@ -206,17 +206,26 @@ fn check_consults_the_database() {
     let db = dir.join("cg.db");
     let db_arg = format!("--db={}", db.display());
 
-    // --db must name an existing database; --log needs one.
+    // A --db that is not there fails open (a verdict, a warning) and is never created; --log
+    // without a database is a warning, never a lost verdict.
     let out = callguard()
-        .args(["check", &db_arg, "03-1234-5678"])
+        .args(["check", "--json", &db_arg, "03-1234-5678"])
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("a verdict");
+    assert_eq!(v["reasons"][0]["code"], "screening_unavailable");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cg.db") && err.lines().count() == 1, "{err}");
+    assert!(!db.exists());
     let out = callguard()
-        .args(["check", "--log", "03-1234-5678"])
+        .args(["check", "--json", "--log", "03-1234-5678"])
         .output()
         .expect("run");
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("a verdict");
+    assert_eq!(v["verdict"], "allow");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not logged"));
 
     callguard()
         .args([

@@ -9,7 +9,7 @@
 use std::hint::black_box;
 use std::time::Duration;
 
-use callguard_core::directory::{
+use callguard_core::call_directory::{
     ChunkReader, MemoryPlan, NoRuns, PlanOptions, Planner, ReportPoint, Rule,
 };
 use callguard_core::risk::Thresholds;
@@ -27,7 +27,7 @@ fn options(budget: u64) -> PlanOptions {
     PlanOptions {
         budget,
         extensions: 1,
-        lang: Lang::Ja,
+        lang: Lang::JA,
         now: 0,
     }
 }
@@ -52,7 +52,7 @@ fn reports_and_rules() -> (Planner, Vec<ReportPoint>) {
             }
         })
         .collect();
-    let mut planner = Planner::new(rules, THRESHOLDS, Lang::Ja);
+    let mut planner = Planner::new(rules, THRESHOLDS, Lang::JA);
     let source = planner.source_id("reports: feed bench");
     let reports = (0..1_000_000u64)
         .map(|i| ReportPoint {
@@ -96,7 +96,7 @@ fn stream(c: &mut Criterion) {
             size: 10_000_000,
         }],
         THRESHOLDS,
-        Lang::Ja,
+        Lang::JA,
     );
     let plan = MemoryPlan::plan(&planner, &[], &options(10_000_000));
     let mut group = c.benchmark_group("directory");

@@ -2,7 +2,7 @@
 
 use std::hint::black_box;
 
-use callguard_core::script::{ScriptScanner, MAX_INPUT_BYTES};
+use callguard_core::claims::script::{ScriptScanner, MAX_INPUT_BYTES};
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 fn bench(c: &mut Criterion) {

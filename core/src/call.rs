@@ -5,7 +5,7 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use crate::number::Presentation;
+use callguard_number::Presentation;
 
 /// Whether the network verified the caller's number (STIR/SHAKEN; Android's
 /// `getCallerNumberVerificationStatus()`).

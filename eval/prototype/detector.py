@@ -101,7 +101,7 @@ class Detector:
             except (OSError, json.JSONDecodeError) as e:
                 raise PackError(f"{path}: {e}") from e
 
-        official_path = REPO / "core" / "rules" / "official.json"
+        official_path = REPO / "core" / "rules" / "organisations.json"
         official = json.loads(official_path.read_text(encoding="utf-8")) if official_path.exists() else None
         return cls(read("normalise.json"), read("cues.json"), read("context.json"),
                    read("scoring.json"), read("links.json"), official)

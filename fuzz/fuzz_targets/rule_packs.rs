@@ -3,8 +3,8 @@
 #![no_main]
 
 use callguard_core::risk::ReasonTexts;
-use callguard_core::rules::numbering::NumberingRules;
-use callguard_core::OfficialDirectory;
+use callguard_core::NumberingRules;
+use callguard_core::Organisations;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -24,7 +24,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = ReasonTexts::from_json(text);
         }
         _ => {
-            if let Ok(directory) = OfficialDirectory::from_json(text) {
+            if let Ok(directory) = Organisations::from_json(text) {
                 let _ = directory.find("総務省の者です");
             }
         }

@@ -1,7 +1,7 @@
 //! Scam-script scanning of any text: no panic, matches point into the text on char boundaries.
 #![no_main]
 
-use callguard_core::script::ScriptScanner;
+use callguard_core::claims::script::ScriptScanner;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -30,7 +30,8 @@ use std::thread;
 use std::time::{Duration, Instant};
 
 use callguard_core::store::{
-    Category, Evidence, ImportOptions, ListKind, Store, StoreOptions, DEFAULT_REFRESH_INTERVAL,
+    Evidence, ImportOptions, ListKind, ReportCategory, Store, StoreOptions,
+    DEFAULT_REFRESH_INTERVAL,
 };
 use callguard_core::{IncomingCall, ReasonCode, Region, Screener, Verdict, E164};
 
@@ -79,7 +80,7 @@ fn version_of_p(e: &Evidence, number: E164) -> u64 {
         .reports
         .as_ref()
         .unwrap_or_else(|| panic!("{number} is in every version: {e:?}"));
-    assert_eq!(r.categories, vec![Category::Spam], "{number}: {r:?}");
+    assert_eq!(r.categories, vec![ReportCategory::Spam], "{number}: {r:?}");
     assert_eq!(r.sources, vec!["flip".to_owned()], "{number}: {r:?}");
     r.total_count
 }
@@ -90,9 +91,9 @@ fn check_middle(name: &str, e: &Evidence, number: E164, odd: bool, a: u64, b: u6
     match &e.reports {
         Some(r) => {
             let want = if odd {
-                Category::Scam
+                ReportCategory::Scam
             } else {
-                Category::Robocall
+                ReportCategory::Robocall
             };
             assert_eq!(r.categories, vec![want], "{number}: {r:?}");
             let v = r.total_count;

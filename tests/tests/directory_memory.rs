@@ -7,7 +7,7 @@
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use callguard_core::directory::PlanOptions;
+use callguard_core::call_directory::PlanOptions;
 use callguard_core::store::{ListKind, Store};
 use callguard_core::{Policy, Region};
 

@@ -4,10 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use callguard_core::directory::model::{IosDirectory, IosModel};
-use callguard_core::directory::{
-    Chunk, ChunkReader, EntryKind, MemoryPlan, NoRuns, PlanOptions, Planner, ReportPoint, Rule,
-    RunSource,
+use callguard_core::call_directory::model::{IosDirectory, IosModel};
+use callguard_core::call_directory::{
+    ChunkReader, DirectoryChunk, EntryKind, MemoryPlan, NoRuns, PlanOptions, Planner, ReportPoint,
+    Rule, RunSource,
 };
 use callguard_core::risk::Thresholds;
 use callguard_core::store::ListKind;
@@ -128,7 +128,7 @@ fn expected(
             if score >= THRESHOLDS.block {
                 out.insert(n, (EntryKind::Block, String::new(), score));
             } else if score >= THRESHOLDS.warn {
-                let label = callguard_core::directory::report_label(scam, count, Lang::En);
+                let label = callguard_core::call_directory::report_label(scam, count, Lang::EN);
                 out.insert(n, (EntryKind::Identify, label, score));
             }
         }
@@ -140,13 +140,13 @@ fn options(budget: u64, extensions: u32) -> PlanOptions {
     PlanOptions {
         budget,
         extensions,
-        lang: Lang::En,
+        lang: Lang::EN,
         now: 0,
     }
 }
 
 /// Loads one extension in full into a model; panics on any iOS error.
-fn full_load(model: &mut IosModel, chunks: impl Iterator<Item = Chunk>) {
+fn full_load(model: &mut IosModel, chunks: impl Iterator<Item = DirectoryChunk>) {
     let mut request = model.request(false);
     for chunk in chunks {
         request.apply(&chunk).expect("a full load iOS accepts");
@@ -154,7 +154,12 @@ fn full_load(model: &mut IosModel, chunks: impl Iterator<Item = Chunk>) {
     request.complete();
 }
 
-fn chunks<O: RunSource, N: RunSource>(old: O, new: N, max: usize, reset: bool) -> Vec<Chunk> {
+fn chunks<O: RunSource, N: RunSource>(
+    old: O,
+    new: N,
+    max: usize,
+    reset: bool,
+) -> Vec<DirectoryChunk> {
     ChunkReader::new(old, new, max, reset)
         .collect::<Result<Vec<_>, _>>()
         .expect("chunks")
@@ -205,7 +210,7 @@ proptest! {
         extensions in 1u32..4,
         chunk in prop_oneof![Just(4096usize), 1usize..50],
     ) {
-        let mut planner = Planner::new(rules_of(&specs), THRESHOLDS, Lang::En);
+        let mut planner = Planner::new(rules_of(&specs), THRESHOLDS, Lang::EN);
         let points = points_of(&mut planner, &reports);
         let plan = MemoryPlan::plan(&planner, &points, &options(budget, extensions));
         let want = expected(&specs, &reports);
@@ -259,7 +264,7 @@ proptest! {
         let plans: Vec<MemoryPlan> = versions
             .iter()
             .map(|(specs, reports, ext, budget)| {
-                let mut planner = Planner::new(rules_of(specs), THRESHOLDS, Lang::En);
+                let mut planner = Planner::new(rules_of(specs), THRESHOLDS, Lang::EN);
                 let points = points_of(&mut planner, reports);
                 MemoryPlan::plan(&planner, &points, &options(*budget, *ext))
             })
@@ -360,7 +365,7 @@ fn the_budget_keeps_the_highest_risk_and_reports_what_it_left_out() {
             size: 1,
         },
     ];
-    let mut planner = Planner::new(rules, THRESHOLDS, Lang::Ja);
+    let mut planner = Planner::new(rules, THRESHOLDS, Lang::JA);
     let feed = planner.source_id("reports: feed police");
     let point = |n: u64, score: u8, count: u64| ReportPoint {
         number: BASE + n,
@@ -434,7 +439,7 @@ fn a_plan_splits_into_contiguous_extensions() {
         source: "range".into(),
         size: 3_000,
     }];
-    let planner = Planner::new(rules, THRESHOLDS, Lang::En);
+    let planner = Planner::new(rules, THRESHOLDS, Lang::EN);
     let plan = MemoryPlan::plan(&planner, &[], &options(1_000, 3));
     let ranges: Vec<(Option<u64>, Option<u64>, u64)> = plan
         .summary
@@ -467,7 +472,7 @@ fn short_codes_are_never_entries() {
         source: "everything short".into(),
         size: 1_000_100,
     }];
-    let mut planner = Planner::new(rules, THRESHOLDS, Lang::En);
+    let mut planner = Planner::new(rules, THRESHOLDS, Lang::EN);
     let src = planner.source_id("reports");
     let reports = [110u64, 119, 911].map(|n| ReportPoint {
         number: n,

@@ -5,14 +5,15 @@
 use std::collections::BTreeMap;
 use std::io::BufRead;
 
-use callguard_core::directory::model::IosModel;
-use callguard_core::directory::{PlanOptions, DEFAULT_CHUNK};
-use callguard_core::store::{ImportOptions, ListKind, LoadMode, Store};
+use callguard_core::call_directory::model::IosModel;
+use callguard_core::call_directory::DirectoryLoadMode;
+use callguard_core::call_directory::{PlanOptions, DEFAULT_CHUNK};
+use callguard_core::store::{ImportOptions, ListKind, Store};
 use callguard_core::{Classifier, Lang, Policy, Region, E164};
 
 fn options() -> PlanOptions {
     PlanOptions {
-        lang: Lang::Ja,
+        lang: Lang::JA,
         ..PlanOptions::default()
     }
 }
@@ -29,7 +30,11 @@ fn store_with_data(dir: &tempfile::TempDir) -> Store {
         .add_list_entry(ListKind::Allow, "050-1230-0006", None, None)
         .expect("allow");
     store
-        .report("090-1234-5678", callguard_core::store::Category::Scam, None)
+        .report(
+            "090-1234-5678",
+            callguard_core::store::ReportCategory::Scam,
+            None,
+        )
         .expect("report");
     let feed = dir.path().join("feed.csv");
     std::fs::write(
@@ -48,7 +53,7 @@ fn store_with_data(dir: &tempfile::TempDir) -> Store {
 }
 
 /// Runs one request against the model the way the extension does.
-fn deliver(store: &Store, model: &mut IosModel, incremental: bool) -> LoadMode {
+fn deliver(store: &Store, model: &mut IosModel, incremental: bool) -> DirectoryLoadMode {
     let version = store.begin_directory_load(0).expect("begin");
     let load = store.directory_load(0, incremental).expect("load");
     assert_eq!(load.version, version);
@@ -66,11 +71,11 @@ fn deliver(store: &Store, model: &mut IosModel, incremental: bool) -> LoadMode {
 fn full(store: &Store) -> IosModel {
     let mut model = IosModel::new(1_000_000);
     let version = store.latest_directory_version().expect("v").unwrap_or(0);
-    let load = callguard_core::store::DirectoryLoad {
+    let load = callguard_core::call_directory::DirectoryLoad {
         extension: 0,
         version,
         base: None,
-        mode: LoadMode::Full,
+        mode: DirectoryLoadMode::Full,
     };
     let mut request = model.request(false);
     for chunk in store
@@ -135,7 +140,7 @@ fn deliveries_full_delta_and_reset_end_equal_to_a_full_reload() {
     let mut system = IosModel::new(1_000_000);
 
     store.plan_directory(&policy, &options()).expect("v1");
-    assert_eq!(deliver(&store, &mut system, false), LoadMode::Full);
+    assert_eq!(deliver(&store, &mut system, false), DirectoryLoadMode::Full);
     assert_eq!(system.current, full(&store).current);
 
     // The lists change: a delta from version 1.
@@ -153,9 +158,9 @@ fn deliveries_full_delta_and_reset_end_equal_to_a_full_reload() {
     let load = store.directory_load(0, true).expect("load");
     assert_eq!(
         (load.mode, load.base, load.version),
-        (LoadMode::Delta, Some(1), 2)
+        (DirectoryLoadMode::Delta, Some(1), 2)
     );
-    assert_eq!(deliver(&store, &mut system, true), LoadMode::Delta);
+    assert_eq!(deliver(&store, &mut system, true), DirectoryLoadMode::Delta);
     assert_eq!(system.current, full(&store).current);
     assert_eq!(
         system
@@ -185,13 +190,16 @@ fn deliveries_full_delta_and_reset_end_equal_to_a_full_reload() {
         .expect("failed");
     assert_eq!(
         store.directory_load(0, true).expect("load").mode,
-        LoadMode::Reset
+        DirectoryLoadMode::Reset
     );
-    assert_eq!(deliver(&store, &mut system, true), LoadMode::Reset);
+    assert_eq!(deliver(&store, &mut system, true), DirectoryLoadMode::Reset);
     assert_eq!(system.current, full(&store).current);
     // Nothing changed since: an incremental load is an empty delta.
     let load = store.directory_load(0, true).expect("load");
-    assert_eq!((load.mode, load.base), (LoadMode::Delta, Some(v3.version)));
+    assert_eq!(
+        (load.mode, load.base),
+        (DirectoryLoadMode::Delta, Some(v3.version))
+    );
     assert_eq!(
         store.directory_chunks(&load, 100).expect("chunks").count(),
         0
@@ -254,4 +262,44 @@ fn the_live_caller_id_dataset() {
     assert_eq!(json["format"], "callguard-live-caller-id");
     assert_eq!(json["identity"]["entries"], 3);
     assert_eq!(json["block"]["sha256"].as_str().map(str::len), Some(64));
+}
+
+/// The Live Caller ID dataset: two exports in one second get two versions (the version was
+/// the second of the export), a link planted where a dataset file goes is refused and not
+/// written through (File::create followed it), and neither leaves a temporary file behind.
+#[cfg(unix)]
+#[test]
+fn live_caller_id_exports_are_versioned_and_never_follow_links() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = store_with_data(&dir);
+    let out = dir.path().join("live");
+    let policy = Policy::default_policy();
+    let first = store
+        .export_live_caller_id(&policy, &options(), &out)
+        .expect("first");
+    let second = store
+        .export_live_caller_id(&policy, &options(), &out)
+        .expect("second");
+    assert!(
+        second.version > first.version,
+        "{} {}",
+        first.version,
+        second.version
+    );
+
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "keep").expect("victim");
+    std::fs::remove_file(out.join("identity.jsonl")).expect("remove");
+    std::os::unix::fs::symlink(&victim, out.join("identity.jsonl")).expect("link");
+    let err = store
+        .export_live_caller_id(&policy, &options(), &out)
+        .expect_err("a link is refused");
+    assert!(err.to_string().contains("symbolic link"), "{err}");
+    assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep");
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["block.jsonl", "identity.jsonl", "manifest.json"]);
 }

@@ -19,8 +19,8 @@ use std::sync::Arc;
 
 use callguard_core::risk::{HardRule, Policy, ReasonCode, Thresholds};
 use callguard_core::store::{
-    Category, Evidence, FeedInfo, ImportOptions, ListEntry, ListKind, Pattern, Store, StoreError,
-    TrustedKey, UserReport,
+    Evidence, FeedInfo, ImportOptions, ListEntry, ListKind, Pattern, ReportCategory, Store,
+    StoreError, TrustedKey, UserReport,
 };
 use callguard_core::{
     Classifier, IncomingCall, LocalTime, NumberKind, Presentation, Region, Screener, Verdict,
@@ -46,7 +46,7 @@ const TEMPLATES: [(&str, u32); 8] = [
 
 /// Emergency and special service numbers as a Japanese phone may show them. Each is refused by
 /// the lists and reports, skipped by feeds, and rings.
-const PROTECTED_JP: [&str; 22] = [
+const PROTECTED_JP: [&str; 26] = [
     "110",
     "119",
     "118",
@@ -69,6 +69,12 @@ const PROTECTED_JP: [&str; 22] = [
     " 119 ",
     "\u{200B}110",
     "+1911",
+    // An emergency number abroad (the UK's), a carrier's service code, and 110 hidden in long
+    // caller-ID text.
+    "999",
+    "157",
+    "110                                                                                     ",
+    "tel:110;phone-context=a-very-long-domain-name.of.some.ims.network.example.invalid",
 ];
 
 /// Emergency numbers elsewhere, screened with a screener for that region over the same store.
@@ -86,16 +92,16 @@ const PROTECTED_ABROAD: [(&str, &str); 6] = [
 const WIDE_PREFIXES: [&str; 6] = ["+81*", "+811*", "+8111*", "+81119*", "+1*", "+44*"];
 
 /// Lines no feed parser may accept, whatever the format (the number is the first field).
-const GARBAGE_NUMBERS: [&str; 5] = ["nonsense", "+83 1234 5678", "999", "12", "ＡＢＣ"];
+const GARBAGE_NUMBERS: [&str; 5] = ["nonsense", "+83 1234 5678", "+81 1", "12", "ＡＢＣ"];
 
-const CATEGORIES: [Category; 7] = [
-    Category::Scam,
-    Category::Fraud,
-    Category::Spam,
-    Category::Telemarketing,
-    Category::Robocall,
-    Category::Survey,
-    Category::Other,
+const CATEGORIES: [ReportCategory; 7] = [
+    ReportCategory::Scam,
+    ReportCategory::Fraud,
+    ReportCategory::Spam,
+    ReportCategory::Telemarketing,
+    ReportCategory::Robocall,
+    ReportCategory::Survey,
+    ReportCategory::Other,
 ];
 
 const SCRIPT: &str = "こちらは総務省です。お客様の携帯電話は２時間以内に使えなくなります。\
@@ -105,8 +111,9 @@ const SCRIPT: &str = "こちらは総務省です。お客様の携帯電話は�
 fn pool_number(template: usize, fill: u64) -> String {
     let (head, rest) = TEMPLATES[template % TEMPLATES.len()];
     let span = 10u64.pow(rest - 1);
-    // First random digit 1-9, the others anything.
-    let tail = (1 + fill % 9) * span + (fill / 9) % span;
+    // First random digit 2-8, the others anything: a range of ±500 around the number stays
+    // inside the template's block (090-0xxx and 091 are no mobile numbers).
+    let tail = (2 + fill % 7) * span + (fill / 7) % span;
     format!("{head}{tail}")
 }
 

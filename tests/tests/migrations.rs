@@ -13,9 +13,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use base64::Engine as _;
+use callguard_core::call_directory::DirectoryLoadMode;
 use callguard_core::store::schema::SCHEMA_VERSION;
 use callguard_core::store::{
-    Category, Evidence, ImportOptions, ListKind, LoadMode, Pattern, Store, StoreError, StoreOptions,
+    Evidence, ImportOptions, ListKind, Pattern, ReportCategory, Store, StoreError, StoreOptions,
 };
 use callguard_core::{IncomingCall, Region, Screener, Verdict, E164};
 use rusqlite::types::Value;
@@ -201,10 +202,12 @@ fn a_read_only_open_before_the_upgrade_says_so() {
             }
             Err(err) => {
                 assert!(version < SCHEMA_VERSION, "v{version}: {err}");
-                assert!(matches!(err, StoreError::Corrupt { .. }), "{err}");
+                // An older schema is no damage: recovery is not the remedy, opening it is.
+                assert!(matches!(err, StoreError::NeedsUpgrade { .. }), "{err}");
+                assert!(!err.is_damage(), "{err}");
                 let text = err.to_string();
                 assert!(
-                    text.contains(&format!("schema version {version} needs an upgrade"))
+                    text.contains(&format!("schema version {version} is older"))
                         && text.contains("open it once read-write")
                         && text.contains(&format!("callguard-v{version}.db")),
                     "{text}"
@@ -280,7 +283,7 @@ fn check_user_data(store: &Store, version: i64) {
         "{v}: list entries"
     );
 
-    let reports: Vec<(String, Category, Option<String>)> = store
+    let reports: Vec<(String, ReportCategory, Option<String>)> = store
         .user_reports()
         .expect("user reports")
         .into_iter()
@@ -291,13 +294,13 @@ fn check_user_data(store: &Store, version: i64) {
         vec![
             (
                 "+815011112222".into(),
-                Category::Scam,
+                ReportCategory::Scam,
                 s("総務省を名乗り、２時間以内に電話が止まると言った")
             ),
-            ("+12025550143".into(), Category::Fraud, None),
+            ("+12025550143".into(), ReportCategory::Fraud, None),
             (
                 "+81120444555".into(),
-                Category::Telemarketing,
+                ReportCategory::Telemarketing,
                 s("光回線の勧誘")
             ),
         ],
@@ -357,11 +360,11 @@ fn check_user_data(store: &Store, version: i64) {
 type Expected = (
     &'static str,
     Option<(ListKind, &'static str)>,
-    Option<(u64, u64, Vec<Category>, Vec<&'static str>)>,
+    Option<(u64, u64, Vec<ReportCategory>, Vec<&'static str>)>,
 );
 
 fn expected_lookups() -> Vec<Expected> {
-    use Category::*;
+    use ReportCategory::*;
     vec![
         // The daughter: allowed, never reported.
         ("819012345678", Some((ListKind::Allow, "娘の携帯")), None),
@@ -433,7 +436,7 @@ fn expected_lookups() -> Vec<Expected> {
 /// sources), without the weights, which decay with time.
 type Answer = (
     Option<(ListKind, String)>,
-    Option<(u64, u64, Vec<Category>, Vec<String>)>,
+    Option<(u64, u64, Vec<ReportCategory>, Vec<String>)>,
 );
 
 fn summarise(e: &Evidence) -> Answer {
@@ -567,7 +570,7 @@ fn migrated_fixtures_keep_working() {
             )
             .expect("add");
         store
-            .report("03-9999-0000", Category::Scam, Some("還付金詐欺"))
+            .report("03-9999-0000", ReportCategory::Scam, Some("還付金詐欺"))
             .expect("report");
         store
             .log_call(
@@ -594,7 +597,7 @@ fn migrated_fixtures_keep_working() {
             assert_eq!(store.latest_directory_version().expect("plans"), Some(1));
             assert_eq!(
                 (load.version, load.base, load.mode),
-                (1, Some(1), LoadMode::Delta)
+                (1, Some(1), DirectoryLoadMode::Delta)
             );
         } else {
             assert_eq!(store.latest_directory_version().expect("plans"), None);

@@ -253,8 +253,121 @@ fn short_numbers_per_region() {
             "{region} {input}: names the service"
         );
     }
-    // 999 is not an emergency number in Japan: a three-digit JP number is invalid.
-    assert_eq!(classify("JP", "999").kind, NumberKind::Invalid);
+    // 999 is not an emergency number in Japan but is one in the UK, Hong Kong, Singapore ...:
+    // an emergency service abroad calling back a traveller must ring, so it is a special
+    // number here, and says where it is an emergency number.
+    let abroad = classify("JP", "999");
+    assert_eq!(abroad.kind, NumberKind::Special);
+    assert!(abroad
+        .service
+        .expect("named")
+        .get(callguard_core::Lang::EN)
+        .starts_with("Emergency number abroad"));
+    // A carrier's service code (au's and SoftBank's 157, which also sends their SMS) rings.
+    assert_eq!(classify("JP", "157").kind, NumberKind::Special);
+}
+
+/// Every region's emergency numbers are emergency numbers there (libphonenumber's short-number
+/// data), not the 15 regions a hand-written list once covered.
+#[test]
+fn emergency_numbers_of_every_region() {
+    let cases = [
+        ("IT", &["112", "113", "115", "118"][..]),
+        ("IN", &["100", "101", "102", "108", "112"]),
+        ("AR", &["100", "101", "107", "911"]),
+        ("BR", &["190", "192", "193"]),
+        ("MX", &["060", "065", "911"]),
+        ("RU", &["01", "02", "03", "112"]),
+        ("ZA", &["10111", "10177", "112"]),
+    ];
+    for (region, numbers) in cases {
+        for number in numbers {
+            let info = classify(region, number);
+            assert_eq!(
+                info.kind,
+                NumberKind::Emergency,
+                "{region} {number}: {info:?}"
+            );
+        }
+    }
+}
+
+/// A number that is valid as written nationally in the home region is read that way, before
+/// any "shown without +" reading (CN 133 ... is a Chinese mobile, not +1 334 ...).
+#[test]
+fn home_numbers_are_read_as_home_numbers() {
+    let cases = [
+        ("CN", "133 4919 8311", "+8613349198311", NumberKind::Mobile),
+        ("CO", "(608) 8415765", "+576088415765", NumberKind::Fixed),
+        ("BR", "(82) 2568-6891", "+558225686891", NumberKind::Fixed),
+        ("RU", "8 495 123-45-67", "+74951234567", NumberKind::Fixed),
+        (
+            "AR",
+            "011 15 2345-6789",
+            "+5491123456789",
+            NumberKind::Mobile,
+        ),
+    ];
+    for (region, input, e164, kind) in cases {
+        let info = classify(region, input);
+        assert_eq!(
+            info.e164.map(|e| e.to_string()).as_deref(),
+            Some(e164),
+            "{region} {input}"
+        );
+        assert_eq!(info.kind, kind, "{region} {input}");
+        assert_eq!(info.international, Some(false), "{region} {input}");
+        assert!(!info.has_flag(NumberFlag::MissingPlus), "{region} {input}");
+    }
+}
+
+/// Length limits apply to what is left once separators, invisible marks and URI parameters are
+/// removed: long caller-ID text cannot hide an emergency number.
+#[test]
+fn long_caller_id_text_is_cleaned_before_limits() {
+    let domain = format!("{}.example", "a".repeat(300));
+    let inputs = [
+        format!("110{}", " ".repeat(254)),
+        format!("{}110", "\u{200B}".repeat(86)),
+        format!("tel:110;phone-context={domain}"),
+        format!("1-1-0{}", "-".repeat(500)),
+        format!(
+            "\u{202A}{}110{}\u{202C}",
+            " ".repeat(1000),
+            "\u{3000}".repeat(300)
+        ),
+    ];
+    for input in &inputs {
+        let info = classify("JP", input);
+        assert_eq!(info.kind, NumberKind::Emergency, "{} bytes", input.len());
+    }
+    // Noise around an emergency number (a byte that was not UTF-8, a symbol) does not hide it.
+    for input in ["110\u{FFFD}", "☎110", "110 (police)", "１１９番"] {
+        let info = classify("JP", input);
+        assert_eq!(info.kind, NumberKind::Emergency, "{input}: {info:?}");
+    }
+    assert_eq!(classify("JP", "03-5253-5111 ☎").kind, NumberKind::Invalid);
+    let number = classify("JP", &format!("tel:+81-3-5253-5111;phone-context={domain}"));
+    assert_eq!(
+        number.e164.map(|e| e.to_string()).as_deref(),
+        Some("+81352535111")
+    );
+    // Digits still count: a thousand of them are too long, however they are spaced.
+    let long = classify("JP", &"1 ".repeat(1000));
+    assert_eq!(long.invalid.map(|r| r.code()), Some("too_long"));
+}
+
+/// Words that are not a caller-ID display word are an impossible number, not "no number".
+#[test]
+fn plain_words_are_impossible_numbers() {
+    for text in ["Hello", "abc", "Free money"] {
+        let info = classify("JP", text);
+        assert_eq!(info.kind, NumberKind::Invalid, "{text}");
+        assert_eq!(info.invalid.map(|r| r.code()), Some("letters"), "{text}");
+    }
+    for text in ["Anonymous", "Unknown Caller", "非通知", "Name Unavailable"] {
+        assert_eq!(classify("JP", text).kind, NumberKind::Hidden, "{text}");
+    }
 }
 
 #[test]
@@ -268,7 +381,8 @@ fn impossible_numbers_are_invalid_with_reasons() {
         ("US", "+1 155 555 0143", "north_american_format"),
         ("US", "+1 202 555 014", "north_american_format"),
         ("JP", "+81 1", "not_in_numbering_plan"),
-        ("JP", "12345", "too_short"),
+        ("JP", "12345", "unknown_short_number"),
+        ("JP", "+0123", "too_short"),
         ("JP", "0120-HELLO", "letters"),
         ("JP", "+1234567890123456", "too_long"),
         ("JP", "#12", "unknown_service_code"),
@@ -352,4 +466,48 @@ fn prefix_digits_for_list_rules() {
     assert_eq!(jp.prefix_digits("+81").as_deref(), Ok("81"));
     assert!(jp.prefix_digits("+0").is_err());
     assert!(jp.prefix_digits("非通知").is_err());
+}
+
+/// Cases the differential test against libphonenumber found, each read as libphonenumber reads
+/// it: a trunk prefix after the country code, Russia's "8~10" international prefix, an
+/// international prefix followed by 0 (no country code starts with 0), short North American
+/// numbers the plan has, a trunk prefix rewritten (San Marino's 0549).
+#[test]
+fn as_libphonenumber_reads_them() {
+    let cases = [
+        (
+            "JP",
+            "+44 020 7946 0958",
+            "+442079460958",
+            NumberKind::Fixed,
+        ),
+        (
+            "RU",
+            "8~10 44 20 7946 0958",
+            "+442079460958",
+            NumberKind::Fixed,
+        ),
+        (
+            "IN",
+            "000 800 001 4165",
+            "+910008000014165",
+            NumberKind::TollFree,
+        ),
+        ("JP", "+1 310-1234", "+13101234", NumberKind::Uan),
+        ("JP", "+378 981418", "+3780549981418", NumberKind::Fixed),
+    ];
+    for (region, input, e164, kind) in cases {
+        let info = classify(region, input);
+        assert_eq!(
+            info.e164.map(|e| e.to_string()).as_deref(),
+            Some(e164),
+            "{region} {input}: {info:?}"
+        );
+        assert_eq!(info.kind, kind, "{region} {input}");
+    }
+    // Behind a country code: that country's emergency numbers, and the home country's short
+    // numbers; another country's other short codes cannot be dialled from abroad.
+    assert_eq!(classify("JP", "+44 999").kind, NumberKind::Emergency);
+    assert_eq!(classify("JP", "+81 188").kind, NumberKind::Special);
+    assert_eq!(classify("JP", "+385 600124").kind, NumberKind::Invalid);
 }

@@ -4,13 +4,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use callguard_core::risk::{
-    ClaimOutcome, Findings, HardRule, Policy, ReasonCode, RiskEngine, ScriptFinding, Thresholds,
-};
-use callguard_core::store::{Category, Evidence, ReportSummary};
+use callguard_core::claims::{ClaimOutcome, Findings, ScriptFinding};
+use callguard_core::risk::{HardRule, Policy, ReasonCode, RiskEngine, Thresholds};
+use callguard_core::store::{Evidence, ReportCategory, ReportSummary};
 use callguard_core::{
-    Classifier, IncomingCall, LocalText, LocalTime, NumberKind, Presentation, Region, Screener,
-    Verdict, Verification,
+    Classifier, IncomingCall, Lang, LocalText, LocalTime, NumberKind, Presentation, Region,
+    Screener, Verdict, Verification,
 };
 use proptest::prelude::*;
 
@@ -184,7 +183,11 @@ fn evidence() -> impl Strategy<Value = Option<Evidence>> {
                 total_count: count,
                 user_count: 0,
                 weight,
-                categories: vec![if scam { Category::Scam } else { Category::Spam }],
+                categories: vec![if scam {
+                    ReportCategory::Scam
+                } else {
+                    ReportCategory::Spam
+                }],
                 first_seen: 0,
                 last_seen: 0,
                 sources: vec!["feed".into()],
@@ -242,14 +245,14 @@ proptest! {
             total_count: 0,
             user_count: 0,
             weight: 0.0,
-            categories: vec![Category::Spam],
+            categories: vec![ReportCategory::Spam],
             first_seen: 0,
             last_seen: 0,
             sources: vec!["feed".into()],
         });
         reports.total_count += extra_reports;
         reports.weight += 0.5;
-        reports.categories.push(Category::Scam);
+        reports.categories.push(ReportCategory::Scam);
         more.reports = Some(reports);
         more.recent_calls += 1;
         let worse_call = IncomingCall {
@@ -259,12 +262,12 @@ proptest! {
         };
         let findings = Findings {
             claim: Some(ClaimOutcome::Impersonation {
-                organisation: LocalText { ja: "総務省".into(), en: "the Ministry".into() },
-                advice: LocalText { ja: "切って".into(), en: "hang up".into() },
+                organisation: LocalText::from_pairs([(Lang::JA, "総務省".into()), (Lang::EN, "the Ministry".into())]),
+                advice: LocalText::from_pairs([(Lang::JA, "切って".into()), (Lang::EN, "hang up".into())]),
             }),
             script: Some(ScriptFinding {
                 score: script_score,
-                summary: LocalText { ja: "脅し".into(), en: "threats".into() },
+                summary: LocalText::from_pairs([(Lang::JA, "脅し".into()), (Lang::EN, "threats".into())]),
             }),
         };
         let worse = engine.assess(&worse_call, info, Some(&more), &findings);

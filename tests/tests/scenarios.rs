@@ -8,7 +8,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use callguard_core::store::{Category, ListKind, Store};
+use callguard_core::store::{ListKind, ReportCategory, Store};
 use callguard_core::{IncomingCall, Policy, Region, Screener};
 use serde::Deserialize;
 
@@ -132,7 +132,7 @@ fn run(scenario: &Scenario, dir: &Path) -> Result<Vec<String>, String> {
             }
         }
         for r in &setup.reports {
-            let category: Category = r.category.parse().map_err(|e| format!("{e}"))?;
+            let category: ReportCategory = r.category.parse().map_err(|e| format!("{e}"))?;
             store
                 .report(&r.number, category, None)
                 .map_err(|e| format!("report {}: {e}", r.number))?;
@@ -172,8 +172,11 @@ fn run(scenario: &Scenario, dir: &Path) -> Result<Vec<String>, String> {
         }
     }
     if let Some(words) = &e.advice_contains {
-        let advice = a.advice.as_ref();
-        if !advice.is_some_and(|t| t.ja.contains(words.as_str()) || t.en.contains(words.as_str())) {
+        let advice: Vec<String> = callguard_core::Lang::all()
+            .iter()
+            .filter_map(|&lang| a.advice_in(lang))
+            .collect();
+        if !advice.iter().any(|t| t.contains(words.as_str())) {
             wrong.push(format!("advice without {words:?}: {advice:?}"));
         }
     }

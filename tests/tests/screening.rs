@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use callguard_core::store::{Category, ListKind, Store};
+use callguard_core::store::{ListKind, ReportCategory, Store};
 use callguard_core::{IncomingCall, ReasonCode, Region, Screener, Verdict};
 
 fn screener_with_store() -> (tempfile::TempDir, Arc<Store>, Screener) {
@@ -49,7 +49,7 @@ fn contacts_win_over_the_block_list_and_reports() {
         .add_list_entry(ListKind::Block, "+1 415 555 2671", None, None)
         .expect("block");
     store
-        .report("+1 415 555 2671", Category::Scam, None)
+        .report("+1 415 555 2671", ReportCategory::Scam, None)
         .expect("report");
     let call = IncomingCall {
         is_contact: true,
@@ -69,7 +69,7 @@ fn reports_add_to_the_score() {
     assert_eq!(before.verdict, Verdict::Allow);
 
     store
-        .report("03-1234-5678", Category::Telemarketing, None)
+        .report("03-1234-5678", ReportCategory::Telemarketing, None)
         .expect("report");
     let nuisance = screener.screen(&call);
     assert!(
@@ -79,7 +79,7 @@ fn reports_add_to_the_score() {
     assert!(nuisance.score > before.score);
 
     store
-        .report("03-1234-5678", Category::Scam, None)
+        .report("03-1234-5678", ReportCategory::Scam, None)
         .expect("report");
     let scam = screener.screen(&call);
     assert!(scam.has_reason(ReasonCode::Reported), "{scam:?}");
@@ -111,7 +111,7 @@ fn emergency_numbers_ring_whatever_the_store_says() {
     assert!(store
         .add_list_entry(ListKind::Block, "110", None, None)
         .is_err());
-    assert!(store.report("119", Category::Scam, None).is_err());
+    assert!(store.report("119", ReportCategory::Scam, None).is_err());
     // ... and a block prefix covering everything does not reach short numbers.
     store
         .add_list_entry(ListKind::Block, "+81*", None, None)

@@ -2,7 +2,9 @@
 //! spellings and in English must score high; ordinary sentences that merely name the ministry,
 //! the police, an ATM or a deadline must not alarm. Plus: scanning never panics.
 
-use callguard_core::script::{normalize, Category, Level, ScanResult, ScriptScanner};
+use callguard_core::claims::script::{
+    fold_for_matching, Cue, ScanResult, ScriptLevel, ScriptScanner,
+};
 use proptest::prelude::*;
 
 fn scan(text: &str) -> ScanResult {
@@ -101,7 +103,7 @@ const CAREFUL: &[&str] = &[
 fn partial_scripts_are_medium() {
     for text in CAREFUL {
         let r = scan(text);
-        assert_eq!(r.level, Level::Medium, "{text}: {}", describe(&r));
+        assert_eq!(r.level, ScriptLevel::Medium, "{text}: {}", describe(&r));
     }
 }
 
@@ -110,7 +112,7 @@ fn scam_scripts_score_high() {
     let failures: Vec<String> = SCAMS
         .iter()
         .map(|text| (text, scan(text)))
-        .filter(|(_, r)| r.level != Level::High)
+        .filter(|(_, r)| r.level != ScriptLevel::High)
         .map(|(text, r)| format!("{text}\n    {}", describe(&r)))
         .collect();
     assert!(failures.is_empty(), "not high:\n{}", failures.join("\n"));
@@ -121,7 +123,7 @@ fn benign_look_alikes_stay_low() {
     let failures: Vec<String> = BENIGN
         .iter()
         .map(|text| (text, scan(text)))
-        .filter(|(_, r)| r.level > Level::Low)
+        .filter(|(_, r)| r.level > ScriptLevel::Low)
         .map(|(text, r)| format!("{text}\n    {}", describe(&r)))
         .collect();
     assert!(failures.is_empty(), "alarmed:\n{}", failures.join("\n"));
@@ -146,9 +148,9 @@ fn numeral_and_kana_variants_give_the_same_categories() {
     assert_eq!(
         first.categories,
         [
-            Category::AuthorityImpersonation,
-            Category::Urgency,
-            Category::ServiceCutoff
+            Cue::AuthorityImpersonation,
+            Cue::Urgency,
+            Cue::ServiceCutoff
         ]
     );
     for text in variants {
@@ -156,9 +158,15 @@ fn numeral_and_kana_variants_give_the_same_categories() {
         assert_eq!(r.categories, first.categories, "{text}: {}", describe(&r));
         assert_eq!(r.score, first.score, "{text}");
     }
-    assert_eq!(normalize("二 時間"), normalize("２時間"));
-    assert_eq!(normalize("キャッシュカード"), normalize("きゃっしゅかーど"));
-    assert_eq!(normalize("ｷｬｯｼｭｶｰﾄﾞ"), normalize("キャッシュカード"));
+    assert_eq!(fold_for_matching("二 時間"), fold_for_matching("２時間"));
+    assert_eq!(
+        fold_for_matching("キャッシュカード"),
+        fold_for_matching("きゃっしゅかーど")
+    );
+    assert_eq!(
+        fold_for_matching("ｷｬｯｼｭｶｰﾄﾞ"),
+        fold_for_matching("キャッシュカード")
+    );
 }
 
 #[test]
@@ -168,14 +176,14 @@ fn matches_quote_the_original_words() {
     for m in &r.matches {
         assert_eq!(&text[m.start..m.end], m.text);
     }
-    let quoted: Vec<(Category, &str)> = r
+    let quoted: Vec<(Cue, &str)> = r
         .matches
         .iter()
         .map(|m| (m.category, m.text.as_str()))
         .collect();
-    assert!(quoted.contains(&(Category::AuthorityImpersonation, "総務省")));
-    assert!(quoted.contains(&(Category::Urgency, "二 時間 以内")));
-    assert!(quoted.contains(&(Category::AppOrSns, "ＬＩＮＥ で")));
+    assert!(quoted.contains(&(Cue::AuthorityImpersonation, "総務省")));
+    assert!(quoted.contains(&(Cue::Urgency, "二 時間 以内")));
+    assert!(quoted.contains(&(Cue::AppOrSns, "ＬＩＮＥ で")));
 }
 
 #[test]
@@ -222,13 +230,13 @@ proptest! {
     fn scanning_never_panics_and_offsets_are_valid(text in hostile_text()) {
         let r = scan(&text);
         prop_assert!(r.score <= 100);
-        prop_assert_eq!(r.level == Level::None, r.categories.is_empty() || r.score < 10);
+        prop_assert_eq!(r.level == ScriptLevel::None, r.categories.is_empty() || r.score < 10);
         for m in &r.matches {
             prop_assert!(m.start < m.end && m.end <= text.len());
             prop_assert_eq!(text.get(m.start..m.end), Some(m.text.as_str()));
             prop_assert!(r.categories.contains(&m.category));
         }
-        let _ = normalize(&text);
+        let _ = fold_for_matching(&text);
     }
 }
 

@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use callguard_core::store::{
-    Category, ImportOptions, ListKind, Pattern, ReportLoading, Store, StoreError, StoreOptions,
-    DEFAULT_REFRESH_INTERVAL,
+    ImportOptions, ListKind, Pattern, ReportCategory, ReportLoading, Store, StoreError,
+    StoreOptions, DEFAULT_REFRESH_INTERVAL,
 };
 use callguard_core::{Region, E164};
 
@@ -104,7 +104,10 @@ fn emergency_special_and_invalid_numbers_are_refused() {
             matches!(err, StoreError::ProtectedNumber { .. }),
             "{text}: {err}"
         );
-        assert!(store.report(text, Category::Scam, None).is_err(), "{text}");
+        assert!(
+            store.report(text, ReportCategory::Scam, None).is_err(),
+            "{text}"
+        );
     }
     let err = store
         .add_list_entry(ListKind::Block, "not a number", None, None)
@@ -123,19 +126,22 @@ fn reports_sum_up_decay_and_export() {
     store
         .report_number(
             number,
-            Category::Scam,
+            ReportCategory::Scam,
             Some("said he was police"),
             100 * day,
         )
         .expect("report");
     store
-        .report_number(number, Category::Robocall, None, 110 * day)
+        .report_number(number, ReportCategory::Robocall, None, 110 * day)
         .expect("report");
     let fresh = store.lookup_at(number, 110 * day).expect("lookup");
     let reports = fresh.reports.expect("reports");
     assert_eq!(reports.total_count, 2);
     assert_eq!(reports.user_count, 2);
-    assert_eq!(reports.categories, vec![Category::Scam, Category::Robocall]);
+    assert_eq!(
+        reports.categories,
+        vec![ReportCategory::Scam, ReportCategory::Robocall]
+    );
     assert_eq!(
         (reports.first_seen, reports.last_seen),
         (100 * day, 110 * day)
@@ -338,13 +344,13 @@ fn reports_answer_the_same_from_memory_and_from_sqlite() {
     // Load the view, then let the user's reports patch it.
     store.refresh().expect("refresh");
     store
-        .report("050-1234-5678", Category::Fraud, None)
+        .report("050-1234-5678", ReportCategory::Fraud, None)
         .expect("report existing");
     store
-        .report("03-1234-5678", Category::Scam, None)
+        .report("03-1234-5678", ReportCategory::Scam, None)
         .expect("report new");
     store
-        .report("03-1234-5678", Category::Robocall, None)
+        .report("03-1234-5678", ReportCategory::Robocall, None)
         .expect("report again");
     let lean = Store::open_with(
         &path,
@@ -452,7 +458,7 @@ fn lookups_read_sqlite_while_the_view_loads_in_the_background_and_agree_with_it(
             .import_file(&feed, &ImportOptions::default(), None)
             .expect("import");
         store
-            .report("090-1200-0013", Category::Fraud, None)
+            .report("090-1200-0013", ReportCategory::Fraud, None)
             .expect("report");
     }
     let numbers = [

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use base64::Engine as _;
-use callguard_core::store::{Category, FeedKind, ImportOptions, ListKind, Store, StoreError};
+use callguard_core::store::{FeedKind, ImportOptions, ListKind, ReportCategory, Store, StoreError};
 use callguard_core::{Region, E164};
 use ed25519_dalek::{Signer, SigningKey};
 
@@ -72,7 +72,7 @@ fn csv_import_stores_rows_and_skips_protected_numbers() {
     let e = f.store.lookup(n("815012345678")).expect("lookup");
     let r = e.reports.expect("reported");
     assert_eq!((r.total_count, r.user_count), (3, 0));
-    assert_eq!(r.categories, vec![Category::Scam]);
+    assert_eq!(r.categories, vec![ReportCategory::Scam]);
     assert_eq!(r.sources, vec!["police".to_owned()]);
     assert_eq!(f.count("815022223333"), 1, "national format normalised");
     let us = f
@@ -81,7 +81,10 @@ fn csv_import_stores_rows_and_skips_protected_numbers() {
         .expect("lookup")
         .reports
         .expect("us");
-    assert_eq!(us.categories, vec![Category::Spam, Category::Robocall]);
+    assert_eq!(
+        us.categories,
+        vec![ReportCategory::Spam, ReportCategory::Robocall]
+    );
     assert_eq!(us.first_seen, 1_759_305_600);
 }
 
@@ -175,7 +178,10 @@ fn reimporting_the_same_file_counts_nothing_twice() {
         2 + 2,
         "police's 2 plus the FTC's 2 rows, not 4 + 2"
     );
-    assert!(r.categories.contains(&Category::Scam) && r.categories.contains(&Category::Robocall));
+    assert!(
+        r.categories.contains(&ReportCategory::Scam)
+            && r.categories.contains(&ReportCategory::Robocall)
+    );
     assert_eq!(f.count("13125550199"), 1);
 }
 
@@ -251,7 +257,7 @@ fn removing_a_feed_keeps_the_users_lists_and_reports() {
         .add_list_entry(ListKind::Block, "+815012345678", Some("mine"), None)
         .expect("list");
     f.store
-        .report("+815012345678", Category::Scam, Some("mine too"))
+        .report("+815012345678", ReportCategory::Scam, Some("mine too"))
         .expect("report");
     assert_eq!(f.count("815012345678"), 4);
     assert_eq!(f.store.remove_feed("police").expect("remove"), 3);

@@ -55,7 +55,7 @@ def parts(guard, call):
     status = cg._UniffiRustCallStatus.default()
     handle = guard._uniffi_clone_handle()
     lowered = cg._UniffiFfiConverterTypeIncomingCall.lower(call)
-    summary = cg._UniffiFfiConverterTypeScreenSummary.lower(guard.screen_summary(call, True))
+    summary = cg._UniffiFfiConverterTypeScreenSummary.lower(guard.screen_summary(call, "ja"))
     free = lib.ffi_callguard_ffi_rustbuffer_free
 
     def native_pair():
@@ -97,7 +97,7 @@ def main(calls: int = 100_000) -> None:
     start = time.perf_counter()
     guard = cg.CallGuard(None, "JP", "balanced")
     constructed = time.perf_counter()
-    guard.screen(CASES["international (+1 202-555-0143)"])
+    guard.screen(CASES["international (+1 202-555-0143)"], "en")
     screened = time.perf_counter()
     print(
         f"python import {_IMPORT_MS:.1f} ms, "
@@ -106,10 +106,10 @@ def main(calls: int = 100_000) -> None:
     )
     rows = []
     for name, call in CASES.items():
-        rows.append((f"screen {name}", lambda call=call: guard.screen(call)))
-        rows.append((f"screen_summary {name}", lambda call=call: guard.screen_summary(call, True)))
+        rows.append((f"screen {name}", lambda call=call: guard.screen(call, "en")))
+        rows.append((f"screen_summary {name}", lambda call=call: guard.screen_summary(call, "ja")))
     rows.append(("policy_locked() (no buffer)", guard.policy_locked))
-    rows.append(("classify(03-5253-5111) (record)", lambda: guard.classify("03-5253-5111")))
+    rows.append(("classify(03-5253-5111) (record)", lambda: guard.classify("03-5253-5111", "en")))
     for name, f in rows:
         print(f"python {name:<52} {per_call_micros(f, calls):8.2f} µs/call ({calls} calls)")
     measured = []

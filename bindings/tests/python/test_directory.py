@@ -175,9 +175,8 @@ def test_errors_arrive_with_their_reason(app, db_path, tmp_path):
     assert "budget" in err.value.reason
     with pytest.raises(cg.CallGuardError.InvalidInput):
         app.plan_directory(1000, 0, "ja")
-    with pytest.raises(cg.CallGuardError.InvalidInput) as err:
-        app.plan_directory(1000, 1, "fr")
-    assert "fr" in err.value.reason
+    # A language callguard does not speak falls back to English; a locale is read too.
+    assert app.plan_directory(1000, 1, "fr").entries >= 0
     with pytest.raises(cg.CallGuardError.InvalidInput) as err:
         cg.DirectoryReader.open(str(tmp_path / "missing.db"))
     assert "missing.db" in err.value.reason

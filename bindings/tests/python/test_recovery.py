@@ -59,16 +59,16 @@ def make_database(path, tmp_path, feed_rows=0):
 
 def assert_fails_open(guard, why):
     for number in ["110", "119", "112"]:
-        a = guard.screen(cg.IncomingCall(number=number))
+        a = guard.screen(cg.IncomingCall(number=number), "en")
         assert a.verdict == cg.Verdict.ALLOW
         assert a.number.kind == cg.NumberKind.EMERGENCY
         assert codes(a) == ["emergency_number"]
     for number in [BLOCKED, "+1 202-555-0143"]:
-        a = guard.screen(cg.IncomingCall(number=number))
+        a = guard.screen(cg.IncomingCall(number=number), "en")
         assert a.verdict == cg.Verdict.ALLOW
         assert codes(a) == ["screening_unavailable"]
-        assert why in a.reasons[0].message.en
-        assert why in a.reasons[0].message.ja
+        assert why in a.reasons[0].message
+        assert why in guard.screen(cg.IncomingCall(number=number), "ja").reasons[0].message
 
 
 def damaged_files(folder):
@@ -91,7 +91,7 @@ def test_a_file_that_is_not_a_database_gives_a_working_object(db_path, tmp_path)
         guard.add_list_entry(cg.ListKind.BLOCK, "+815099990000", None, None)
     assert "adding a list entry" in err.value.reason and "callguard.db" in err.value.reason
     with pytest.raises(cg.CallGuardError.Database):
-        guard.record(guard.screen(cg.IncomingCall(number=BLOCKED)))
+        guard.record(guard.screen(cg.IncomingCall(number=BLOCKED), "en"))
     with open(db_path, "rb") as f:
         assert f.read() == garbage  # refusing changed nothing
 
@@ -111,7 +111,7 @@ def test_a_file_that_is_not_a_database_gives_a_working_object(db_path, tmp_path)
     assert all(t.kept == 0 and t.error for t in report.tables)
     assert guard.store_status().state == cg.StoreState.READY
     assert guard.list_entries() == []
-    a = guard.screen(cg.IncomingCall(number="+1 202-555-0143"))
+    a = guard.screen(cg.IncomingCall(number="+1 202-555-0143"), "en")
     assert a.verdict == cg.Verdict.WARN and "screening_unavailable" not in codes(a)
 
 
@@ -130,8 +130,8 @@ def test_a_truncated_file_gives_back_the_lists_and_names_the_feed(db_path, tmp_p
     entries = guard.list_entries()
     assert [e.pattern for e in entries] == [BLOCKED, ALLOWED]
     assert entries[0].label == "偽の警察"
-    assert guard.screen(cg.IncomingCall(number=BLOCKED)).verdict == cg.Verdict.BLOCK
-    assert "reported" in codes(guard.screen(cg.IncomingCall(number=REPORTED)))
+    assert guard.screen(cg.IncomingCall(number=BLOCKED), "en").verdict == cg.Verdict.BLOCK
+    assert "reported" in codes(guard.screen(cg.IncomingCall(number=REPORTED), "en"))
     exported = guard.export_reports()
     assert "総務省を名乗る" in exported
 
@@ -139,7 +139,7 @@ def test_a_truncated_file_gives_back_the_lists_and_names_the_feed(db_path, tmp_p
 def test_a_table_dropped_under_the_object(db_path, tmp_path):
     make_database(db_path, tmp_path, feed_rows=100)
     guard = cg.CallGuard(db_path, "JP", "balanced")
-    assert guard.screen(cg.IncomingCall(number=BLOCKED)).verdict == cg.Verdict.BLOCK
+    assert guard.screen(cg.IncomingCall(number=BLOCKED), "en").verdict == cg.Verdict.BLOCK
     conn = sqlite3.connect(db_path, isolation_level=None)
     conn.executescript(
         "DROP TABLE reports; UPDATE meta SET value = value + 1 WHERE key = 'reports_gen';"
@@ -159,7 +159,7 @@ def test_a_table_dropped_under_the_object(db_path, tmp_path):
     reports = next(t for t in report.tables if t.table == "reports")
     assert reports.kept == 1 and "no such table" in reports.error
     assert guard.store_status().state == cg.StoreState.READY
-    assert guard.screen(cg.IncomingCall(number=BLOCKED)).verdict == cg.Verdict.BLOCK
+    assert guard.screen(cg.IncomingCall(number=BLOCKED), "en").verdict == cg.Verdict.BLOCK
     assert guard.stats().user_reports == 1
 
 

@@ -4,8 +4,15 @@
 //! A policy is versioned JSON. Three presets are embedded (`core/rules/policies/`):
 //! `balanced` (the default), `elderly` (the police's advice for older people) and `minimal`
 //! (lists and strong evidence only). A caregiver can lock a policy with a PIN: the policy then
-//! carries a salted PBKDF2 hash, and [`Policy::change_allowed`] says whether a change may be
-//! made.
+//! carries a [`PolicyLock`], a salted PBKDF2 hash of the PIN bound to the policy's content, and
+//! [`Policy::change_allowed`] says whether a change may be made.
+//!
+//! What the lock does and does not do (docs/SECURITY.md): it stops a change made through the
+//! app or the command line without the PIN; a file whose thresholds or rules were edited, or
+//! that carries a lock copied from another policy, is refused when it is read; the weakest PINs
+//! are refused. Where a database is at hand, wrong PINs are counted and slowed down
+//! (`Store::pin_attempt`). It cannot stop someone who can replace the file or the app, and a
+//! four-digit PIN does not resist someone with the file and a computer.
 
 use std::collections::HashMap;
 use std::fmt;
@@ -17,14 +24,19 @@ use serde::{Deserialize, Serialize};
 
 use super::{ReasonCode, Verdict};
 use crate::call::LocalTime;
-use crate::classify::NumberKind;
-use crate::number::Presentation;
-use crate::rules::RulePackError;
+use callguard_number::NumberKind;
+use callguard_number::Presentation;
+use callguard_text::RulePackError;
 
 const FORMAT: u32 = 1;
-/// PBKDF2-HMAC-SHA256 rounds for a new lock. A PIN has few digits, so the lock stops a casual
-/// change on the phone, not an attacker who has the file; the rounds make guessing slower.
+/// PBKDF2-HMAC-SHA256 rounds for a new lock. A PIN has few digits, so the lock stops a change
+/// on the phone, not an attacker who has the file; the rounds make each guess cost tens of
+/// milliseconds, and the attempt counter (where there is a database) does the rest.
 const LOCK_ROUNDS: u32 = 100_000;
+/// The lock format this build writes and reads: 2 binds the PIN hash to the policy's content.
+pub const LOCK_VERSION: u32 = 2;
+/// Mixed into the PBKDF2 salt with the content's hash, so a lock means this format only.
+const LOCK_DOMAIN: &[u8] = b"callguard-policy-lock/2";
 /// Bounds on a lock's rounds read from a file: fewer is too weak, more would make checking a PIN
 /// take minutes.
 const MIN_LOCK_ROUNDS: u32 = 10_000;
@@ -123,43 +135,67 @@ impl HardRule {
     }
 }
 
-/// A caregiver's lock: a salted PBKDF2-HMAC-SHA256 hash of a PIN.
+/// A caregiver's lock: a salted PBKDF2-HMAC-SHA256 hash of a PIN, bound to the policy's
+/// content.
+///
+/// `content` is the SHA-256 of the policy's canonical JSON without its lock (keys sorted), and
+/// the hash is PBKDF2(PIN, salt ‖ "callguard-policy-lock/2" ‖ content). Reading a locked
+/// policy checks `content` against the policy: a file edited after locking (thresholds raised,
+/// hard rules removed) or given a lock copied from another policy is refused. Whoever rewrites
+/// `content` to match an edit breaks the hash instead: no PIN opens that lock any more.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PolicyLock {
+    /// The lock format: [`LOCK_VERSION`]. Locks of an older callguard (no version, not bound
+    /// to the content) are refused.
+    #[serde(default)]
+    pub version: u32,
     /// The salt, base64.
     pub salt: String,
     /// The derived key, base64.
     pub hash: String,
     /// PBKDF2 rounds.
     pub rounds: u32,
+    /// SHA-256 of the policy's content the lock was made for, hex.
+    #[serde(default)]
+    pub content: String,
 }
 
 impl PolicyLock {
-    fn derive(pin: &str, salt: &[u8], rounds: u32) -> [u8; 32] {
+    fn derive(pin: &str, salt: &[u8], content: &str, rounds: u32) -> [u8; 32] {
+        let mut salted = Vec::with_capacity(salt.len() + LOCK_DOMAIN.len() + content.len());
+        salted.extend_from_slice(salt);
+        salted.extend_from_slice(LOCK_DOMAIN);
+        salted.extend_from_slice(content.as_bytes());
         let mut key = [0u8; 32];
-        pbkdf2::pbkdf2_hmac::<sha2::Sha256>(pin.as_bytes(), salt, rounds, &mut key);
+        pbkdf2::pbkdf2_hmac::<sha2::Sha256>(pin.as_bytes(), &salted, rounds, &mut key);
         key
     }
 
-    fn new(pin: &str) -> Result<PolicyLock, PolicyError> {
+    fn new(pin: &str, content: String) -> Result<PolicyLock, PolicyError> {
         let mut salt = [0u8; 16];
         getrandom::getrandom(&mut salt)
             .map_err(|e| PolicyError::Lock(format!("no randomness for the salt: {e}")))?;
         let b64 = base64::engine::general_purpose::STANDARD;
         Ok(PolicyLock {
+            version: LOCK_VERSION,
             salt: b64.encode(salt),
-            hash: b64.encode(PolicyLock::derive(pin, &salt, LOCK_ROUNDS)),
+            hash: b64.encode(PolicyLock::derive(pin, &salt, &content, LOCK_ROUNDS)),
             rounds: LOCK_ROUNDS,
+            content,
         })
     }
 
-    fn accepts(&self, pin: &str) -> bool {
+    /// Whether `pin` opens this lock on a policy whose content hashes to `content`.
+    fn accepts(&self, pin: &str, content: &str) -> bool {
+        if self.version != LOCK_VERSION || self.content != content {
+            return false;
+        }
         let b64 = base64::engine::general_purpose::STANDARD;
         let (Ok(salt), Ok(hash)) = (b64.decode(&self.salt), b64.decode(&self.hash)) else {
             return false;
         };
-        let derived = PolicyLock::derive(pin, &salt, self.rounds);
+        let derived = PolicyLock::derive(pin, &salt, content, self.rounds);
         // Constant-time comparison: the time taken says nothing about how close a guess was.
         hash.len() == derived.len()
             && hash
@@ -168,6 +204,80 @@ impl PolicyLock {
                 .fold(0u8, |acc, (a, b)| acc | (a ^ b))
                 == 0
     }
+}
+
+/// Writes `value` as JSON with every object's keys sorted: one text for one content, whatever
+/// the order of a map in memory.
+fn canonical_json(value: &serde_json::Value, out: &mut String) {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let mut keys: Vec<&String> = map.keys().collect();
+            keys.sort();
+            out.push('{');
+            for (i, key) in keys.into_iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                out.push_str(&Value::String(key.clone()).to_string());
+                out.push(':');
+                canonical_json(&map[key], out);
+            }
+            out.push('}');
+        }
+        Value::Array(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                canonical_json(item, out);
+            }
+            out.push(']');
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+/// Why a PIN is too weak to lock with, if it is: fewer than 4 or more than 64 characters, one
+/// character repeated (`0000`), a run up or down (`1234`, `9876`, `abcd`), two characters
+/// alternating or paired (`1212`, `1122`), a year from 1900 to 2099 (birth years are guessed
+/// first), or one of the most common PINs in published studies of chosen PINs.
+pub fn pin_weakness(pin: &str) -> Option<&'static str> {
+    let chars: Vec<char> = pin.chars().collect();
+    let n = chars.len();
+    if !(4..=64).contains(&n) {
+        return Some("a PIN has 4 to 64 characters");
+    }
+    if chars.iter().all(|&c| c == chars[0]) {
+        return Some("one character repeated is guessed first");
+    }
+    let steps: Vec<i64> = chars
+        .windows(2)
+        .map(|w| i64::from(u32::from(w[1])) - i64::from(u32::from(w[0])))
+        .collect();
+    if steps.iter().all(|&d| d == 1) || steps.iter().all(|&d| d == -1) {
+        return Some("a run up or down (1234, 9876) is guessed first");
+    }
+    if n == 4 && chars[0] == chars[2] && chars[1] == chars[3] {
+        return Some("two characters alternating (1212) are guessed first");
+    }
+    if n == 4 && chars[0] == chars[1] && chars[2] == chars[3] {
+        return Some("two pairs (1122) are guessed first");
+    }
+    if n == 4 && chars.iter().all(char::is_ascii_digit) {
+        if let Ok(year) = pin.parse::<u32>() {
+            if (1900..=2099).contains(&year) {
+                return Some("a year (a birth year) is guessed first");
+            }
+        }
+    }
+    // Among the most chosen four-digit PINs (with 1234, 1111, 0000, 1212, years ... above).
+    const COMMON: [&str; 6] = ["1004", "2580", "0852", "1357", "7777", "6969"];
+    if COMMON.contains(&pin) {
+        return Some("one of the most common PINs");
+    }
+    None
 }
 
 /// A policy could not be changed.
@@ -256,8 +366,8 @@ impl Policy {
     /// rising thresholds, and no hard rule about emergency or special numbers.
     pub fn from_json(text: &str) -> Result<Policy, RulePackError> {
         let pack = "policy";
-        let policy: Policy = crate::rules::parse_json(pack, text)?;
-        crate::rules::check_format(pack, policy.format, FORMAT)?;
+        let policy: Policy = callguard_text::pack::parse_json(pack, text)?;
+        callguard_text::pack::check_format(pack, policy.format, FORMAT)?;
         let t = &policy.thresholds;
         // Strictly rising: with warn == silence a rule that only warns would silence.
         if !(0 < t.warn && t.warn < t.silence && t.silence < t.block && t.block <= 100) {
@@ -336,6 +446,22 @@ impl Policy {
                     format_args!("rounds must be {MIN_LOCK_ROUNDS} to {MAX_LOCK_ROUNDS}"),
                 ));
             }
+            if lock.version != LOCK_VERSION {
+                return Err(RulePackError::new(
+                    pack,
+                    "lock",
+                    "a lock of an older callguard, not bound to the policy's content: refused \
+                     (lock the unlocked policy again)",
+                ));
+            }
+            if lock.content != policy.content_digest() {
+                return Err(RulePackError::new(
+                    pack,
+                    "lock",
+                    "the policy was changed after it was locked, or the lock was made for \
+                     another policy: refused",
+                ));
+            }
         }
         Ok(policy)
     }
@@ -373,6 +499,26 @@ impl Policy {
         (f64::from(base) * scale).round().min(100.0) as u8
     }
 
+    /// SHA-256 (hex) of the policy's content without its lock, as canonical JSON: what a lock
+    /// is bound to.
+    pub fn content_digest(&self) -> String {
+        use sha2::Digest as _;
+        let open = Policy {
+            lock: None,
+            ..self.clone()
+        };
+        let mut value = serde_json::to_value(&open).unwrap_or_default();
+        if let serde_json::Value::Object(map) = &mut value {
+            map.remove("lock");
+        }
+        let mut text = String::new();
+        canonical_json(&value, &mut text);
+        sha2::Sha256::digest(text.as_bytes())
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     /// Whether a caregiver locked the policy.
     pub fn is_locked(&self) -> bool {
         self.lock.is_some()
@@ -383,23 +529,29 @@ impl Policy {
     pub fn change_allowed(&self, pin: Option<&str>) -> bool {
         match (&self.lock, pin) {
             (None, _) => true,
-            (Some(lock), Some(pin)) => lock.accepts(pin),
+            (Some(lock), Some(pin)) => lock.accepts(pin, &self.content_digest()),
             (Some(_), None) => false,
         }
     }
 
-    /// The same policy locked with `pin` (4 to 64 characters). Locking a locked policy needs
-    /// its current PIN as `current`.
+    /// The same policy locked with `pin` (4 to 64 characters, not one of the weakest: see
+    /// [`pin_weakness`]). Locking a locked policy needs its current PIN as `current`.
     pub fn locked_with(&self, pin: &str, current: Option<&str>) -> Result<Policy, PolicyError> {
         if !self.change_allowed(current) {
             return Err(PolicyError::Locked(self.name.clone()));
         }
-        if !(4..=64).contains(&pin.chars().count()) {
-            return Err(PolicyError::Lock("a PIN has 4 to 64 characters".into()));
+        if let Some(why) = pin_weakness(pin) {
+            return Err(PolicyError::Lock(format!(
+                "this PIN cannot lock a policy: {why}; choose another"
+            )));
         }
-        Ok(Policy {
-            lock: Some(PolicyLock::new(pin)?),
+        let open = Policy {
+            lock: None,
             ..self.clone()
+        };
+        Ok(Policy {
+            lock: Some(PolicyLock::new(pin, open.content_digest())?),
+            ..open
         })
     }
 
@@ -430,78 +582,4 @@ impl FromStr for Policy {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn presets_load() {
-        for name in Policy::preset_names() {
-            let policy = Policy::preset(name).expect("preset");
-            assert_eq!(policy.name, name);
-            assert!(!policy.is_locked());
-            let again = Policy::from_json(&policy.to_json()).expect("round trip");
-            assert_eq!(&again, policy.as_ref());
-        }
-        assert!(Policy::preset("strict").is_none());
-        let elderly = Policy::preset("elderly").expect("elderly");
-        assert!(elderly.hard_rules.iter().any(|r| matches!(
-            r,
-            HardRule::International {
-                verdict: Verdict::Block
-            }
-        )));
-    }
-
-    #[test]
-    fn bad_policies_are_named() {
-        let base = Policy::default_policy().to_json();
-        let cases = [
-            (base.replace("\"warn\": 30", "\"warn\": 90"), "thresholds"),
-            (base.replace("\"invalid_number\": 90", "\"invalid_number\": 190"), "weights.invalid_number"),
-            (base.replace("\"hard_rules\": []", r#""hard_rules": [{"rule": "kind", "kinds": ["emergency"], "verdict": "block"}]"#), "hard_rules[0]"),
-            (base.replace("\"hard_rules\": []", r#""hard_rules": [{"rule": "international", "verdict": "allow"}]"#), "hard_rules[0]"),
-            (base.replace("\"repeat_caller_min_calls\": 3", "\"repeat_caller_min_calls\": 1"), "repeat_caller_min_calls"),
-            (base.replace("\"ip_phone\": 30", "\"contact\": 30"), "weights.contact"),
-            (base.replace("\"ip_phone\": 30", "\"quiet_hours\": 30"), "weights.quiet_hours"),
-            (base.replace("\"silence\": 60", "\"silence\": 30"), "thresholds"),
-            (base.replace("\"hard_rules\": []", r#""hard_rules": [{"rule": "kind", "kinds": [], "verdict": "warn"}]"#), "hard_rules[0]"),
-            (base.replace("\"hard_rules\": []", r#""hard_rules": [{"rule": "hidden", "presentations": [], "verdict": "warn"}]"#), "hard_rules[0]"),
-            (base.replace("\"hard_rules\": []", r#""hard_rules": [{"rule": "quiet_hours", "from": "21:00", "to": "21:00", "verdict": "silence"}]"#), "hard_rules[0]"),
-            (base.replace("\"lock\": null", r#""lock": {"salt": "AA==", "hash": "AA==", "rounds": 4000000000}"#), "lock.rounds"),
-        ];
-        for (json, location) in cases {
-            assert_ne!(json, base, "the replacement for {location} must apply");
-            let err = Policy::from_json(&json).expect_err(location);
-            assert_eq!(err.location, location, "{err}");
-        }
-        let err =
-            Policy::from_json(&base.replace("\"ip_phone\"", "\"ip_fone\"")).expect_err("code");
-        assert!(err.message.contains("ip_fone"), "{err}");
-    }
-
-    #[test]
-    fn a_caregiver_lock() {
-        let open = Policy::preset("elderly").expect("elderly");
-        assert!(open.change_allowed(None));
-        let locked = open.locked_with("2468", None).expect("lock");
-        assert!(locked.is_locked());
-        assert!(!locked.change_allowed(None));
-        assert!(!locked.change_allowed(Some("1357")));
-        assert!(locked.change_allowed(Some("2468")));
-        // The lock survives a round trip through JSON and keeps no PIN in clear.
-        let json = locked.to_json();
-        assert!(!json.contains("2468"));
-        let reread = Policy::from_json(&json).expect("locked policy");
-        assert!(reread.change_allowed(Some("2468")));
-        assert_eq!(
-            reread.locked_with("9999", Some("0000")),
-            Err(PolicyError::Locked("elderly".into()))
-        );
-        assert!(reread.unlocked("1111").is_err());
-        assert!(!reread.unlocked("2468").expect("unlock").is_locked());
-        assert!(open.locked_with("12", None).is_err());
-        // Two locks with the same PIN use different salts.
-        let other = open.locked_with("2468", None).expect("lock");
-        assert_ne!(other.lock, locked.lock);
-    }
-}
+mod tests;

@@ -96,6 +96,17 @@ pub enum StoreError {
         /// Why.
         reason: String,
     },
+    /// A text given for a label, a note or a name cannot be stored: a control character (a
+    /// new line would forge rows where it is shown), or too long.
+    #[error("{what} {text:?}: {reason}")]
+    InvalidText {
+        /// What the text is for (`label`, `note`, `feed name`, `key name`).
+        what: &'static str,
+        /// The text, shortened.
+        text: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// A name given on input is unknown (a category, a feed, a list, a format).
     #[error("{0}")]
     Unknown(String),
@@ -131,6 +142,33 @@ pub enum StoreError {
         path: PathBuf,
         /// SQLite's words.
         detail: String,
+    },
+    /// The file is not callguard's: another application's SQLite database (its application id,
+    /// or tables callguard does not make). callguard never writes to it, converts it or moves
+    /// it aside.
+    #[error(
+        "{}: not a callguard database: {reason}; callguard leaves it as it is",
+        path.display()
+    )]
+    Foreign {
+        /// The file.
+        path: PathBuf,
+        /// How it was told apart from a callguard database.
+        reason: String,
+    },
+    /// The database has an older schema and was opened read-only, so it cannot be upgraded.
+    #[error(
+        "{}: schema version {found} is older than this callguard's ({supported}) and the \
+         database was opened read-only: open it once read-write to upgrade it",
+        path.display()
+    )]
+    NeedsUpgrade {
+        /// The database file.
+        path: PathBuf,
+        /// Its schema version.
+        found: i64,
+        /// The version this build uses.
+        supported: i64,
     },
     /// The database was written by a newer callguard.
     #[error(
@@ -191,6 +229,8 @@ impl StoreError {
                 | StoreError::InvalidNumber { .. }
                 | StoreError::ProtectedNumber { .. }
                 | StoreError::InvalidPattern { .. }
+                | StoreError::InvalidText { .. }
+                | StoreError::Foreign { .. }
                 | StoreError::Unknown(_)
         ) || matches!(self, StoreError::Io { source, .. }
             if source.kind() == io::ErrorKind::NotFound)
@@ -238,6 +278,8 @@ impl StoreError {
             | StoreError::DiskFull { path, .. }
             | StoreError::Busy { path, .. }
             | StoreError::Corrupt { path, .. }
+            | StoreError::Foreign { path, .. }
+            | StoreError::NeedsUpgrade { path, .. }
             | StoreError::SchemaTooNew { path, .. }
             | StoreError::Cancelled { path }
             | StoreError::Unavailable { path, .. }
@@ -247,6 +289,7 @@ impl StoreError {
             | StoreError::InvalidNumber { .. }
             | StoreError::ProtectedNumber { .. }
             | StoreError::InvalidPattern { .. }
+            | StoreError::InvalidText { .. }
             | StoreError::Unknown(_) => None,
         }
     }

@@ -9,13 +9,14 @@ use std::fmt;
 use std::hash::BuildHasherDefault;
 use std::str::FromStr;
 
+use callguard_number::{Classifier, NumberKind, Presentation, E164};
+use callguard_text::Lang;
+use rusqlite::params;
 use serde::{Serialize, Serializer};
 
-use crate::classify::{Classifier, NumberKind};
-use crate::number::{Presentation, E164};
+use super::{bump, lock, now, text, Need, Part, Store};
 use crate::store::error::{parse_name, StoreError};
 use crate::store::time::UnixTime;
-use crate::Lang;
 
 /// Which list an entry is on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -144,8 +145,8 @@ impl Pattern {
         };
         let trimmed = text.trim();
         if let Some((from, to)) = trimmed.split_once("..") {
-            let from = normalize_number(from, classifier)?;
-            let to = normalize_number(to, classifier)?;
+            let from = parse_number(from, classifier)?;
+            let to = parse_number(to, classifier)?;
             if from.digit_count() != to.digit_count() {
                 return Err(bad(format!(
                     "{from} and {to} differ in length: a range covers numbers of one length"
@@ -163,8 +164,8 @@ impl Pattern {
         if let Some(stem) = trimmed.strip_suffix('*') {
             let digits = classifier
                 .prefix_digits(stem)
-                .map_err(|reason| bad(reason.message(Lang::En)))?;
-            if digits.is_empty() || digits.len() > crate::number::MAX_E164_DIGITS {
+                .map_err(|reason| bad(reason.message().get(Lang::EN).to_owned()))?;
+            if digits.is_empty() || digits.len() > callguard_number::MAX_E164_DIGITS {
                 return Err(bad(format!("{digits:?} is not a number prefix")));
             }
             let value = digits
@@ -175,7 +176,7 @@ impl Pattern {
                 len: digits.len() as u8,
             });
         }
-        normalize_number(trimmed, classifier).map(Pattern::Exact)
+        parse_number(trimmed, classifier).map(Pattern::Exact)
     }
 }
 
@@ -197,7 +198,7 @@ impl Serialize for Pattern {
 
 /// Normalises a number typed by a person, refusing what can never be listed or reported:
 /// emergency and special numbers, hidden and invalid texts.
-pub fn normalize_number(text: &str, classifier: &Classifier) -> Result<E164, StoreError> {
+pub fn parse_number(text: &str, classifier: &Classifier) -> Result<E164, StoreError> {
     let info = classifier.classify(text, Presentation::Allowed);
     if info.kind.is_protected() {
         return Err(StoreError::ProtectedNumber {
@@ -211,7 +212,7 @@ pub fn normalize_number(text: &str, classifier: &Classifier) -> Result<E164, Sto
                 input: text.trim().to_owned(),
                 reason: info
                     .invalid
-                    .map(|r| r.message(Lang::En))
+                    .map(|r| r.message().get(Lang::EN).to_owned())
                     .unwrap_or_else(|| "no complete number".to_owned()),
             })
         }
@@ -471,182 +472,109 @@ impl ListIndex {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::region::Region;
-
-    fn jp() -> Classifier {
-        Classifier::new(Region::JP)
+impl Store {
+    /// Reads a number a person typed (see [`parse_number`]).
+    pub fn parse_number(&self, text: &str) -> Result<E164, StoreError> {
+        parse_number(text, &self.classifier)
     }
 
-    #[test]
-    fn national_and_international_forms_are_one_entry() {
-        let a = Pattern::parse("050-1234-5678", &jp()).expect("national");
-        let b = Pattern::parse("+81 50 1234 5678", &jp()).expect("international");
-        assert_eq!(a, b);
-        assert_eq!(a.to_string(), "+815012345678");
+    /// Adds an entry to a list, or updates its label and note if the pattern is already there.
+    pub fn add_list_entry(
+        &self,
+        list: ListKind,
+        pattern: &str,
+        label: Option<&str>,
+        note: Option<&str>,
+    ) -> Result<ListEntry, StoreError> {
+        let pattern = Pattern::parse(pattern, &self.classifier)?;
+        if let Some(label) = label {
+            text::check_text(text::TextKind::Label, label)?;
+        }
+        if let Some(note) = note {
+            text::check_text(text::TextKind::Note, note)?;
+        }
+        let added_at = now();
+        let (entry, gen) = self.write_quietly("adding a list entry", |tx| {
+            let (lo, hi, digits) = pattern.columns();
+            tx.execute(
+                "INSERT INTO list_entries (list, kind, lo, hi, digits, pattern, label, note, added_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                 ON CONFLICT (list, pattern) DO UPDATE SET label = excluded.label,
+                     note = excluded.note",
+                params![
+                    list.as_str(),
+                    pattern.kind_str(),
+                    lo,
+                    hi,
+                    digits,
+                    pattern.to_string(),
+                    label,
+                    note,
+                    added_at
+                ],
+            )
+            .map_err(self.err("adding a list entry"))?;
+            let gen = bump(tx, "lists_gen").map_err(self.err("adding a list entry"))?;
+            let added_at: i64 = tx
+                .query_row(
+                    "SELECT added_at FROM list_entries WHERE list = ?1 AND pattern = ?2",
+                    params![list.as_str(), pattern.to_string()],
+                    |r| r.get(0),
+                )
+                .map_err(self.err("adding a list entry"))?;
+            let entry = ListEntry {
+                list,
+                pattern,
+                label: label.map(str::to_owned),
+                note: note.map(str::to_owned),
+                added_at,
+            };
+            Ok((entry, gen))
+        })?;
+        // Patch our own reader's view rather than reload every entry on the next call.
+        let mut reader = lock(&self.reader);
+        if reader.own_write(Part::Lists, gen) {
+            reader.lists.upsert(entry.clone());
+        } else {
+            self.mark_dirty();
+        }
+        Ok(entry)
     }
 
-    #[test]
-    fn prefixes_and_ranges() {
-        let p = Pattern::parse("050*", &jp()).expect("prefix");
-        assert_eq!(p, Pattern::parse("+8150*", &jp()).expect("prefix"));
-        assert_eq!(p.to_string(), "+8150*");
-        let n = E164::from_digits("815012345678").expect("number");
-        assert!(p.matches(n));
-        assert!(!p.matches(E164::from_digits("819012345678").expect("number")));
-        let r = Pattern::parse("+815012345600..+815012345699", &jp()).expect("range");
-        assert!(r.matches(n));
-        assert!(!r.matches(E164::from_digits("815012345700").expect("number")));
-        assert_eq!(
-            Pattern::parse(&r.to_string(), &jp()).expect("round trip"),
-            r
-        );
-    }
-
-    #[test]
-    fn refuses_emergency_invalid_and_bad_ranges() {
-        assert!(matches!(
-            Pattern::parse("110", &jp()),
-            Err(StoreError::ProtectedNumber { .. })
-        ));
-        assert!(matches!(
-            Pattern::parse("hello", &jp()),
-            Err(StoreError::InvalidNumber { .. })
-        ));
-        assert!(matches!(
-            Pattern::parse("+815012345699..+815012345600", &jp()),
-            Err(StoreError::InvalidPattern { .. })
-        ));
-        assert!(matches!(
-            Pattern::parse("+815012345699..+81312345678", &jp()),
-            Err(StoreError::InvalidPattern { .. })
-        ));
-    }
-
-    #[test]
-    fn allow_beats_block_and_specific_beats_general() {
-        let n = E164::from_digits("815012345678").expect("number");
-        let entry = |list, text: &str| ListEntry {
-            list,
-            pattern: Pattern::parse(text, &jp()).expect("pattern"),
-            label: Some(text.to_owned()),
-            note: None,
-            added_at: 0,
+    /// Removes an entry; `Ok(false)` if it was not there.
+    pub fn remove_list_entry(&self, list: ListKind, pattern: &str) -> Result<bool, StoreError> {
+        let pattern = Pattern::parse(pattern, &self.classifier)?;
+        let gen = self.write_quietly("removing a list entry", |tx| {
+            let removed = tx
+                .execute(
+                    "DELETE FROM list_entries WHERE list = ?1 AND pattern = ?2",
+                    params![list.as_str(), pattern.to_string()],
+                )
+                .map_err(self.err("removing a list entry"))?;
+            if removed == 0 {
+                return Ok(None);
+            }
+            bump(tx, "lists_gen")
+                .map(Some)
+                .map_err(self.err("removing a list entry"))
+        })?;
+        let Some(gen) = gen else {
+            return Ok(false);
         };
-        let entries = vec![
-            entry(ListKind::Block, "+8150*"),
-            entry(ListKind::Block, "+815012345678"),
-            entry(ListKind::Block, "+81501*"),
-        ];
-        let hit = best_hit(&entries, n).expect("hit");
-        assert_eq!(hit.pattern, Pattern::Exact(n));
-        let mut with_allow = entries.clone();
-        with_allow.push(entry(ListKind::Allow, "+815012*"));
-        assert_eq!(best_hit(&with_allow, n).expect("hit").list, ListKind::Allow);
-        assert!(best_hit(&entries, E164::from_digits("819012345678").expect("n")).is_none());
+        let mut reader = lock(&self.reader);
+        if reader.own_write(Part::Lists, gen) {
+            reader.lists.remove(list, pattern);
+        } else {
+            self.mark_dirty();
+        }
+        Ok(true)
     }
 
-    /// A pattern over a small space of 12-digit numbers, so that entries overlap often.
-    fn pattern_strategy() -> impl proptest::strategy::Strategy<Value = Pattern> {
-        use proptest::prelude::*;
-        let base = 815_012_340_000u64;
-        prop_oneof![
-            (0u64..2_000)
-                .prop_map(move |i| Pattern::Exact(E164::from_u64(base + i).expect("number"))),
-            (0u64..2_000, 4u8..=12).prop_map(move |(i, len)| Pattern::Prefix {
-                digits: (base + i) / 10u64.pow(12 - u32::from(len)),
-                len,
-            }),
-            (0u64..2_000, 0u64..300).prop_map(move |(i, width)| {
-                let from = E164::from_u64(base + i).expect("number");
-                let to = E164::from_u64(base + i + width).expect("number");
-                if width == 0 {
-                    Pattern::Exact(from)
-                } else {
-                    Pattern::Range { from, to }
-                }
-            }),
-        ]
-    }
-
-    proptest::proptest! {
-        /// The index answers exactly as the linear scan, ties and duplicates included.
-        #[test]
-        fn the_index_agrees_with_the_linear_scan(
-            specs in proptest::collection::vec((pattern_strategy(), proptest::bool::ANY), 0..60),
-            probes in proptest::collection::vec(0u64..2_400, 1..40),
-        ) {
-            let entries: Vec<ListEntry> = specs
-                .into_iter()
-                .enumerate()
-                .map(|(i, (pattern, allow))| ListEntry {
-                    list: if allow { ListKind::Allow } else { ListKind::Block },
-                    pattern,
-                    label: Some(format!("entry {i}")),
-                    note: None,
-                    added_at: i as i64,
-                })
-                .collect();
-            let index = ListIndex::new(entries.clone());
-            for probe in probes {
-                let n = E164::from_u64(815_012_340_000 - 100 + probe).expect("number");
-                proptest::prop_assert_eq!(index.best_hit(n), best_hit(&entries, n), "{}", n);
-            }
-            // Numbers of other lengths match no range and only short enough prefixes.
-            for n in [8150123u64, 81501234000000] {
-                let n = E164::from_u64(n).expect("number");
-                proptest::prop_assert_eq!(index.best_hit(n), best_hit(&entries, n));
-            }
-        }
-
-        /// An index patched in place by adds (new patterns, or new labels for known ones) and
-        /// removals is the index a reload of the resulting entries would build.
-        #[test]
-        fn patching_in_place_equals_rebuilding(
-            ops in proptest::collection::vec(
-                (pattern_strategy(), proptest::bool::ANY, proptest::bool::weighted(0.3)),
-                0..80,
-            ),
-            probes in proptest::collection::vec(0u64..2_400, 1..40),
-        ) {
-            let mut patched = ListIndex::new(Vec::new());
-            let mut entries: Vec<ListEntry> = Vec::new();
-            for (i, (pattern, allow, remove)) in ops.into_iter().enumerate() {
-                let list = if allow { ListKind::Allow } else { ListKind::Block };
-                let found = entries.iter().position(|e| e.list == list && e.pattern == pattern);
-                if remove {
-                    patched.remove(list, pattern);
-                    if let Some(at) = found {
-                        entries.remove(at);
-                    }
-                } else {
-                    let entry = ListEntry {
-                        list,
-                        pattern,
-                        label: Some(format!("entry {i}")),
-                        note: None,
-                        added_at: i as i64,
-                    };
-                    patched.upsert(entry.clone());
-                    match found {
-                        Some(at) => entries[at].label = entry.label,
-                        None => entries.push(entry),
-                    }
-                }
-            }
-            let rebuilt = ListIndex::new(entries.clone());
-            proptest::prop_assert_eq!(patched.entries(), &entries[..]);
-            let mut lengths = patched.prefix_lengths.clone();
-            lengths.dedup();
-            proptest::prop_assert_eq!(&lengths, &patched.prefix_lengths);
-            proptest::prop_assert_eq!(&patched.prefix_lengths, &rebuilt.prefix_lengths);
-            for probe in probes {
-                let n = E164::from_u64(815_012_340_000 - 100 + probe).expect("number");
-                proptest::prop_assert_eq!(patched.best_hit(n), rebuilt.best_hit(n), "{}", n);
-                proptest::prop_assert_eq!(patched.best_hit(n), best_hit(&entries, n), "{}", n);
-            }
-        }
+    /// Every list entry, oldest first.
+    pub fn list_entries(&self) -> Result<Vec<ListEntry>, StoreError> {
+        Ok(self.view(Need::LISTS)?.lists.entries().to_vec())
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -12,18 +12,22 @@
 //! - Feeds: [`Store::import_file`] (CSV, JSON Lines, the FTC's CSV; signed or not),
 //!   [`Store::feeds`], [`Store::remove_feed`], trusted keys.
 //! - Call log: [`Store::log_call`], [`Store::recent_calls`].
-//! - iOS Call Directory plans: [`Store::plan_directory`], [`Store::directory_load`],
-//!   [`Store::directory_chunks`] (see [`crate::directory`]).
+//! - iOS Call Directory plans are kept here too, by [`crate::call_directory`].
 
-mod directory;
+mod call_log;
 mod error;
 pub mod feed;
-mod filter;
-mod lists;
+mod feeds;
+mod keys;
+pub(crate) mod lists;
+mod pin;
 mod recover;
-mod reports;
+pub(crate) mod reports;
 pub mod schema;
-mod time;
+mod stats;
+mod text;
+pub(crate) mod time;
+pub(crate) mod view;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -31,24 +35,26 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use rusqlite::{
-    params, Connection, OpenFlags, OptionalExtension, Transaction, TransactionBehavior,
-};
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 use serde::Serialize;
 
-pub use directory::{DirectoryChunks, DirectoryLoad, LoadMode, StoredRuns};
 pub use error::StoreError;
 pub use feed::{FeedFormat, FeedKind, ImportOptions, ImportSummary};
-pub use lists::{normalize_number, ListEntry, ListHit, ListKind, Pattern};
+pub use feeds::FeedInfo;
+pub use keys::TrustedKey;
+pub use lists::{parse_number, ListEntry, ListHit, ListKind, Pattern};
+pub use pin::{pin_wait, PinAttempt, PIN_FREE_ATTEMPTS};
 pub use recover::{FeedToImport, RecoveryReport, TableRecovery};
-pub use reports::{Category, ReportSummary, UserReport};
+pub use reports::{ReportCategory, ReportSummary, UserReport};
+pub use stats::Stats;
+pub use text::{MAX_LABEL_CHARS, MAX_NAME_CHARS, MAX_NOTE_CHARS};
 pub use time::{format_time, now, parse_time, UnixTime};
 
-use crate::classify::Classifier;
-use crate::number::E164;
-use crate::region::Region;
+use callguard_number::Classifier;
+use callguard_number::Region;
+use callguard_number::E164;
 use error::sql;
-use filter::{Load, Need, Part, Reader};
+use view::{Load, Need, Part, Reader};
 
 /// How a store is opened.
 #[derive(Debug, Clone)]
@@ -76,6 +82,9 @@ pub struct StoreOptions {
     /// When the in-memory view of reported numbers is (re)loaded: in a background thread
     /// (the default), in the look-up that finds it stale, or never.
     pub report_loading: ReportLoading,
+    /// Create the database if there is none (the default). Off for screening, which must never
+    /// leave a new file behind: a missing or zero-byte file is then an error.
+    pub create: bool,
 }
 
 /// When a store loads its in-memory view of reported numbers (after opening, and again after
@@ -107,6 +116,7 @@ impl Default for StoreOptions {
             refresh_interval: DEFAULT_REFRESH_INTERVAL,
             reports_in_memory: true,
             report_loading: ReportLoading::default(),
+            create: true,
         }
     }
 }
@@ -129,64 +139,11 @@ impl Evidence {
     }
 }
 
-/// A feed as installed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct FeedInfo {
-    /// Its name.
-    pub name: String,
-    /// The installed version.
-    pub version: u64,
-    /// Whether the last import replaced (`full`) or patched (`delta`).
-    pub kind: String,
-    /// The format of the last import.
-    pub format: String,
-    /// When it was last imported (Unix seconds).
-    pub imported_at: UnixTime,
-    /// How many numbers it reports.
-    pub numbers: u64,
-}
-
-/// A trusted feed-signing key stored in the database.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct TrustedKey {
-    /// A name for people.
-    pub name: String,
-    /// The ed25519 public key, base64.
-    pub key: String,
-    /// When it was added (Unix seconds).
-    pub added_at: UnixTime,
-}
-
-/// Counts for `callguard stats`.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Stats {
-    /// The database file.
-    pub path: PathBuf,
-    /// Its schema version.
-    pub schema_version: i64,
-    /// Bytes on disk: the database file and its write-ahead log.
-    pub file_bytes: u64,
-    /// Entries on the allow list.
-    pub allow_entries: u64,
-    /// Entries on the block list.
-    pub block_entries: u64,
-    /// Distinct reported numbers.
-    pub reported_numbers: u64,
-    /// The user's own reports.
-    pub user_reports: u64,
-    /// Installed feeds.
-    pub feeds: Vec<FeedInfo>,
-    /// Calls in the call log.
-    pub logged_calls: u64,
-    /// Trusted keys stored in the database.
-    pub trusted_keys: u64,
-}
-
 /// The on-device database. `Sync`: share it between threads behind an `Arc`.
 pub struct Store {
-    path: PathBuf,
-    classifier: Classifier,
-    options: StoreOptions,
+    pub(crate) path: PathBuf,
+    pub(crate) classifier: Classifier,
+    pub(crate) options: StoreOptions,
     writer: Option<Mutex<Connection>>,
     reader: Mutex<Reader>,
     /// Set after this store's own writes: the next read looks for changes at once.
@@ -256,18 +213,22 @@ impl Store {
     }
 
     /// Opens the database at `path` with `options`.
+    ///
+    /// Before anything is written, the file is identified: another application's SQLite file
+    /// (its `application_id`, or tables callguard does not make) is refused with
+    /// [`StoreError::Foreign`] and left exactly as it was, never converted to WAL. A file that
+    /// cannot be written (permissions, a read-only mount) opens read-only: look-ups work, writes
+    /// fail with [`StoreError::ReadOnly`]. With [`StoreOptions::create`] off, or read-only, a
+    /// missing (or zero-byte) file is an error and nothing is created.
     pub fn open_with(path: impl AsRef<Path>, options: StoreOptions) -> Result<Store, StoreError> {
         let path = path.as_ref().to_owned();
+        if (options.read_only || !options.create) && std::fs::symlink_metadata(&path).is_err() {
+            return Err(no_database(&path, "no database here"));
+        }
         let writer = if options.read_only {
-            if !path.exists() {
-                return Err(StoreError::io(
-                    &path,
-                    std::io::Error::new(std::io::ErrorKind::NotFound, "no database here"),
-                ));
-            }
             None
         } else {
-            Some(Mutex::new(open_writer(&path)?))
+            open_writer(&path, options.create)?.map(Mutex::new)
         };
         let reader = Connection::open_with_flags(
             &path,
@@ -283,6 +244,21 @@ impl Store {
         reader
             .pragma_update(None, "mmap_size", READER_MMAP_BYTES)
             .map_err(sql(&path, "opening the reader"))?;
+        if writer.is_none() {
+            // The writer identified the file already; without one, the reader does.
+            match schema::identify(&reader).map_err(sql(&path, "identifying the database"))? {
+                schema::Identity::Callguard { .. } => {}
+                schema::Identity::Empty => {
+                    return Err(no_database(
+                        &path,
+                        "the file is empty: no callguard database",
+                    ))
+                }
+                schema::Identity::Foreign(reason) => {
+                    return Err(StoreError::Foreign { path, reason })
+                }
+            }
+        }
         let found = schema::version(&reader).map_err(sql(&path, "reading the schema version"))?;
         if found != schema::SCHEMA_VERSION {
             return Err(if found > schema::SCHEMA_VERSION {
@@ -292,11 +268,10 @@ impl Store {
                     supported: schema::SCHEMA_VERSION,
                 }
             } else {
-                StoreError::Corrupt {
+                StoreError::NeedsUpgrade {
                     path,
-                    detail: format!(
-                        "schema version {found} needs an upgrade: open it once read-write"
-                    ),
+                    found,
+                    supported: schema::SCHEMA_VERSION,
                 }
             });
         }
@@ -319,6 +294,11 @@ impl Store {
         })
     }
 
+    /// Whether this store can write (it was opened read-write and its file is writable).
+    pub fn is_writable(&self) -> bool {
+        self.writer.is_some()
+    }
+
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
@@ -329,7 +309,7 @@ impl Store {
         &self.classifier
     }
 
-    fn err(&self, context: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
+    pub(crate) fn err(&self, context: &'static str) -> impl FnOnce(rusqlite::Error) -> StoreError {
         sql(&self.path, context)
     }
 
@@ -354,7 +334,7 @@ impl Store {
     /// SQLite goes on writing to a file deleted or replaced under it (by a person, a backup
     /// restore or a recovery in another process), and whatever it writes then is lost when it
     /// closes: refuse instead, so a list change never reports a success that is not kept.
-    fn writer(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
+    pub(crate) fn writer(&self) -> Result<MutexGuard<'_, Connection>, StoreError> {
         let Some(writer) = &self.writer else {
             return Err(StoreError::ReadOnly {
                 path: self.path.clone(),
@@ -385,7 +365,7 @@ impl Store {
     }
 
     /// [`Store::write`] for writes that bring the reader's view up to date themselves.
-    fn write_quietly<T>(
+    pub(crate) fn write_quietly<T>(
         &self,
         context: &'static str,
         f: impl FnOnce(&Transaction<'_>) -> Result<T, StoreError>,
@@ -401,7 +381,7 @@ impl Store {
 
     /// The reader with the parts of its in-memory view in `need` up to date (see
     /// [`StoreOptions::refresh_interval`]).
-    fn view(&self, need: Need) -> Result<MutexGuard<'_, Reader>, StoreError> {
+    pub(crate) fn view(&self, need: Need) -> Result<MutexGuard<'_, Reader>, StoreError> {
         self.view_loading(need, Load::AsConfigured)
     }
 
@@ -423,7 +403,7 @@ impl Store {
     }
 
     /// The reader connection, for queries that read SQLite directly.
-    fn reader_conn(&self) -> MutexGuard<'_, Reader> {
+    pub(crate) fn reader_conn(&self) -> MutexGuard<'_, Reader> {
         lock(&self.reader)
     }
 
@@ -491,446 +471,52 @@ impl Store {
             recent_calls,
         })
     }
-
-    /// Normalises a number a person typed (see [`normalize_number`]).
-    pub fn normalize(&self, text: &str) -> Result<E164, StoreError> {
-        normalize_number(text, &self.classifier)
-    }
-
-    /// Adds an entry to a list, or updates its label and note if the pattern is already there.
-    pub fn add_list_entry(
-        &self,
-        list: ListKind,
-        pattern: &str,
-        label: Option<&str>,
-        note: Option<&str>,
-    ) -> Result<ListEntry, StoreError> {
-        let pattern = Pattern::parse(pattern, &self.classifier)?;
-        let added_at = now();
-        let (entry, gen) = self.write_quietly("adding a list entry", |tx| {
-            let (lo, hi, digits) = pattern.columns();
-            tx.execute(
-                "INSERT INTO list_entries (list, kind, lo, hi, digits, pattern, label, note, added_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
-                 ON CONFLICT (list, pattern) DO UPDATE SET label = excluded.label,
-                     note = excluded.note",
-                params![
-                    list.as_str(),
-                    pattern.kind_str(),
-                    lo,
-                    hi,
-                    digits,
-                    pattern.to_string(),
-                    label,
-                    note,
-                    added_at
-                ],
-            )
-            .map_err(self.err("adding a list entry"))?;
-            let gen = bump(tx, "lists_gen").map_err(self.err("adding a list entry"))?;
-            let added_at: i64 = tx
-                .query_row(
-                    "SELECT added_at FROM list_entries WHERE list = ?1 AND pattern = ?2",
-                    params![list.as_str(), pattern.to_string()],
-                    |r| r.get(0),
-                )
-                .map_err(self.err("adding a list entry"))?;
-            let entry = ListEntry {
-                list,
-                pattern,
-                label: label.map(str::to_owned),
-                note: note.map(str::to_owned),
-                added_at,
-            };
-            Ok((entry, gen))
-        })?;
-        // Patch our own reader's view rather than reload every entry on the next call.
-        let mut reader = lock(&self.reader);
-        if reader.own_write(Part::Lists, gen) {
-            reader.lists.upsert(entry.clone());
-        } else {
-            self.mark_dirty();
-        }
-        Ok(entry)
-    }
-
-    /// Removes an entry; `Ok(false)` if it was not there.
-    pub fn remove_list_entry(&self, list: ListKind, pattern: &str) -> Result<bool, StoreError> {
-        let pattern = Pattern::parse(pattern, &self.classifier)?;
-        let gen = self.write_quietly("removing a list entry", |tx| {
-            let removed = tx
-                .execute(
-                    "DELETE FROM list_entries WHERE list = ?1 AND pattern = ?2",
-                    params![list.as_str(), pattern.to_string()],
-                )
-                .map_err(self.err("removing a list entry"))?;
-            if removed == 0 {
-                return Ok(None);
-            }
-            bump(tx, "lists_gen")
-                .map(Some)
-                .map_err(self.err("removing a list entry"))
-        })?;
-        let Some(gen) = gen else {
-            return Ok(false);
-        };
-        let mut reader = lock(&self.reader);
-        if reader.own_write(Part::Lists, gen) {
-            reader.lists.remove(list, pattern);
-        } else {
-            self.mark_dirty();
-        }
-        Ok(true)
-    }
-
-    /// Every list entry, oldest first.
-    pub fn list_entries(&self) -> Result<Vec<ListEntry>, StoreError> {
-        Ok(self.view(Need::LISTS)?.lists.entries().to_vec())
-    }
-
-    /// Records the user's report of `number` (typed text) as `category`.
-    pub fn report(
-        &self,
-        number: &str,
-        category: Category,
-        note: Option<&str>,
-    ) -> Result<UserReport, StoreError> {
-        let number = self.normalize(number)?;
-        self.report_number(number, category, note, now())
-    }
-
-    /// Records the user's report of a normalised `number` at time `at`.
-    pub fn report_number(
-        &self,
-        number: E164,
-        category: Category,
-        note: Option<&str>,
-        at: UnixTime,
-    ) -> Result<UserReport, StoreError> {
-        let (row, gen) = self.write_quietly("recording a report", |tx| {
-            let e = || self.err("recording a report");
-            tx.execute(
-                "INSERT INTO user_reports (number, category, note, reported_at)
-                 VALUES (?1, ?2, ?3, ?4)",
-                params![number.as_i64(), category.as_str(), note, at],
-            )
-            .map_err(e())?;
-            let row = tx
-                .query_row(
-                    "INSERT INTO reports (number, source, categories, count, first_seen,
-                         last_seen)
-                     VALUES (?1, 0, ?2, 1, ?3, ?3)
-                     ON CONFLICT (number, source) DO UPDATE SET
-                         categories = categories | excluded.categories, count = count + 1,
-                         first_seen = min(first_seen, excluded.first_seen),
-                         last_seen = max(last_seen, excluded.last_seen)
-                     RETURNING source, categories, count, first_seen, last_seen",
-                    params![number.as_i64(), category.bit(), at],
-                    |r| filter::source_row(r, 0),
-                )
-                .map_err(e())?;
-            Ok((row, bump(tx, "reports_gen").map_err(e())?))
-        })?;
-        // Patch our own reader's view rather than reload every reported number.
-        let mut reader = lock(&self.reader);
-        if reader.own_write(Part::Reports, gen) {
-            reader.reports.set_user_row(number.as_u64(), &row);
-        } else {
-            self.mark_dirty();
-        }
-        Ok(UserReport {
-            number,
-            category,
-            note: note.map(str::to_owned),
-            reported_at: at,
-        })
-    }
-
-    /// Runs `sql` on the reader connection and maps every row with `row`.
-    fn select<T>(
-        &self,
-        context: &'static str,
-        sql: &str,
-        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
-    ) -> Result<Vec<T>, StoreError> {
-        let reader = self.reader_conn();
-        let mut stmt = reader.conn.prepare(sql).map_err(self.err(context))?;
-        let rows = stmt.query_map([], row).map_err(self.err(context))?;
-        rows.collect::<Result<_, _>>().map_err(self.err(context))
-    }
-
-    /// The user's own reports, oldest first.
-    pub fn user_reports(&self) -> Result<Vec<UserReport>, StoreError> {
-        let rows = self.select(
-            "reading the user's reports",
-            "SELECT number, category, note, reported_at FROM user_reports ORDER BY id",
-            |r| {
-                let number = u64::try_from(r.get::<_, i64>(0)?)
-                    .ok()
-                    .and_then(E164::from_u64);
-                let category = r.get::<_, String>(1)?.parse::<Category>().ok();
-                let (note, reported_at) = (r.get(2)?, r.get(3)?);
-                Ok(number.zip(category).map(|(number, category)| UserReport {
-                    number,
-                    category,
-                    note,
-                    reported_at,
-                }))
-            },
-        )?;
-        Ok(rows.into_iter().flatten().collect())
-    }
-
-    /// Writes the user's own reports as one JSON document for an app to upload:
-    /// `{"format": "callguard-user-reports", "version": 1, "exported_at": TIME, "reports":
-    /// [{"number": "+81...", "category": "scam", "note": null, "reported_at": TIME}]}` with
-    /// times as `YYYY-MM-DDTHH:MM:SSZ`. Returns how many reports were written.
-    pub fn export_user_reports(&self, out: &mut dyn Write) -> Result<usize, StoreError> {
-        #[derive(Serialize)]
-        struct Item<'a> {
-            number: E164,
-            category: Category,
-            note: Option<&'a str>,
-            reported_at: String,
-        }
-        #[derive(Serialize)]
-        struct Doc<'a> {
-            format: &'static str,
-            version: u32,
-            exported_at: String,
-            reports: Vec<Item<'a>>,
-        }
-        let reports = self.user_reports()?;
-        let doc = Doc {
-            format: "callguard-user-reports",
-            version: 1,
-            exported_at: format_time(now()),
-            reports: reports
-                .iter()
-                .map(|r| Item {
-                    number: r.number,
-                    category: r.category,
-                    note: r.note.as_deref(),
-                    reported_at: format_time(r.reported_at),
-                })
-                .collect(),
-        };
-        let io = |e: std::io::Error| StoreError::io(Path::new("<export>"), e);
-        serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| io(e.into()))?;
-        out.write_all(b"\n").map_err(io)?;
-        Ok(reports.len())
-    }
-
-    /// Logs a screened call (number `None` for hidden callers) with its verdict and reason
-    /// codes. The log keeps [`StoreOptions::call_log_max_rows`] calls and none older than
-    /// [`StoreOptions::call_log_max_age`].
-    pub fn log_call(
-        &self,
-        number: Option<E164>,
-        at: UnixTime,
-        verdict: &str,
-        reason_codes: &[&str],
-    ) -> Result<(), StoreError> {
-        let max_rows = i64::from(self.options.call_log_max_rows);
-        let oldest = at - self.options.call_log_max_age.as_secs() as i64;
-        let (gen, pruned) = self.write_quietly("logging a call", |tx| {
-            let e = || self.err("logging a call");
-            tx.execute(
-                "INSERT INTO call_log (number, at, verdict, reasons) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    number.map(E164::as_i64),
-                    at,
-                    verdict,
-                    reason_codes.join(",")
-                ],
-            )
-            .map_err(e())?;
-            let id = tx.last_insert_rowid();
-            // What retention removes, so our reader's view can drop it too.
-            let mut pruned = Vec::new();
-            let mut prune = |sql: &str, bound: i64| -> rusqlite::Result<()> {
-                let mut stmt = tx.prepare_cached(sql)?;
-                let mut rows = stmt.query([bound])?;
-                while let Some(row) = rows.next()? {
-                    if let Some(number) = row.get::<_, Option<i64>>(0)? {
-                        pruned.push((number as u64, row.get::<_, i64>(1)?));
-                    }
-                }
-                Ok(())
-            };
-            prune(
-                "DELETE FROM call_log WHERE id <= ?1 RETURNING number, at",
-                id - max_rows,
-            )
-            .map_err(e())?;
-            if id % 64 == 0 {
-                prune(
-                    "DELETE FROM call_log WHERE at < ?1 RETURNING number, at",
-                    oldest,
-                )
-                .map_err(e())?;
-            }
-            Ok((bump(tx, "calls_gen").map_err(e())?, pruned))
-        })?;
-        // Keep our own reader's view exact without reloading the whole log.
-        let mut reader = lock(&self.reader);
-        if reader.own_write(Part::Calls, gen) {
-            if let Some(number) = number {
-                reader.calls.entry(number.as_u64()).or_default().push(at);
-            }
-            for (number, at) in pruned {
-                let std::collections::hash_map::Entry::Occupied(mut times) =
-                    reader.calls.entry(number)
-                else {
-                    continue;
-                };
-                if let Some(i) = times.get().iter().position(|&t| t == at) {
-                    times.get_mut().remove(i);
-                    if times.get().is_empty() {
-                        times.remove();
-                    }
-                }
-            }
-        } else {
-            self.mark_dirty();
-        }
-        Ok(())
-    }
-
-    /// How many calls from `number` were logged within `window` before now.
-    pub fn recent_calls(&self, number: E164, window: Duration) -> Result<u32, StoreError> {
-        let since = now() - window.as_secs() as i64;
-        let reader = self.view(Need {
-            lists: false,
-            reports: false,
-            calls: true,
-        })?;
-        Ok(reader.calls.get(&number.as_u64()).map_or(0, |times| {
-            times.iter().filter(|&&t| t >= since).count() as u32
-        }))
-    }
-
-    /// The installed feeds.
-    pub fn feeds(&self) -> Result<Vec<FeedInfo>, StoreError> {
-        feeds_of(&self.reader_conn().conn).map_err(self.err("listing feeds"))
-    }
-
-    /// Removes a feed and everything it reported; the user's lists and reports stay.
-    /// Returns how many numbers it had.
-    pub fn remove_feed(&self, name: &str) -> Result<u64, StoreError> {
-        self.write("removing a feed", |tx| {
-            let e = || self.err("removing a feed");
-            let id: Option<i64> = tx
-                .query_row("SELECT id FROM feeds WHERE name = ?1", [name], |r| r.get(0))
-                .optional()
-                .map_err(e())?;
-            let Some(id) = id else {
-                return Err(StoreError::Unknown(format!("no feed named {name:?}")));
-            };
-            let removed = tx
-                .execute("DELETE FROM reports WHERE source = ?1", [id])
-                .map_err(e())?;
-            tx.execute("DELETE FROM feed_imports WHERE feed = ?1", [id])
-                .map_err(e())?;
-            tx.execute("DELETE FROM feeds WHERE id = ?1", [id])
-                .map_err(e())?;
-            bump(tx, "reports_gen").map_err(e())?;
-            Ok(removed as u64)
-        })
-    }
-
-    /// Trusts `key` for signed feeds from now on, under `name`.
-    pub fn add_trusted_key(
-        &self,
-        name: &str,
-        key: &ed25519_dalek::VerifyingKey,
-    ) -> Result<(), StoreError> {
-        self.write("adding a trusted key", |tx| {
-            tx.execute(
-                "INSERT INTO trusted_keys (name, key, added_at) VALUES (?1, ?2, ?3)
-                 ON CONFLICT (name) DO UPDATE SET key = excluded.key",
-                params![name, key.as_bytes().as_slice(), now()],
-            )
-            .map_err(self.err("adding a trusted key"))?;
-            Ok(())
-        })
-    }
-
-    /// Stops trusting the key named `name`; `Ok(false)` if there was none.
-    pub fn remove_trusted_key(&self, name: &str) -> Result<bool, StoreError> {
-        self.write("removing a trusted key", |tx| {
-            let n = tx
-                .execute("DELETE FROM trusted_keys WHERE name = ?1", [name])
-                .map_err(self.err("removing a trusted key"))?;
-            Ok(n > 0)
-        })
-    }
-
-    /// The trusted keys stored in the database.
-    pub fn trusted_keys(&self) -> Result<Vec<TrustedKey>, StoreError> {
-        use base64::Engine as _;
-        self.select(
-            "reading trusted keys",
-            "SELECT name, key, added_at FROM trusted_keys ORDER BY name",
-            |r| {
-                Ok(TrustedKey {
-                    name: r.get(0)?,
-                    key: base64::engine::general_purpose::STANDARD.encode(r.get::<_, Vec<u8>>(1)?),
-                    added_at: r.get(2)?,
-                })
-            },
-        )
-    }
-
-    /// Counts for people.
-    pub fn stats(&self) -> Result<Stats, StoreError> {
-        let reader = self.reader_conn();
-        let conn = &reader.conn;
-        let e = || self.err("counting");
-        let count = |q: &str| -> Result<u64, StoreError> {
-            conn.query_row(q, [], |r| r.get::<_, i64>(0))
-                .map(|n| n as u64)
-                .map_err(e())
-        };
-        let file_bytes = [
-            self.path.clone(),
-            PathBuf::from(format!("{}-wal", self.path.display())),
-        ]
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum();
-        Ok(Stats {
-            path: self.path.clone(),
-            schema_version: schema::version(conn).map_err(e())?,
-            file_bytes,
-            allow_entries: count("SELECT count(*) FROM list_entries WHERE list = 'allow'")?,
-            block_entries: count("SELECT count(*) FROM list_entries WHERE list = 'block'")?,
-            reported_numbers: count("SELECT count(DISTINCT number) FROM reports")?,
-            user_reports: count("SELECT count(*) FROM user_reports")?,
-            feeds: feeds_of(conn).map_err(e())?,
-            logged_calls: count("SELECT count(*) FROM call_log")?,
-            trusted_keys: count("SELECT count(*) FROM trusted_keys")?,
-        })
-    }
-
-    /// Copies the write-ahead log into the database file and truncates it (after big imports,
-    /// so the WAL does not keep the disk space of the last import).
-    pub fn checkpoint(&self) -> Result<(), StoreError> {
-        let Some(writer) = &self.writer else {
-            return Ok(());
-        };
-        let conn = lock(writer);
-        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-            .map_err(self.err("checkpointing"))
-    }
 }
 
-fn open_writer(path: &Path) -> Result<Connection, StoreError> {
+/// The error for a database that is not there (and is not to be created).
+fn no_database(path: &Path, why: &str) -> StoreError {
+    StoreError::io(
+        path,
+        std::io::Error::new(std::io::ErrorKind::NotFound, why.to_owned()),
+    )
+}
+
+/// Opens the writer connection: identifies the file, switches it to WAL and upgrades its
+/// schema. `None` for a file this process cannot write: the store then only reads.
+fn open_writer(path: &Path, create: bool) -> Result<Option<Connection>, StoreError> {
     let e = |context| sql(path, context);
-    let mut conn = Connection::open(path).map_err(e("opening the database"))?;
+    let mut flags = OpenFlags::default();
+    if !create {
+        flags.remove(OpenFlags::SQLITE_OPEN_CREATE);
+    }
+    let mut conn = Connection::open_with_flags(path, flags).map_err(e("opening the database"))?;
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(e("opening the database"))?;
+    // Whose file is it? Nothing is written before this is known.
+    let identity = schema::identify(&conn).map_err(e("identifying the database"))?;
+    match &identity {
+        schema::Identity::Foreign(reason) => {
+            return Err(StoreError::Foreign {
+                path: path.to_owned(),
+                reason: reason.clone(),
+            })
+        }
+        schema::Identity::Empty if !create => {
+            return Err(no_database(
+                path,
+                "the file is empty: no callguard database",
+            ))
+        }
+        _ => {}
+    }
+    // A file that cannot be written (SQLite fell back to read-only): screen from it as it is,
+    // in whatever journal mode it is in, and refuse changes.
+    if conn
+        .is_readonly("main")
+        .map_err(e("opening the database"))?
+    {
+        return Ok(None);
+    }
     let mode: String = conn
         .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
         .map_err(e("switching to WAL"))?;
@@ -945,13 +531,23 @@ fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     match schema::migrate_to(&mut conn, schema::SCHEMA_VERSION)
         .map_err(e("upgrading the schema"))?
     {
-        schema::Migration::Current => Ok(conn),
-        schema::Migration::TooNew(found) => Err(StoreError::SchemaTooNew {
-            path: path.to_owned(),
-            found,
-            supported: schema::SCHEMA_VERSION,
-        }),
+        schema::Migration::Current => {}
+        schema::Migration::TooNew(found) => {
+            return Err(StoreError::SchemaTooNew {
+                path: path.to_owned(),
+                found,
+                supported: schema::SCHEMA_VERSION,
+            })
+        }
     }
+    if matches!(identity, schema::Identity::Callguard { unstamped: true })
+        && schema::identify(&conn).map_err(e("identifying the database"))?
+            != (schema::Identity::Callguard { unstamped: false })
+    {
+        // An older callguard's file, current but without the id: stamp it once.
+        schema::stamp(&mut conn).map_err(e("marking the database as callguard's"))?;
+    }
+    Ok(Some(conn))
 }
 
 /// Increments a generation counter in `meta` and returns its new value. Readers reload the
@@ -969,72 +565,9 @@ fn query_report_rows(conn: &Connection, number: E164) -> rusqlite::Result<Vec<re
         "SELECT source, categories, count, first_seen, last_seen FROM reports WHERE number = ?1
          ORDER BY source",
     )?;
-    let rows = stmt.query_map([number.as_i64()], |r| filter::source_row(r, 0))?;
-    rows.collect()
-}
-
-fn feeds_of(conn: &Connection) -> rusqlite::Result<Vec<FeedInfo>> {
-    let mut counts = std::collections::HashMap::<i64, u64>::new();
-    {
-        let mut stmt = conn.prepare("SELECT source, count(*) FROM reports GROUP BY source")?;
-        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?;
-        for row in rows {
-            let (source, n) = row?;
-            counts.insert(source, n as u64);
-        }
-    }
-    let mut stmt = conn
-        .prepare("SELECT id, name, version, kind, format, imported_at FROM feeds ORDER BY name")?;
-    let rows = stmt.query_map([], |r| {
-        let id: i64 = r.get(0)?;
-        Ok(FeedInfo {
-            name: r.get(1)?,
-            version: r.get::<_, i64>(2)? as u64,
-            kind: r.get(3)?,
-            format: r.get(4)?,
-            imported_at: r.get(5)?,
-            numbers: counts.get(&id).copied().unwrap_or(0),
-        })
-    })?;
+    let rows = stmt.query_map([number.as_i64()], |r| view::source_row(r, 0))?;
     rows.collect()
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_full_disk_fails_the_import_and_changes_nothing() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(dir.path().join("db"), Region::JP).expect("open");
-        store
-            .add_list_entry(ListKind::Block, "+815012345678", None, None)
-            .expect("list");
-        let feed = dir.path().join("feed.csv");
-        let mut text = String::from("# name: big\nnumber\n");
-        for i in 0..50_000u64 {
-            text.push_str(&format!("+8190{:08}\n", i * 7));
-        }
-        std::fs::write(&feed, text).expect("write");
-        // SQLite's page limit stands in for a full disk.
-        if let Some(writer) = &store.writer {
-            let conn = lock(writer);
-            let pages: i64 = conn
-                .query_row("PRAGMA page_count", [], |r| r.get(0))
-                .expect("pages");
-            conn.pragma_update(None, "max_page_count", pages + 20)
-                .expect("limit");
-        }
-        let err = store
-            .import_file(&feed, &ImportOptions::default(), None)
-            .expect_err("full");
-        assert!(matches!(err, StoreError::DiskFull { .. }), "{err}");
-        assert!(store.feeds().expect("feeds").is_empty());
-        assert_eq!(store.list_entries().expect("entries").len(), 1);
-        assert!(store
-            .lookup(E164::from_u64(819_000_000_007).expect("n"))
-            .expect("lookup")
-            .reports
-            .is_none());
-    }
-}
+mod tests;

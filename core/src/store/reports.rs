@@ -3,16 +3,18 @@
 use std::fmt;
 use std::str::FromStr;
 
+use callguard_number::E164;
+use rusqlite::params;
 use serde::Serialize;
 
-use crate::number::E164;
+use super::{bump, format_time, lock, now, text, view, Part, Path, Store, Write};
 use crate::store::error::StoreError;
 use crate::store::time::UnixTime;
 
 /// What a number was reported for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
-pub enum Category {
+pub enum ReportCategory {
     /// A scam: impersonation, fake police or ministry, refund or cash-card fraud.
     Scam,
     /// Fraud other than a scripted scam (fake invoices, investment fraud).
@@ -29,28 +31,28 @@ pub enum Category {
     Other,
 }
 
-impl Category {
+impl ReportCategory {
     /// Every category, in bit order.
-    pub const ALL: [Category; 7] = [
-        Category::Scam,
-        Category::Fraud,
-        Category::Spam,
-        Category::Telemarketing,
-        Category::Robocall,
-        Category::Survey,
-        Category::Other,
+    pub const ALL: [ReportCategory; 7] = [
+        ReportCategory::Scam,
+        ReportCategory::Fraud,
+        ReportCategory::Spam,
+        ReportCategory::Telemarketing,
+        ReportCategory::Robocall,
+        ReportCategory::Survey,
+        ReportCategory::Other,
     ];
 
     /// The stable name used in feeds, JSON and on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
-            Category::Scam => "scam",
-            Category::Fraud => "fraud",
-            Category::Spam => "spam",
-            Category::Telemarketing => "telemarketing",
-            Category::Robocall => "robocall",
-            Category::Survey => "survey",
-            Category::Other => "other",
+            ReportCategory::Scam => "scam",
+            ReportCategory::Fraud => "fraud",
+            ReportCategory::Spam => "spam",
+            ReportCategory::Telemarketing => "telemarketing",
+            ReportCategory::Robocall => "robocall",
+            ReportCategory::Survey => "survey",
+            ReportCategory::Other => "other",
         }
     }
 
@@ -60,27 +62,27 @@ impl Category {
     }
 
     /// The categories in a bit set.
-    pub fn from_bits(bits: u8) -> Vec<Category> {
-        Category::ALL
+    pub fn from_bits(bits: u8) -> Vec<ReportCategory> {
+        ReportCategory::ALL
             .into_iter()
             .filter(|c| bits & c.bit() != 0)
             .collect()
     }
 
     /// Parses a name without allocating (feeds call this once per row).
-    pub fn parse_bytes(text: &[u8]) -> Option<Category> {
+    pub fn parse_bytes(text: &[u8]) -> Option<ReportCategory> {
         let text = text.trim_ascii();
-        Category::ALL
+        ReportCategory::ALL
             .into_iter()
             .find(|c| c.as_str().as_bytes().eq_ignore_ascii_case(text))
     }
 }
 
-impl FromStr for Category {
+impl FromStr for ReportCategory {
     type Err = StoreError;
 
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        Category::parse_bytes(text.as_bytes()).ok_or_else(|| {
+        ReportCategory::parse_bytes(text.as_bytes()).ok_or_else(|| {
             StoreError::Unknown(format!(
                 "unknown category {text:?}: expected scam, fraud, spam, telemarketing, \
                  robocall, survey or other"
@@ -89,7 +91,7 @@ impl FromStr for Category {
     }
 }
 
-impl fmt::Display for Category {
+impl fmt::Display for ReportCategory {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
     }
@@ -107,7 +109,7 @@ pub struct ReportSummary {
     /// weighs 1; a thousand stale ones fade.
     pub weight: f64,
     /// Every category any source gave.
-    pub categories: Vec<Category>,
+    pub categories: Vec<ReportCategory>,
     /// The first report (Unix seconds).
     pub first_seen: UnixTime,
     /// The last report (Unix seconds).
@@ -187,7 +189,7 @@ pub(crate) fn summarize(
         summary.weight += source_weight(trust, &row, now, half_life);
         summary.sources.push(name);
     }
-    summary.categories = Category::from_bits(bits);
+    summary.categories = ReportCategory::from_bits(bits);
     Some(summary)
 }
 
@@ -342,11 +344,149 @@ pub struct UserReport {
     /// The number, `+` and E.164 digits.
     pub number: E164,
     /// What it was reported for.
-    pub category: Category,
+    pub category: ReportCategory,
     /// The user's words.
     pub note: Option<String>,
     /// When (Unix seconds).
     pub reported_at: UnixTime,
+}
+
+impl Store {
+    /// Records the user's report of `number` (typed text) as `category`.
+    pub fn report(
+        &self,
+        number: &str,
+        category: ReportCategory,
+        note: Option<&str>,
+    ) -> Result<UserReport, StoreError> {
+        let number = self.parse_number(number)?;
+        self.report_number(number, category, note, now())
+    }
+
+    /// Records the user's report of a normalised `number` at time `at`.
+    pub fn report_number(
+        &self,
+        number: E164,
+        category: ReportCategory,
+        note: Option<&str>,
+        at: UnixTime,
+    ) -> Result<UserReport, StoreError> {
+        if let Some(note) = note {
+            text::check_text(text::TextKind::Note, note)?;
+        }
+        let (row, gen) = self.write_quietly("recording a report", |tx| {
+            let e = || self.err("recording a report");
+            tx.execute(
+                "INSERT INTO user_reports (number, category, note, reported_at)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![number.as_i64(), category.as_str(), note, at],
+            )
+            .map_err(e())?;
+            let row = tx
+                .query_row(
+                    "INSERT INTO reports (number, source, categories, count, first_seen,
+                         last_seen)
+                     VALUES (?1, 0, ?2, 1, ?3, ?3)
+                     ON CONFLICT (number, source) DO UPDATE SET
+                         categories = categories | excluded.categories, count = count + 1,
+                         first_seen = min(first_seen, excluded.first_seen),
+                         last_seen = max(last_seen, excluded.last_seen)
+                     RETURNING source, categories, count, first_seen, last_seen",
+                    params![number.as_i64(), category.bit(), at],
+                    |r| view::source_row(r, 0),
+                )
+                .map_err(e())?;
+            Ok((row, bump(tx, "reports_gen").map_err(e())?))
+        })?;
+        // Patch our own reader's view rather than reload every reported number.
+        let mut reader = lock(&self.reader);
+        if reader.own_write(Part::Reports, gen) {
+            reader.reports.set_user_row(number.as_u64(), &row);
+        } else {
+            self.mark_dirty();
+        }
+        Ok(UserReport {
+            number,
+            category,
+            note: note.map(str::to_owned),
+            reported_at: at,
+        })
+    }
+
+    /// Runs `sql` on the reader connection and maps every row with `row`.
+    pub(super) fn select<T>(
+        &self,
+        context: &'static str,
+        sql: &str,
+        row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> Result<Vec<T>, StoreError> {
+        let reader = self.reader_conn();
+        let mut stmt = reader.conn.prepare(sql).map_err(self.err(context))?;
+        let rows = stmt.query_map([], row).map_err(self.err(context))?;
+        rows.collect::<Result<_, _>>().map_err(self.err(context))
+    }
+
+    /// The user's own reports, oldest first.
+    pub fn user_reports(&self) -> Result<Vec<UserReport>, StoreError> {
+        let rows = self.select(
+            "reading the user's reports",
+            "SELECT number, category, note, reported_at FROM user_reports ORDER BY id",
+            |r| {
+                let number = u64::try_from(r.get::<_, i64>(0)?)
+                    .ok()
+                    .and_then(E164::from_u64);
+                let category = r.get::<_, String>(1)?.parse::<ReportCategory>().ok();
+                let (note, reported_at) = (r.get(2)?, r.get(3)?);
+                Ok(number.zip(category).map(|(number, category)| UserReport {
+                    number,
+                    category,
+                    note,
+                    reported_at,
+                }))
+            },
+        )?;
+        Ok(rows.into_iter().flatten().collect())
+    }
+
+    /// Writes the user's own reports as one JSON document for an app to upload:
+    /// `{"format": "callguard-user-reports", "version": 1, "exported_at": TIME, "reports":
+    /// [{"number": "+81...", "category": "scam", "note": null, "reported_at": TIME}]}` with
+    /// times as `YYYY-MM-DDTHH:MM:SSZ`. Returns how many reports were written.
+    pub fn export_user_reports(&self, out: &mut dyn Write) -> Result<usize, StoreError> {
+        #[derive(Serialize)]
+        struct Item<'a> {
+            number: E164,
+            category: ReportCategory,
+            note: Option<&'a str>,
+            reported_at: String,
+        }
+        #[derive(Serialize)]
+        struct Doc<'a> {
+            format: &'static str,
+            version: u32,
+            exported_at: String,
+            reports: Vec<Item<'a>>,
+        }
+        let reports = self.user_reports()?;
+        let doc = Doc {
+            format: "callguard-user-reports",
+            version: 1,
+            exported_at: format_time(now()),
+            reports: reports
+                .iter()
+                .map(|r| Item {
+                    number: r.number,
+                    category: r.category,
+                    note: r.note.as_deref(),
+                    reported_at: format_time(r.reported_at),
+                })
+                .collect(),
+        };
+        let io = |e: std::io::Error| StoreError::io(Path::new("<export>"), e);
+        serde_json::to_writer_pretty(&mut *out, &doc).map_err(|e| io(e.into()))?;
+        out.write_all(b"\n").map_err(io)?;
+        Ok(reports.len())
+    }
 }
 
 #[cfg(test)]
@@ -355,13 +495,16 @@ mod tests {
 
     #[test]
     fn category_bits_round_trip() {
-        let bits = Category::Scam.bit() | Category::Robocall.bit();
+        let bits = ReportCategory::Scam.bit() | ReportCategory::Robocall.bit();
         assert_eq!(
-            Category::from_bits(bits),
-            vec![Category::Scam, Category::Robocall]
+            ReportCategory::from_bits(bits),
+            vec![ReportCategory::Scam, ReportCategory::Robocall]
         );
-        assert_eq!(Category::parse_bytes(b" SCAM "), Some(Category::Scam));
-        assert!("nonsense".parse::<Category>().is_err());
+        assert_eq!(
+            ReportCategory::parse_bytes(b" SCAM "),
+            Some(ReportCategory::Scam)
+        );
+        assert!("nonsense".parse::<ReportCategory>().is_err());
     }
 
     #[test]
@@ -369,7 +512,7 @@ mod tests {
         let now = 100 * 86_400;
         let row = |source, count, last_seen| SourceRow {
             source,
-            categories: Category::Scam.bit(),
+            categories: ReportCategory::Scam.bit(),
             count,
             first_seen: 0,
             last_seen,

@@ -14,6 +14,22 @@ use rusqlite::{Connection, TransactionBehavior};
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = 2;
 
+/// `PRAGMA application_id` of a callguard database: `CLGD` in ASCII. Set in the same
+/// transaction as the first schema step of a new file, and once, on the first read-write open,
+/// in files an older callguard made without it. A file that carries another application's id
+/// (or none, and tables callguard does not know) is never written to.
+pub const APPLICATION_ID: i32 = 0x434C_4744;
+
+/// Tables only callguard makes: an older callguard file (before [`APPLICATION_ID`]) is
+/// recognised by any of them, with a schema version from 1. The generic names (`meta`,
+/// `reports`, `feeds`, `call_log`) alone are not enough.
+const OWN_TABLES: [&str; 4] = [
+    "list_entries",
+    "user_reports",
+    "feed_imports",
+    "trusted_keys",
+];
+
 /// One upgrade step per version: `STEPS[v]` takes a database from version `v` to `v + 1`.
 /// Version 0 is an empty file.
 pub(crate) const STEPS: [&str; SCHEMA_VERSION as usize] = [V1, V2];
@@ -24,7 +40,7 @@ pub(crate) const STEPS: [&str; SCHEMA_VERSION as usize] = [V1, V2];
 ///   `reports_gen`, `calls_gen`); every write that changes a part bumps its counter.
 /// - `reports` is keyed by (number, source), WITHOUT ROWID, so a reported number costs one
 ///   b-tree cell of about 25 bytes and no index. Source 0 is the user; feeds have ids from 1.
-///   `categories` is a bit set (see `Category::bit`).
+///   `categories` is a bit set (see `ReportCategory::bit`).
 /// - `feed_imports`: the SHA-256 of every imported file, for idempotent re-imports.
 /// - `call_log`: screened calls, for repeat-caller rules (bounded by the store's options).
 /// - `trusted_keys`: ed25519 feed-signing keys trusted for every import.
@@ -154,6 +170,67 @@ pub(crate) fn version(conn: &Connection) -> rusqlite::Result<i64> {
     conn.query_row("PRAGMA user_version", [], |row| row.get(0))
 }
 
+/// Whose file an open database is, read before anything is written to it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum Identity {
+    /// No tables, no schema version, no application id: a new or zero-byte file.
+    Empty,
+    /// callguard's: its application id, or (from an older callguard) a schema version and
+    /// callguard's own tables.
+    Callguard {
+        /// Whether the application id is still to be set.
+        unstamped: bool,
+    },
+    /// Another application's: the reason says how it was told apart.
+    Foreign(String),
+}
+
+/// Tells a callguard database from another application's SQLite file (see [`Identity`]).
+pub(crate) fn identify(conn: &Connection) -> rusqlite::Result<Identity> {
+    let id: i32 = conn.query_row("PRAGMA application_id", [], |row| row.get(0))?;
+    if id == APPLICATION_ID {
+        return Ok(Identity::Callguard { unstamped: false });
+    }
+    if id != 0 {
+        return Ok(Identity::Foreign(format!(
+            "its application id is {id:#010x}, not callguard's {APPLICATION_ID:#010x}"
+        )));
+    }
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY name")?;
+    let names = stmt
+        .query_map([], |row| row.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<String>>>()?;
+    let version = version(conn)?;
+    if names.is_empty() && version == 0 {
+        return Ok(Identity::Empty);
+    }
+    if version >= 1 && names.iter().any(|n| OWN_TABLES.contains(&n.as_str())) {
+        return Ok(Identity::Callguard { unstamped: true });
+    }
+    let shown: Vec<&str> = names.iter().take(5).map(String::as_str).collect();
+    Ok(Identity::Foreign(if shown.is_empty() {
+        format!("it has schema version {version} but no tables and no callguard application id")
+    } else {
+        format!(
+            "it holds tables callguard does not make ({}{}) and no callguard application id",
+            shown.join(", "),
+            if names.len() > shown.len() {
+                ", ..."
+            } else {
+                ""
+            }
+        )
+    }))
+}
+
+/// Sets callguard's application id in a file an older callguard made without it.
+pub(crate) fn stamp(conn: &mut Connection) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    tx.commit()
+}
+
 /// Upgrades the database to `target` (normally [`SCHEMA_VERSION`]), one step per transaction.
 pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result<Migration> {
     // The usual case, a current database, needs no write lock: opening it while another
@@ -179,6 +256,8 @@ pub(crate) fn migrate_to(conn: &mut Connection, target: i64) -> rusqlite::Result
         // `current` is in 0..SCHEMA_VERSION here.
         tx.execute_batch(STEPS[current as usize])?;
         tx.pragma_update(None, "user_version", current + 1)?;
+        // Not part of the released steps: the file says whose it is from its first step on.
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.commit()?;
     }
 }

@@ -2,37 +2,47 @@
 //!
 //! An import streams the file once, through a buffer of [`CHUNK_ROWS`] rows that is sorted by
 //! number and written in order (sorted inserts into the `reports` b-tree are several times
-//! faster than random ones), so memory stays bounded whatever the file size. The whole import is
-//! one transaction, committed only once every line parsed, the signature (if keys are trusted)
-//! verified and the version checked: anything wrong leaves the database as it was.
+//! faster than random ones), so memory stays bounded whatever the file size; no line (no CSV
+//! record) may be longer than [`MAX_LINE_BYTES`], so one line cannot grow it either. With
+//! trusted keys the whole file is verified first (one streamed read: SHA-256 and the strict
+//! ed25519 check), and only a verified file is parsed. The whole import is one transaction,
+//! committed only once every line parsed, the signature verified and the version checked:
+//! anything wrong leaves the database as it was. The progress callback's last call comes with
+//! the whole file read and before the commit: cancelling there still changes nothing.
 //!
 //! The formats, the metadata lines and the signature scheme are described in `docs/STORE.md`.
 
+mod bounded;
 pub mod manifest;
+mod metadata;
+mod options;
 mod parse;
 pub mod sign;
+mod writer;
 
 use std::cell::Cell;
-use std::fmt;
 use std::fs::File;
-use std::io::{BufRead, BufReader};
+use std::io::{BufReader, Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
-use std::str::FromStr;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Arc;
+use std::sync::atomic::Ordering;
 use std::time::Instant;
 
-use ed25519_dalek::VerifyingKey;
-use rusqlite::{params, OptionalExtension, Transaction, TransactionBehavior};
-use serde::{Deserialize, Serialize};
+use bounded::{read_error, LineLimit};
+use metadata::{agree, bad_line, read_metadata, sniff, version_too_big};
+use parse::{Layout, Numbers, Parsed, Row};
+use rusqlite::{params, OptionalExtension, TransactionBehavior};
+use sign::HashingReader;
+use writer::Writer;
+
+pub use options::{FeedFormat, FeedKind, ImportOptions, ImportSummary, CANCEL_CHECK_ROWS};
 
 use crate::store::error::{parse_name, sql, StoreError};
+use crate::store::text::{self, TextKind};
 use crate::store::time::now;
 use crate::store::{bump, Store};
-use parse::{Layout, Numbers, Parsed, Row};
-use sign::HashingReader;
 
+pub use bounded::MAX_LINE_BYTES;
 pub use manifest::{Manifest, MANIFEST_TAG};
 pub use sign::{parse_public_key, read_public_key};
 
@@ -41,393 +51,27 @@ pub const CHUNK_ROWS: usize = 1 << 17;
 /// A delta import counts the distinct numbers it touched exactly up to this many (8 bytes
 /// each in memory); beyond, it counts per chunk, an upper bound.
 pub const TOUCHED_EXACT_MAX: usize = 1 << 19;
+/// The largest feed version: 2^53 - 1, the largest integer every JSON reader keeps exactly. A
+/// version above it is refused, so the installed version + 1 (the default for the next file)
+/// always exists and is stored exactly (versions are SQLite integers).
+pub const MAX_FEED_VERSION: u64 = (1 << 53) - 1;
 /// How many skipped lines an import summary quotes.
 const PROBLEMS_QUOTED: usize = 5;
 /// SQLite's page cache during an import (KiB), reset afterwards.
 const IMPORT_CACHE_KIB: i64 = 32 * 1024;
 
-/// A feed file format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FeedFormat {
-    /// callguard's CSV: header `number,category,count,first_seen,last_seen,op`.
-    Csv,
-    /// JSON Lines: one object per line with the same fields.
-    Jsonl,
-    /// The US FTC's "Do Not Call reported calls" CSV.
-    Ftc,
-}
-
-impl FeedFormat {
-    /// The name used on the command line: `csv`, `jsonl` or `ftc`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FeedFormat::Csv => "csv",
-            FeedFormat::Jsonl => "jsonl",
-            FeedFormat::Ftc => "ftc",
-        }
-    }
-}
-
-impl FromStr for FeedFormat {
-    type Err = StoreError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        use FeedFormat::*;
-        let names = [
-            ("csv", Csv),
-            ("jsonl", Jsonl),
-            ("ndjson", Jsonl),
-            ("ftc", Ftc),
-        ];
-        parse_name("feed format", text, &names)
-    }
-}
-
-impl fmt::Display for FeedFormat {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// Whether a feed version replaces the previous one or patches it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FeedKind {
-    /// The file is the whole feed: the feed's previous entries are dropped.
-    Full,
-    /// The file adds to (and, with `op` = `remove`, removes from) the installed feed.
-    Delta,
-}
-
-impl FeedKind {
-    /// `full` or `delta`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            FeedKind::Full => "full",
-            FeedKind::Delta => "delta",
-        }
-    }
-}
-
-impl FromStr for FeedKind {
-    type Err = StoreError;
-
-    fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let names = [("full", FeedKind::Full), ("delta", FeedKind::Delta)];
-        parse_name("feed kind", text, &names)
-    }
-}
-
-/// How to import a feed. Anything left `None` comes from the file's metadata lines, then from
-/// the defaults documented in `docs/STORE.md`.
-#[derive(Debug, Clone, Default)]
-pub struct ImportOptions {
-    /// The format; by default sniffed from the content and the file name.
-    pub format: Option<FeedFormat>,
-    /// The feed's name (`--source`); must agree with a `# name:` line if both are given.
-    pub name: Option<String>,
-    /// The feed's version; must agree with a `# version:` line if both are given.
-    pub version: Option<u64>,
-    /// Full or delta; must agree with a `# kind:` line if both are given.
-    pub kind: Option<FeedKind>,
-    /// Skip (and count) malformed lines instead of aborting the import.
-    pub skip_invalid: bool,
-    /// Keys trusted for this import, on top of those stored in the database. With any trusted
-    /// key, an unsigned or tampered feed is rejected.
-    pub trusted_keys: Vec<VerifyingKey>,
-    /// The detached signature file; `FILE.sig` by default.
-    pub signature: Option<PathBuf>,
-    /// A signed manifest naming the file's SHA-256 (see [`manifest`]); by default
-    /// `FILE.manifest.json` if it exists. With a manifest, `FILE.sig` is not needed.
-    pub manifest: Option<PathBuf>,
-    /// Cancels the import when set (from another thread, or from the progress callback): it
-    /// stops within [`CANCEL_CHECK_ROWS`] rows, rolls back and fails with
-    /// [`StoreError::Cancelled`], changing nothing.
-    pub cancel: Option<Arc<AtomicBool>>,
-}
-
-/// An import looks at [`ImportOptions::cancel`] every this many rows, and once more before it
-/// commits.
-pub const CANCEL_CHECK_ROWS: u64 = 4096;
-
-/// What an import did.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ImportSummary {
-    /// The file.
-    pub file: PathBuf,
-    /// The feed's name.
-    pub feed: String,
-    /// The version now installed.
-    pub version: u64,
-    /// Full or delta.
-    pub kind: FeedKind,
-    /// The format read.
-    pub format: FeedFormat,
-    /// Data lines read (not counting the header, metadata and comments).
-    pub rows_read: u64,
-    /// Rows added.
-    pub imported: u64,
-    /// Rows that removed a number (delta feeds).
-    pub removed: u64,
-    /// Malformed lines skipped (with `skip_invalid`).
-    pub skipped: u64,
-    /// Rows for emergency or special numbers, never stored.
-    pub protected: u64,
-    /// Distinct numbers the feed now reports (full) or that this file touched (delta; exact
-    /// up to [`TOUCHED_EXACT_MAX`] numbers, then counted per chunk of [`CHUNK_ROWS`] rows, an
-    /// upper bound).
-    pub numbers_touched: u64,
-    /// The same file was imported for this feed before: nothing changed.
-    pub already_imported: bool,
-    /// The signature was checked against a trusted key.
-    pub signed: bool,
-    /// The first few skipped lines, as `line N: what is wrong`.
-    pub problems: Vec<String>,
-    /// Wall-clock seconds.
-    pub seconds: f64,
-}
-
-/// Metadata from the `# key: value` lines at the top of a file.
-#[derive(Debug, Default)]
-struct Metadata {
-    name: Option<String>,
-    version: Option<u64>,
-    kind: Option<FeedKind>,
-    format: Option<FeedFormat>,
-    lines: u64,
-}
-
-fn bad_line(path: &Path, line: u64, message: impl Into<String>) -> StoreError {
-    StoreError::BadLine {
+/// The error for a file whose SHA-256 is not the one its manifest names.
+fn tampered_manifest(path: &Path, sha: &[u8; 32], m: &manifest::Checked) -> StoreError {
+    StoreError::Signature {
         path: path.to_owned(),
-        line,
-        message: message.into(),
+        message: format!(
+            "the file's SHA-256 {} is not the {} its manifest {} names (tampered, or the wrong \
+             file)",
+            manifest::hex(sha),
+            m.manifest.sha256,
+            m.path.display()
+        ),
     }
-}
-
-fn read_metadata(reader: &mut impl BufRead, path: &Path) -> Result<Metadata, StoreError> {
-    let io = |e| StoreError::io(path, e);
-    let mut meta = Metadata::default();
-    // A UTF-8 byte-order mark, as spreadsheet programs write.
-    if reader.fill_buf().map_err(io)?.starts_with(b"\xEF\xBB\xBF") {
-        reader.consume(3);
-    }
-    let mut line = Vec::new();
-    while reader.fill_buf().map_err(io)?.first() == Some(&b'#') {
-        parse::read_line(reader, &mut line).map_err(io)?;
-        meta.lines += 1;
-        let n = meta.lines;
-        let text = std::str::from_utf8(&line)
-            .map_err(|_| bad_line(path, n, "metadata line is not UTF-8"))?;
-        let Some((key, value)) = text.trim_start_matches('#').split_once(':') else {
-            continue; // a plain comment
-        };
-        let value = value.trim();
-        match key.trim().to_ascii_lowercase().as_str() {
-            "name" if !value.is_empty() => meta.name = Some(value.to_owned()),
-            "version" => {
-                meta.version = Some(value.parse().map_err(|_| {
-                    bad_line(
-                        path,
-                        n,
-                        format!("version {value:?}: expected a whole number"),
-                    )
-                })?)
-            }
-            "kind" => {
-                meta.kind = Some(
-                    value
-                        .parse()
-                        .map_err(|e: StoreError| bad_line(path, n, e.to_string()))?,
-                )
-            }
-            "format" => {
-                meta.format = Some(
-                    value
-                        .parse()
-                        .map_err(|e: StoreError| bad_line(path, n, e.to_string()))?,
-                )
-            }
-            _ => {} // other keys (callguard-feed, source, ...) are informative
-        }
-    }
-    Ok(meta)
-}
-
-/// The values the command line, the manifest and the file give for one fact must agree;
-/// the first given is the answer.
-fn agree<T: PartialEq + fmt::Debug, const N: usize>(
-    path: &Path,
-    what: &str,
-    given: [(&str, Option<T>); N],
-) -> Result<Option<T>, StoreError> {
-    let mut found: Option<(&str, T)> = None;
-    for (by, value) in given {
-        let Some(value) = value else { continue };
-        match &found {
-            Some((first, v)) if *v != value => {
-                return Err(StoreError::BadFeed {
-                    path: path.to_owned(),
-                    message: format!("the {by} says {what} {value:?} but the {first} says {v:?}"),
-                })
-            }
-            Some(_) => {}
-            None => found = Some((by, value)),
-        }
-    }
-    Ok(found.map(|(_, v)| v))
-}
-
-fn sniff(reader: &mut impl BufRead, path: &Path) -> Result<FeedFormat, StoreError> {
-    let head = reader.fill_buf().map_err(|e| StoreError::io(path, e))?;
-    let head = head.trim_ascii_start();
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .map(str::to_ascii_lowercase);
-    Ok(if head.starts_with(b"{") {
-        FeedFormat::Jsonl
-    } else if head.len() >= 20 && head[..20].eq_ignore_ascii_case(b"Company_Phone_Number") {
-        FeedFormat::Ftc
-    } else if matches!(ext.as_deref(), Some("jsonl" | "ndjson")) {
-        FeedFormat::Jsonl
-    } else {
-        FeedFormat::Csv
-    })
-}
-
-/// Rows waiting to be written, and the counters of the import.
-struct Writer<'t> {
-    rows: Vec<Row>,
-    upsert: rusqlite::CachedStatement<'t>,
-    delete: rusqlite::CachedStatement<'t>,
-    source: i64,
-    imported: u64,
-    removed: u64,
-    /// Distinct numbers per chunk, summed.
-    touched: u64,
-    /// Every distinct number written so far, sorted, while there are at most
-    /// [`TOUCHED_EXACT_MAX`]; `None` beyond.
-    seen: Option<Vec<u64>>,
-}
-
-impl<'t> Writer<'t> {
-    fn new(tx: &'t Transaction<'t>, source: i64, kind: FeedKind) -> rusqlite::Result<Writer<'t>> {
-        Ok(Writer {
-            rows: Vec::with_capacity(CHUNK_ROWS),
-            upsert: tx.prepare_cached(
-                "INSERT INTO reports (number, source, categories, count, first_seen, last_seen)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-                 ON CONFLICT (number, source) DO UPDATE SET
-                     categories = categories | excluded.categories,
-                     count = count + excluded.count,
-                     first_seen = min(first_seen, excluded.first_seen),
-                     last_seen = max(last_seen, excluded.last_seen)",
-            )?,
-            delete: tx.prepare_cached("DELETE FROM reports WHERE number = ?1 AND source = ?2")?,
-            source,
-            imported: 0,
-            removed: 0,
-            touched: 0,
-            // A full import counts the feed's rows at the end instead.
-            seen: (kind == FeedKind::Delta).then(Vec::new),
-        })
-    }
-
-    fn push(&mut self, row: Row) -> rusqlite::Result<()> {
-        if row.remove {
-            self.removed += 1;
-        } else {
-            self.imported += 1;
-        }
-        self.rows.push(row);
-        if self.rows.len() >= CHUNK_ROWS {
-            self.flush()?;
-        }
-        Ok(())
-    }
-
-    /// Sorts the buffer by number (stably, so a number's rows keep their file order), folds
-    /// each number's rows into one write, and writes them in key order.
-    fn flush(&mut self) -> rusqlite::Result<()> {
-        self.rows.sort_by_key(|r| r.number);
-        let mut chunk = Vec::new();
-        let mut i = 0;
-        while i < self.rows.len() {
-            let number = self.rows[i].number;
-            let mut delete = false;
-            let mut acc: Option<Row> = None;
-            while i < self.rows.len() && self.rows[i].number == number {
-                let row = self.rows[i];
-                if row.remove {
-                    delete = true;
-                    acc = None;
-                } else if let Some(a) = acc.as_mut() {
-                    a.count = a.count.saturating_add(row.count);
-                    a.categories |= row.categories;
-                    a.first_seen = a.first_seen.min(row.first_seen);
-                    a.last_seen = a.last_seen.max(row.last_seen);
-                } else {
-                    acc = Some(row);
-                }
-                i += 1;
-            }
-            let key = number as i64;
-            if delete {
-                self.delete.execute(params![key, self.source])?;
-            }
-            if let Some(a) = acc {
-                self.upsert.execute(params![
-                    key,
-                    self.source,
-                    a.categories,
-                    a.count,
-                    a.first_seen,
-                    a.last_seen
-                ])?;
-            }
-            self.touched += 1;
-            if self.seen.is_some() {
-                chunk.push(number);
-            }
-        }
-        self.rows.clear();
-        self.seen = self
-            .seen
-            .take()
-            .map(|seen| merge_sorted(seen, &chunk))
-            .filter(|seen| seen.len() <= TOUCHED_EXACT_MAX);
-        Ok(())
-    }
-
-    /// Distinct numbers written: exact while they were few enough to remember.
-    fn numbers_touched(&self) -> u64 {
-        self.seen
-            .as_ref()
-            .map_or(self.touched, |seen| seen.len() as u64)
-    }
-}
-
-/// The union of two sorted lists of distinct numbers.
-fn merge_sorted(seen: Vec<u64>, chunk: &[u64]) -> Vec<u64> {
-    if seen.is_empty() {
-        return chunk.to_vec();
-    }
-    let mut out = Vec::with_capacity(seen.len() + chunk.len());
-    let (mut a, mut b) = (seen.iter().peekable(), chunk.iter().peekable());
-    while let (Some(&&x), Some(&&y)) = (a.peek(), b.peek()) {
-        out.push(x.min(y));
-        if x <= y {
-            a.next();
-        }
-        if y <= x {
-            b.next();
-        }
-    }
-    out.extend(a);
-    out.extend(b);
-    out
 }
 
 /// Reports progress as (bytes read, file size).
@@ -435,7 +79,8 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 
 impl Store {
     /// Imports a feed file in one transaction (see the module docs). `progress` is called now
-    /// and then with (bytes read, file size).
+    /// and then with (bytes read, file size), the last time with the whole file read, before
+    /// the import is decided: it is never called after the commit.
     pub fn import_file(
         &self,
         path: &Path,
@@ -443,22 +88,37 @@ impl Store {
         mut progress: Option<Progress<'_>>,
     ) -> Result<ImportSummary, StoreError> {
         let started = Instant::now();
-        let io = |e| StoreError::io(path, e);
+        let io = |e| read_error(path, e);
         let cancelled = || {
             options
                 .cancel
                 .as_ref()
                 .is_some_and(|flag| flag.load(Ordering::Relaxed))
         };
-        let file = File::open(path).map_err(io)?;
+        let mut file = File::open(path).map_err(io)?;
         let size = file.metadata().map_err(io)?.len();
 
-        // Trusted keys: given for this import, and stored in the database.
-        let mut keys = options.trusted_keys.clone();
+        // Trusted keys: given for this import, and stored in the database. A key that is
+        // unusable fails the import (closed): skipping it could leave no key, and then an
+        // unsigned feed would go in.
+        let mut keys = Vec::new();
+        for key in &options.trusted_keys {
+            sign::check_key_strength(key).map_err(|message| StoreError::BadKey {
+                path: path.to_owned(),
+                message: format!("a trusted key given for this import: {message}"),
+            })?;
+            keys.push(*key);
+        }
         for stored in self.trusted_keys()? {
-            if let Ok(key) = parse_public_key(&stored.key) {
-                keys.push(key);
-            }
+            let key = parse_public_key(&stored.key).map_err(|e| StoreError::BadKey {
+                path: self.path.clone(),
+                message: format!(
+                    "the trusted key {:?} stored in the database is unusable ({e}): nothing \
+                     was imported; remove it (`callguard key remove {}`) or add it again",
+                    stored.name, stored.name
+                ),
+            })?;
+            keys.push(key);
         }
         // A manifest, if any, is checked (and its signature verified) before the file is read.
         let manifest = match manifest::find(path, options.manifest.as_deref()) {
@@ -477,27 +137,72 @@ impl Store {
                 });
             }
         }
-        let verifiers = if keys.is_empty() || manifest.is_some() {
-            Vec::new()
+        // With trusted keys, the whole file is verified before a line of it is parsed: a
+        // tampered or unsigned feed is refused having cost a read of its bytes (bounded
+        // memory), never a parse. The parse below hashes the bytes again and must see the same
+        // file.
+        let verified_sha = if keys.is_empty() {
+            None
         } else {
-            let sig_path = options
-                .signature
-                .clone()
-                .unwrap_or_else(|| PathBuf::from(format!("{}.sig", path.display())));
-            let signature = sign::read_signature(&sig_path, path)?;
-            keys.iter()
-                .map(|k| k.verify_stream(&signature))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(|e| StoreError::Signature {
+            let verifiers = match &manifest {
+                Some(_) => Vec::new(),
+                None => {
+                    let sig_path = options
+                        .signature
+                        .clone()
+                        .unwrap_or_else(|| PathBuf::from(format!("{}.sig", path.display())));
+                    let signature = sign::read_signature(&sig_path, path)?;
+                    keys.iter()
+                        .map(|k| sign::strict_verifier(k, &signature))
+                        .collect::<Result<Vec<_>, _>>()
+                        .map_err(|e| StoreError::Signature {
+                            path: path.to_owned(),
+                            message: format!(
+                                "the signature {} is refused: {e}",
+                                sig_path.display()
+                            ),
+                        })?
+                }
+            };
+            let mut hashing = HashingReader::new(file, verifiers, Rc::default());
+            let mut buf = vec![0u8; 256 * 1024];
+            loop {
+                if cancelled() {
+                    return Err(StoreError::Cancelled {
+                        path: path.to_owned(),
+                    });
+                }
+                if hashing.read(&mut buf).map_err(io)? == 0 {
+                    break;
+                }
+            }
+            let (sha, verified, whole) = hashing.finish_keeping_file().map_err(io)?;
+            if let Some(m) = &manifest {
+                if sha != m.sha256 {
+                    return Err(tampered_manifest(path, &sha, m));
+                }
+            }
+            if verified == Some(false) {
+                return Err(StoreError::Signature {
                     path: path.to_owned(),
-                    message: format!("malformed signature: {e}"),
-                })?
+                    message: "the signature does not match the file for any trusted key \
+                              (tampered, or signed by another key)"
+                        .into(),
+                });
+            }
+            file = whole;
+            file.seek(SeekFrom::Start(0)).map_err(io)?;
+            Some(sha)
         };
 
         let bytes = Rc::new(Cell::new(0u64));
+        let csv_mode = Rc::new(Cell::new(false));
         let mut reader = BufReader::with_capacity(
             256 * 1024,
-            HashingReader::new(file, verifiers, bytes.clone()),
+            LineLimit::new(
+                HashingReader::new(file, Vec::new(), bytes.clone()),
+                csv_mode.clone(),
+            ),
         );
         let meta = read_metadata(&mut reader, path)?;
         let m = manifest.as_ref().map(|m| &m.manifest);
@@ -514,6 +219,8 @@ impl Store {
             Some(f) => f,
             None => sniff(&mut reader, path)?,
         };
+        // CSV records may span lines inside quotes: bound them too.
+        csv_mode.set(format != FeedFormat::Jsonl);
         let name = agree(
             path,
             "name",
@@ -527,6 +234,11 @@ impl Store {
         .ok_or_else(|| StoreError::BadFeed {
             path: path.to_owned(),
             message: "no feed name: add a `# name: NAME` line or give --source NAME".into(),
+        })?;
+        // The name is shown in listings and summaries: one line of text.
+        text::check_text(TextKind::FeedName, &name).map_err(|e| StoreError::BadFeed {
+            path: path.to_owned(),
+            message: e.to_string(),
         })?;
         let kind = agree(
             path,
@@ -550,6 +262,12 @@ impl Store {
                 (by_file, meta.version),
             ],
         )?;
+        if let Some(version) = given_version.filter(|&v| v > MAX_FEED_VERSION) {
+            return Err(StoreError::BadFeed {
+                path: path.to_owned(),
+                message: version_too_big(version),
+            });
+        }
 
         let mut conn = self.writer()?;
         let e = |context| sql(&self.path, context);
@@ -567,8 +285,36 @@ impl Store {
                 )
                 .optional()
                 .map_err(e("reading the feed"))?;
-            let installed_version = installed.map(|(_, v)| v as u64);
-            let version = given_version.unwrap_or(installed_version.map_or(1, |v| v + 1));
+            let installed_version = match installed {
+                None => None,
+                Some((_, v)) => Some(
+                    u64::try_from(v)
+                        .ok()
+                        .filter(|&v| v <= MAX_FEED_VERSION)
+                        .ok_or_else(|| StoreError::BadFeed {
+                            path: path.to_owned(),
+                            message: format!(
+                                "feed {name:?} is installed with version {v}, out of range (an \
+                                 older callguard stored it): remove the feed (`callguard feed \
+                                 remove {name}`) and import it again"
+                            ),
+                        })?,
+                ),
+            };
+            let version = match (given_version, installed_version) {
+                (Some(v), _) => v,
+                (None, None) => 1,
+                (None, Some(v)) if v < MAX_FEED_VERSION => v + 1,
+                (None, Some(v)) => {
+                    return Err(StoreError::BadFeed {
+                        path: path.to_owned(),
+                        message: format!(
+                            "feed {name:?} is at version {v}, the largest there is: no later \
+                             version exists (remove the feed to start again)"
+                        ),
+                    })
+                }
+            };
             let stamp = now();
             let source = match installed {
                 Some((id, _)) => id,
@@ -653,7 +399,7 @@ impl Store {
                         let parsed = parse::parse_json(text, &numbers, kind, stamp);
                         take(&mut summary, &mut out, n, parsed)?;
                     }
-                    reader.into_inner()
+                    reader.into_inner().into_inner()
                 }
                 FeedFormat::Csv | FeedFormat::Ftc => {
                     let mut csv = parse::csv_reader(reader);
@@ -692,7 +438,7 @@ impl Store {
                             }
                         }
                     }
-                    csv.into_inner().into_inner()
+                    csv.into_inner().into_inner().into_inner()
                 }
             };
             out.flush().map_err(e("writing reports"))?;
@@ -701,19 +447,29 @@ impl Store {
             summary.numbers_touched = out.numbers_touched();
             drop(out);
 
-            let (sha, verified) = hashing.finish().map_err(io)?;
+            let (sha, _) = hashing.finish().map_err(io)?;
+            // The whole file is read: say so before anything is decided, so that a callback
+            // that cancels (or fails) here still changes nothing, and none comes after the
+            // commit to contradict its result.
+            if let Some(progress) = progress.as_mut() {
+                progress(size.max(bytes.get()), size.max(bytes.get()));
+            }
+            if cancelled() {
+                return Err(StoreError::Cancelled {
+                    path: path.to_owned(),
+                });
+            }
+            if verified_sha.is_some_and(|verified| verified != sha) {
+                return Err(StoreError::Signature {
+                    path: path.to_owned(),
+                    message: "the file changed while it was imported: its bytes are not the ones \
+                              whose signature was verified"
+                        .into(),
+                });
+            }
             if let Some(m) = &manifest {
                 if sha != m.sha256 {
-                    return Err(StoreError::Signature {
-                        path: path.to_owned(),
-                        message: format!(
-                            "the file's SHA-256 {} is not the {} its manifest {} names \
-                             (tampered, or the wrong file)",
-                            manifest::hex(&sha),
-                            m.manifest.sha256,
-                            m.path.display()
-                        ),
-                    });
+                    return Err(tampered_manifest(path, &sha, m));
                 }
                 if let Some(rows) = m.manifest.rows.filter(|&r| r != summary.rows_read) {
                     return Err(StoreError::BadFeed {
@@ -724,14 +480,6 @@ impl Store {
                         ),
                     });
                 }
-            }
-            if verified == Some(false) {
-                return Err(StoreError::Signature {
-                    path: path.to_owned(),
-                    message: "the signature does not match the file for any trusted key \
-                              (tampered, or signed by another key)"
-                        .into(),
-                });
             }
             let seen: Option<i64> = tx
                 .query_row(
@@ -816,9 +564,6 @@ impl Store {
         }
         drop(conn);
         self.mark_dirty();
-        if let Some(progress) = progress.as_mut() {
-            progress(size, size);
-        }
         result.map(|mut s| {
             s.seconds = started.elapsed().as_secs_f64();
             s

@@ -3,15 +3,35 @@
 
 use std::borrow::Cow;
 use std::io::{BufRead, Read};
+use std::sync::OnceLock;
 
+use callguard_number::{Classifier, NumberKind, Presentation, Region, E164};
+use callguard_text::Lang;
 use serde::Deserialize;
 
-use crate::classify::{Classifier, NumberKind};
-use crate::number::{Presentation, E164};
 use crate::store::feed::FeedKind;
-use crate::store::reports::Category;
+use crate::store::reports::ReportCategory;
 use crate::store::time::{parse_time, UnixTime};
-use crate::Lang;
+
+/// A field as an error message quotes it: at most [`QUOTED_CHARS`] characters, then `…`, so
+/// that a 64 KiB field does not make a 64 KiB message (five of them in a summary).
+pub(crate) struct Quoted<'a>(pub &'a [u8]);
+
+/// How much of a field an error message quotes.
+const QUOTED_CHARS: usize = 40;
+
+impl std::fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = String::from_utf8_lossy(self.0);
+        let mut chars = text.chars();
+        let shown: String = chars.by_ref().take(QUOTED_CHARS).collect();
+        if chars.next().is_some() {
+            write!(f, "{shown:?}… ({} bytes)", self.0.len())
+        } else {
+            write!(f, "{shown:?}")
+        }
+    }
+}
 
 /// One feed row, ready to write.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,9 +68,9 @@ impl Numbers<'_> {
             {
                 if digits[0] == b'1' && !nanp_ok(&digits[1..]) {
                     return Err(format!(
-                        "number {:?}: not a North American number (+1 and 10 digits, area \
+                        "number {}: not a North American number (+1 and 10 digits, area \
                          code and exchange not starting with 0 or 1)",
-                        String::from_utf8_lossy(text)
+                        Quoted(text)
                     ));
                 }
                 let value = digits
@@ -71,13 +91,33 @@ impl Numbers<'_> {
         }
         match (info.kind, info.e164) {
             (NumberKind::Invalid | NumberKind::Hidden, _) | (_, None) => Err(format!(
-                "number {text:?}: {}",
+                "number {}: {}",
+                Quoted(text.as_bytes()),
                 info.invalid
-                    .map(|r| r.message(Lang::En))
+                    .map(|r| r.message().get(Lang::EN).to_owned())
                     .unwrap_or_else(|| "not a complete number".to_owned())
             )),
             (_, Some(n)) => Ok(Some(n)),
         }
+    }
+}
+
+impl Numbers<'_> {
+    /// Whether `text` is an emergency or special service number, in the home region or in the
+    /// United States (the FTC's files are American: `911`, `311` ...). Such a row is skipped
+    /// and counted as protected, never an error.
+    pub fn is_protected(&self, text: &[u8]) -> bool {
+        static US: OnceLock<Classifier> = OnceLock::new();
+        let Ok(text) = std::str::from_utf8(text.trim_ascii()) else {
+            return false;
+        };
+        if text.is_empty() {
+            return false;
+        }
+        let us = US.get_or_init(|| Classifier::new(Region::US));
+        [self.classifier, us]
+            .iter()
+            .any(|c| c.classify(text, Presentation::Allowed).kind.is_protected())
     }
 }
 
@@ -89,16 +129,16 @@ fn nanp_ok(ten: &[u8]) -> bool {
 fn categories(text: &[u8]) -> Result<u8, String> {
     let text = text.trim_ascii();
     if text.is_empty() {
-        return Ok(Category::Other.bit());
+        return Ok(ReportCategory::Other.bit());
     }
     let mut bits = 0;
     for part in text.split(|&b| b == b'|') {
-        bits |= Category::parse_bytes(part)
+        bits |= ReportCategory::parse_bytes(part)
             .ok_or_else(|| {
                 format!(
-                    "unknown category {:?}: expected scam, fraud, spam, telemarketing, \
+                    "unknown category {}: expected scam, fraud, spam, telemarketing, \
                      robocall, survey or other",
-                    String::from_utf8_lossy(part)
+                    Quoted(part)
                 )
             })?
             .bit();
@@ -112,9 +152,9 @@ fn time_field(name: &str, text: &[u8], now: UnixTime) -> Result<UnixTime, String
     }
     parse_time(text).ok_or_else(|| {
         format!(
-            "{name} {:?}: expected YYYY-MM-DD, YYYY-MM-DD HH:MM:SS, YYYY-MM-DDTHH:MM:SSZ or \
+            "{name} {}: expected YYYY-MM-DD, YYYY-MM-DD HH:MM:SS, YYYY-MM-DDTHH:MM:SSZ or \
              Unix seconds",
-            String::from_utf8_lossy(text)
+            Quoted(text)
         )
     })
 }
@@ -145,12 +185,7 @@ fn build(
         b"remove" | b"REMOVE" => {
             return Err("op remove is only allowed in a delta feed (# kind: delta)".to_owned())
         }
-        other => {
-            return Err(format!(
-                "op {:?}: expected add or remove",
-                String::from_utf8_lossy(other)
-            ))
-        }
+        other => return Err(format!("op {}: expected add or remove", Quoted(other))),
     };
     let count = match f.count {
         Some(c) => c,
@@ -158,12 +193,7 @@ fn build(
         None => std::str::from_utf8(f.count_text.trim_ascii())
             .ok()
             .and_then(|t| t.parse::<u32>().ok())
-            .ok_or_else(|| {
-                format!(
-                    "count {:?}: expected a whole number",
-                    String::from_utf8_lossy(f.count_text)
-                )
-            })?,
+            .ok_or_else(|| format!("count {}: expected a whole number", Quoted(f.count_text)))?,
     };
     if count == 0 && !remove {
         return Err("count 0: a reported number has at least one report".to_owned());
@@ -274,7 +304,12 @@ impl Layout {
                 build(number, &fields, kind, now)
             }
             Layout::Ftc(c) => {
-                let number = ftc_number(get(Some(c.number)))?;
+                let text = get(Some(c.number));
+                let number = match ftc_number(text) {
+                    Ok(number) => number,
+                    Err(_) if numbers.is_protected(text) => return Ok(Parsed::Protected),
+                    Err(message) => return Err(message),
+                };
                 let when = match get(c.violation).trim_ascii() {
                     b"" => get(c.created),
                     v => v,
@@ -282,7 +317,7 @@ impl Layout {
                 let at = time_field("Violation_Date", when, now)?;
                 let mut bits = ftc_category(get(c.subject)).bit();
                 if get(c.robocall).trim_ascii().eq_ignore_ascii_case(b"y") {
-                    bits |= Category::Robocall.bit();
+                    bits |= ReportCategory::Robocall.bit();
                 }
                 Ok(Parsed::Row(Row {
                     number,
@@ -307,8 +342,8 @@ fn ftc_number(text: &[u8]) -> Result<u64, String> {
     };
     if !nanp_ok(ten) {
         return Err(format!(
-            "Company_Phone_Number {:?}: expected a 10-digit North American number",
-            String::from_utf8_lossy(t)
+            "Company_Phone_Number {}: expected a 10-digit North American number",
+            Quoted(t)
         ));
     }
     Ok(ten
@@ -319,19 +354,19 @@ fn ftc_number(text: &[u8]) -> Result<u64, String> {
 /// Maps the FTC's free-text subjects to categories (an approximation, documented in
 /// docs/STORE.md): impostors are scams, debt and prizes fraud, dropped calls spam, surveys
 /// surveys, and the rest telemarketing.
-pub(crate) fn ftc_category(subject: &[u8]) -> Category {
+pub(crate) fn ftc_category(subject: &[u8]) -> ReportCategory {
     let s = subject.to_ascii_lowercase();
     let has = |w: &str| s.windows(w.len()).any(|win| win == w.as_bytes());
     if has("impost") || has("pretend") || has("government") {
-        Category::Scam
+        ReportCategory::Scam
     } else if has("debt") || has("loan") || has("credit") || has("prize") || has("lotter") {
-        Category::Fraud
+        ReportCategory::Fraud
     } else if has("survey") || has("poll") {
-        Category::Survey
+        ReportCategory::Survey
     } else if has("dropped call") || has("no message") {
-        Category::Spam
+        ReportCategory::Spam
     } else {
-        Category::Telemarketing
+        ReportCategory::Telemarketing
     }
 }
 
@@ -408,7 +443,6 @@ pub(crate) fn csv_reader<R: Read>(reader: R) -> csv::Reader<R> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::region::Region;
 
     #[test]
     fn numbers_fast_and_slow() {
@@ -430,18 +464,53 @@ mod tests {
     }
 
     #[test]
+    fn ftc_emergency_and_service_rows_are_protected() {
+        let classifier = Classifier::new(Region::JP);
+        let numbers = Numbers {
+            classifier: &classifier,
+        };
+        let header =
+            csv::ByteRecord::from(vec!["Company_Phone_Number", "Violation_Date", "Subject"]);
+        let layout = Layout::ftc(&header).expect("layout");
+        for text in ["911", "110", " 911 "] {
+            let row = csv::ByteRecord::from(vec![text, "2025-11-01", "Other"]);
+            let parsed = layout.parse(&row, &numbers, FeedKind::Delta, 0);
+            assert!(matches!(parsed, Ok(Parsed::Protected)), "{text}");
+        }
+        let row = csv::ByteRecord::from(vec!["12345", "2025-11-01", "Other"]);
+        assert!(layout.parse(&row, &numbers, FeedKind::Delta, 0).is_err());
+    }
+
+    /// A skipped line is quoted in the summary: a 64 KiB field once made a 64 KiB message
+    /// (and, before lines were bounded, a 100 MiB one).
+    #[test]
+    fn messages_quote_a_field_shortened() {
+        let classifier = Classifier::new(Region::JP);
+        let numbers = Numbers {
+            classifier: &classifier,
+        };
+        let long = "7".repeat(60_000);
+        let err = numbers.parse(long.as_bytes()).expect_err("too long");
+        assert!(err.len() < 300, "{} bytes", err.len());
+        assert!(err.contains("60000 bytes"), "{err}");
+        let err = categories("nonsense".repeat(1000).as_bytes()).expect_err("category");
+        assert!(err.len() < 300, "{err}");
+        assert_eq!(Quoted(b"scam").to_string(), "\"scam\"");
+    }
+
+    #[test]
     fn ftc_numbers_and_subjects() {
         assert_eq!(ftc_number(b"2025550123"), Ok(12_025_550_123));
         assert!(ftc_number(b"0025550123").is_err());
         assert!(ftc_number(b"202555012").is_err());
         assert_eq!(
             ftc_category(b"Calls pretending to be government, businesses, or family and friends"),
-            Category::Scam
+            ReportCategory::Scam
         );
-        assert_eq!(ftc_category(b"Reducing your debt"), Category::Fraud);
+        assert_eq!(ftc_category(b"Reducing your debt"), ReportCategory::Fraud);
         assert_eq!(
             ftc_category(b"Vacation & timeshares"),
-            Category::Telemarketing
+            ReportCategory::Telemarketing
         );
     }
 }

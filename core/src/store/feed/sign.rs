@@ -3,8 +3,11 @@
 //! A signed feed `FILE` comes with `FILE.sig`: the 64-byte ed25519 signature (RFC 8032,
 //! "pure" Ed25519, not the prehashed variant) of the file's exact bytes, written as base64 or
 //! as 128 hex digits, surrounding whitespace ignored. `openssl pkeyutl -sign -rawin` makes one.
-//! Verification runs as the file is read (ed25519-dalek's stream verifier), so memory stays
-//! bounded whatever the file size; the import's transaction commits only if it succeeds.
+//! Verification streams the file (ed25519-dalek's stream verifier), so memory stays bounded
+//! whatever the file size, and is strict on every path: the same checks as
+//! `VerifyingKey::verify_strict` (no weak, small-order public key; no small-order `R`; a
+//! canonical `s`), so no fixed signature verifies every file under a degenerate key. With a
+//! trusted key, the whole file is verified before any line of it is parsed.
 
 use std::cell::Cell;
 use std::fs::File;
@@ -60,7 +63,42 @@ pub fn parse_public_key(text: &str) -> Result<VerifyingKey, String> {
         44 if bytes[..12] == SPKI_PREFIX => bytes[12..].try_into().map_err(|_| "bad length")?,
         n => return Err(format!("{n} bytes where an ed25519 public key has 32")),
     };
-    VerifyingKey::from_bytes(&raw).map_err(|e| format!("not an ed25519 public key: {e}"))
+    let key =
+        VerifyingKey::from_bytes(&raw).map_err(|e| format!("not an ed25519 public key: {e}"))?;
+    check_key_strength(&key)?;
+    Ok(key)
+}
+
+/// Refuses a weak (small-order) public key: the identity `01 00 ... 00` and the other points
+/// of small order. Under such a key a fixed signature verifies any file (non-strictly), so it
+/// can never be trusted.
+pub fn check_key_strength(key: &VerifyingKey) -> Result<(), String> {
+    if key.is_weak() {
+        return Err(
+            "a weak (small-order) ed25519 public key: signatures under it prove nothing, so \
+             it cannot be trusted"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// A stream verifier that accepts exactly what `VerifyingKey::verify_strict` accepts: the
+/// stream verifier compares the recomputed `R` with the signature's (as `verify_strict` does),
+/// and this refuses first what `verify_strict` refuses before that comparison: a weak key and a
+/// small-order (or undecodable) `R`.
+pub(crate) fn strict_verifier(
+    key: &VerifyingKey,
+    signature: &Signature,
+) -> Result<StreamVerifier, String> {
+    check_key_strength(key)?;
+    // R is a curve point: decoded as a key, its order is what `is_weak` tells.
+    match VerifyingKey::from_bytes(signature.r_bytes()) {
+        Ok(r) if !r.is_weak() => {}
+        Ok(_) => return Err("its R is a point of small order".into()),
+        Err(_) => return Err("its R is not a curve point".into()),
+    }
+    key.verify_stream(signature).map_err(|e| e.to_string())
 }
 
 /// Reads a public key file (see [`parse_public_key`]).
@@ -112,8 +150,8 @@ pub fn read_signature(path: &Path, feed: &Path) -> Result<Signature, StoreError>
     Ok(Signature::from_bytes(&raw))
 }
 
-/// Passes a file's bytes through, hashing them (SHA-256, for idempotent re-imports) and
-/// feeding the signature verifiers, and counting them for the progress bar.
+/// Passes a file's bytes through, hashing them (SHA-256, for idempotent re-imports and the
+/// manifest) and feeding the signature verifiers, and counting them for the progress bar.
 pub(crate) struct HashingReader {
     file: File,
     sha: Sha256,
@@ -133,18 +171,24 @@ impl HashingReader {
 
     /// Reads what is left (so the hash covers the whole file), then returns the SHA-256 and
     /// whether any verifier accepted the signature (`None` when there were no verifiers).
-    pub fn finish(mut self) -> io::Result<([u8; 32], Option<bool>)> {
+    pub fn finish(self) -> io::Result<([u8; 32], Option<bool>)> {
+        self.finish_keeping_file()
+            .map(|(sha, verified, _)| (sha, verified))
+    }
+
+    /// [`HashingReader::finish`], giving the file back (to read it again).
+    pub fn finish_keeping_file(mut self) -> io::Result<([u8; 32], Option<bool>, File)> {
         let mut rest = [0u8; 8192];
         while self.read(&mut rest)? > 0 {}
         let sha = self.sha.finalize().into();
         if self.verifiers.is_empty() {
-            return Ok((sha, None));
+            return Ok((sha, None, self.file));
         }
         let ok = self
             .verifiers
             .into_iter()
             .any(|v| v.finalize_and_verify().is_ok());
-        Ok((sha, Some(ok)))
+        Ok((sha, Some(ok), self.file))
     }
 }
 
@@ -191,6 +235,66 @@ mod tests {
 
     fn key_b64(key: &VerifyingKey) -> String {
         base64::engine::general_purpose::STANDARD.encode(key.as_bytes())
+    }
+
+    #[test]
+    fn weak_keys_are_refused() {
+        // The identity point, and a key of order 8 (its low-order companions are the same kind).
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let b64 = base64::engine::general_purpose::STANDARD;
+        for raw in [identity, [0u8; 32]] {
+            let Ok(key) = VerifyingKey::from_bytes(&raw) else {
+                continue;
+            };
+            assert!(key.is_weak());
+            let err = parse_public_key(&b64.encode(raw)).expect_err("weak");
+            assert!(err.contains("weak"), "{err}");
+        }
+    }
+
+    /// The forgery the weak identity key allows: R = identity, s = 0 verifies any message with
+    /// the non-strict check. The strict stream verifier refuses it, and agrees with
+    /// `verify_strict` on honest and wrong signatures.
+    #[test]
+    fn the_stream_verifier_is_as_strict_as_verify_strict() {
+        let mut identity = [0u8; 32];
+        identity[0] = 1;
+        let weak = VerifyingKey::from_bytes(&identity).expect("identity decodes");
+        let mut forged = [0u8; 64];
+        forged[0] = 1;
+        let forged = Signature::from_bytes(&forged);
+        let message = b"number,category\n+815012345678,scam\n";
+        let lax = weak.verify_stream(&forged).map(|mut v| {
+            v.update(message);
+            v.finalize_and_verify()
+        });
+        assert!(
+            matches!(lax, Ok(Ok(()))),
+            "the forgery verifies non-strictly"
+        );
+        assert!(weak.verify_strict(message, &forged).is_err());
+        assert!(strict_verifier(&weak, &forged).is_err());
+
+        let signing = SigningKey::from_bytes(&[9u8; 32]);
+        let key = signing.verifying_key();
+        let honest = signing.sign(message);
+        let other = SigningKey::from_bytes(&[1u8; 32]).sign(message);
+        // A small-order R under an honest key.
+        let mut small_r = honest.to_bytes();
+        small_r[..32].copy_from_slice(&identity);
+        let small_r = Signature::from_bytes(&small_r);
+        for sig in [honest, other, forged, small_r] {
+            let streamed = strict_verifier(&key, &sig).is_ok_and(|mut v| {
+                v.update(message);
+                v.finalize_and_verify().is_ok()
+            });
+            assert_eq!(
+                streamed,
+                key.verify_strict(message, &sig).is_ok(),
+                "{sig:?}"
+            );
+        }
     }
 
     #[test]

@@ -82,14 +82,19 @@ class BindingsTest {
     @Test
     fun screenReturnsRecordsAndEnums() {
         CallGuard(null, "JP", "balanced").use { guard ->
-            val a = guard.screen(IncomingCall(number = "+1 202-555-0143"))
+            val a = guard.screen(IncomingCall(number = "+1 202-555-0143"), "en")
             assertEquals(Verdict.WARN, a.verdict)
             assertTrue("international" in codes(a))
             assertEquals("+12025550143", a.number.e164)
             assertEquals(12025550143L, a.number.e164Value)
             assertEquals("US", a.number.country)
-            assertTrue(hasJapanese(a.advice!!.ja))
-            assertTrue(hasJapanese(a.verdictLabel.ja))
+            assertTrue(a.advice!!.contains("abroad"))
+            val ja = guard.screen(IncomingCall(number = "+1 202-555-0143"), "ja")
+            assertTrue(hasJapanese(ja.advice!!))
+            assertEquals("注意", ja.verdictLabel)
+            // One language parameter: a locale is read as its language, an unknown one as English.
+            assertEquals(ja, guard.screen(IncomingCall(number = "+1 202-555-0143"), "ja-JP"))
+            assertEquals(a, guard.screen(IncomingCall(number = "+1 202-555-0143"), "fr"))
         }
     }
 
@@ -97,12 +102,12 @@ class BindingsTest {
     fun screenNeverThrowsAndEnumsCrossBothWays() {
         CallGuard(null, "JP", "elderly").use { guard ->
             for (text in listOf("", "\u0000", "☎".repeat(10_000), "+".repeat(300), "非通知")) {
-                assertNotNull(guard.screen(IncomingCall(number = text, localTime = LocalTime(99u, 99u))).verdict)
+                assertNotNull(guard.screen(IncomingCall(number = text, localTime = LocalTime(99u, 99u)), "en").verdict)
             }
-            val hidden = guard.screen(IncomingCall(presentation = Presentation.RESTRICTED))
+            val hidden = guard.screen(IncomingCall(presentation = Presentation.RESTRICTED), "en")
             assertEquals(NumberKind.HIDDEN, hidden.number.kind)
             assertEquals(Verdict.BLOCK, hidden.verdict)
-            val emergency = guard.screen(IncomingCall(number = "110", verification = Verification.FAILED))
+            val emergency = guard.screen(IncomingCall(number = "110", verification = Verification.FAILED), "en")
             assertEquals(Verdict.ALLOW, emergency.verdict)
         }
     }
@@ -111,7 +116,7 @@ class BindingsTest {
     fun japaneseTextRoundTrips() {
         CallGuard(db(), "JP", "balanced").use { guard ->
             val text = "こちらは総務省です。お客様の携帯電話は２時間以内に使えなくなります。1を押してください。"
-            val scan = guard.scan(text)
+            val scan = guard.scan(text, "en")
             assertEquals(ScriptLevel.HIGH, scan.level)
             assertTrue(scan.matches.any { it.text == "総務省" })
             scan.matches.forEach { assertTrue(text.contains(it.text), it.text) }
@@ -121,8 +126,8 @@ class BindingsTest {
             assertEquals(JAPANESE, guard.listEntries().single().note)
             assertEquals("偽の警察", guard.listEntries().single().label)
 
-            val claim = guard.screen(IncomingCall(number = "+44 20 7946 0958", claims = "総務省"))
-            assertTrue(claim.reasons.single { it.code == "impersonation" }.message.ja.contains("総務省"))
+            val claim = guard.screen(IncomingCall(number = "+44 20 7946 0958", claims = "総務省"), "ja")
+            assertTrue(claim.reasons.single { it.code == "impersonation" }.message.contains("総務省"))
 
             guard.report("090-1111-2222", ReportCategory.SCAM, JAPANESE)
             assertTrue(guard.exportReports().contains(JAPANESE))
@@ -179,7 +184,7 @@ class BindingsTest {
             assertEquals(size to size, progress.calls.last())
             assertEquals(progress.calls.map { it.first }.sorted(), progress.calls.map { it.first })
             assertEquals(setOf(Thread.currentThread().id), progress.threads)
-            assertTrue("reported" in codes(guard.screen(IncomingCall(number = feedNumber(5)))))
+            assertTrue("reported" in codes(guard.screen(IncomingCall(number = feedNumber(5)), "en")))
         }
     }
 
@@ -195,7 +200,7 @@ class BindingsTest {
             assertTrue(stats.feeds.isEmpty())
             assertEquals(0L, stats.reportedNumbers)
             assertEquals(1L, stats.allowEntries)
-            assertFalse("reported" in codes(guard.screen(IncomingCall(number = feedNumber(1)))))
+            assertFalse("reported" in codes(guard.screen(IncomingCall(number = feedNumber(1)), "en")))
         }
     }
 
@@ -240,9 +245,9 @@ class BindingsTest {
                     started.countDown()
                     try {
                         while (!stop.get() || n < 200) {
-                            val a = guard.screen(IncomingCall(number = "050-1234-5678"))
+                            val a = guard.screen(IncomingCall(number = "050-1234-5678"), "en")
                             check(a.verdict == Verdict.BLOCK) { "$a" }
-                            val b = guard.screen(IncomingCall(number = "+1 202-555-%04d".format(n % 10_000)))
+                            val b = guard.screen(IncomingCall(number = "+1 202-555-%04d".format(n % 10_000)), "en")
                             check(b.verdict == Verdict.WARN || b.verdict == Verdict.ALLOW) { "$b" }
                             n++
                         }
@@ -265,7 +270,7 @@ class BindingsTest {
             assertEquals(BIG_FEED_ROWS.toLong(), summary.imported)
             assertEquals(4, counts.size)
             assertTrue(counts.all { it >= 200 }, "$counts")
-            assertTrue("reported" in codes(guard.screen(IncomingCall(number = feedNumber(42)))))
+            assertTrue("reported" in codes(guard.screen(IncomingCall(number = feedNumber(42)), "en")))
         }
     }
 }

@@ -46,9 +46,11 @@ class FastScreenTest {
     /** Checks one call both ways and returns its verdict. */
     private fun assertSame(guard: CallGuard, call: IncomingCall): Verdict {
         val codes = reasonCodes()
-        val full = guard.screen(call)
-        for (japanese in listOf(true, false)) {
-            val brief = guard.screenSummary(call, japanese)
+        var verdict = Verdict.ALLOW
+        for (lang in languages()) {
+            val full = guard.screen(call, lang)
+            verdict = full.verdict
+            val brief = guard.screenSummary(call, lang)
             assertEquals(full.verdict, brief.verdict, "$call")
             assertEquals(full.score, brief.score, "$call")
             val mask = full.reasons.fold(0L) { mask, reason ->
@@ -57,9 +59,9 @@ class FastScreenTest {
                 mask or (1L shl bit)
             }
             assertEquals(mask, brief.reasons, "$call")
-            assertEquals(full.label?.let { if (japanese) it.ja else it.en }, brief.label, "$call")
+            assertEquals(full.label, brief.label, "$call")
         }
-        return full.verdict
+        return verdict
     }
 
     @Test
@@ -88,11 +90,11 @@ class FastScreenTest {
         val codes = reasonCodes()
         assertEquals(codes.size, codes.toSet().size)
         CallGuard(null, "JP", "balanced").use { guard ->
-            val brief = guard.screenSummary(IncomingCall(number = "+1 202-555-0143"), true)
+            val brief = guard.screenSummary(IncomingCall(number = "+1 202-555-0143"), "ja")
             assertEquals(Verdict.WARN, brief.verdict)
             assertNotEquals(0L, brief.reasons and (1L shl codes.indexOf("international")))
             assertEquals("国際電話", brief.label)
-            val quiet = guard.screenSummary(IncomingCall(number = "03-5253-5111"), false)
+            val quiet = guard.screenSummary(IncomingCall(number = "03-5253-5111"), "en")
             assertEquals(ScreenSummary(Verdict.ALLOW, 0, 0L, null), quiet)
             assertNull(quiet.label)
         }

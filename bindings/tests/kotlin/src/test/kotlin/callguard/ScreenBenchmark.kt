@@ -87,7 +87,7 @@ class ScreenBenchmark {
         val started = System.nanoTime()
         val first = CallGuard(null, "JP", "balanced")
         val constructed = System.nanoTime()
-        first.screen(calls.values.first())
+        first.screen(calls.values.first(), "en")
         val screened = System.nanoTime()
         first.close()
         println("kotlin first CallGuard() in this JVM %.1f ms, its first screen %.1f ms"
@@ -96,11 +96,11 @@ class ScreenBenchmark {
         CallGuard(null, "JP", "balanced").use { guard ->
             val cases = mutableListOf<Pair<String, () -> Unit>>()
             for ((name, call) in calls) {
-                cases += "screen $name" to { guard.screen(call) }
-                cases += "screenSummary $name" to { guard.screenSummary(call, true) }
+                cases += "screen $name" to { guard.screen(call, "en") }
+                cases += "screenSummary $name" to { guard.screenSummary(call, "ja") }
             }
             cases += "policyLocked() (no buffer)" to { guard.policyLocked() }
-            cases += "classify(03-5253-5111) (record)" to { guard.classify("03-5253-5111") }
+            cases += "classify(03-5253-5111) (record)" to { guard.classify("03-5253-5111", "en") }
 
             // Where the time of a call goes, from the generated code's parts (uniffi 0.32's
             // internals: adjust these lines when uniffi changes them). A method call is two calls

@@ -44,6 +44,17 @@ object Engine {
         }
     }
 
+    /**
+     * Closes the engine and its database; the next [get] opens them again. For tests, and for a
+     * process that outlives its data (the app's storage cleared).
+     */
+    fun close() {
+        synchronized(this) {
+            instance?.close()
+            instance = null
+        }
+    }
+
     /** Keeps the policy in use, so it survives a restart of the process. */
     fun savePolicy(context: Context, guard: CallGuard) {
         val file = File(context.applicationContext.filesDir, POLICY_FILE)
@@ -53,7 +64,7 @@ object Engine {
     }
 
     fun recentCalls(context: Context) =
-        org.callguard.demo.mapping.RecentCalls(File(context.applicationContext.filesDir, RECENT_FILE))
+        org.callguard.mapping.RecentCalls(File(context.applicationContext.filesDir, RECENT_FILE))
 
     private fun readPolicy(context: Context): String {
         val file = File(context.filesDir, POLICY_FILE)
@@ -67,7 +78,9 @@ object Engine {
         return candidates.map { it.uppercase(Locale.ROOT) }.firstOrNull { it.length == 2 } ?: "JP"
     }
 
-    /** Whether the person reads Japanese: the device's language, for the core's texts. */
-    fun japanese(context: Context): Boolean =
-        context.resources.configuration.locales[0].language == "ja"
+    /**
+     * The language the core speaks to the person in: the device's (`ja`, `en` ...); one the core
+     * does not speak is English.
+     */
+    fun lang(context: Context): String = context.resources.configuration.locales[0].language
 }

@@ -10,7 +10,7 @@ import android.content.Intent
 import android.content.pm.PackageManager
 import android.os.Build
 import callguard.Assessment
-import org.callguard.demo.mapping.AlertTexts
+import org.callguard.mapping.AlertTexts
 
 /**
  * The app's notification for warned, silenced and blocked calls: the verdict's label and the
@@ -50,7 +50,7 @@ class Notifier(context: Context) {
     fun show(assessment: Assessment) {
         if (!canNotify()) return
         ensureChannel()
-        val text = AlertTexts.of(assessment, Engine.japanese(context))
+        val text = AlertTexts.of(assessment)
         val open = PendingIntent.getActivity(
             context,
             0,

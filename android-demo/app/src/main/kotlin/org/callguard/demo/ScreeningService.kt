@@ -1,16 +1,19 @@
 package org.callguard.demo
 
+import android.net.Uri
 import android.os.Build
 import android.telecom.Call
 import android.telecom.CallScreeningService
-import org.callguard.demo.mapping.AlertTexts
-import org.callguard.demo.mapping.Android
-import org.callguard.demo.mapping.CallFacts
-import org.callguard.demo.mapping.Decision
-import org.callguard.demo.mapping.FailOpenScreener
-import org.callguard.demo.mapping.Outcome
-import org.callguard.demo.mapping.RecentCall
-import org.callguard.demo.mapping.ResponseFlags
+import callguard.Assessment
+import callguard.IncomingCall
+import org.callguard.mapping.AlertTexts
+import org.callguard.mapping.Android
+import org.callguard.mapping.CallFacts
+import org.callguard.mapping.Decision
+import org.callguard.mapping.FailOpenScreener
+import org.callguard.mapping.Outcome
+import org.callguard.mapping.RecentCall
+import org.callguard.mapping.ResponseFlags
 import java.util.concurrent.Executors
 import java.util.concurrent.ScheduledExecutorService
 import java.util.concurrent.ExecutorService
@@ -19,8 +22,11 @@ import java.util.concurrent.ExecutorService
  * Screens every incoming call with the core. Telecom calls [onScreenCall] on the main thread
  * and waits at most 5 s for [respondToCall]; the screening runs on a worker with a 3 s timeout
  * and every failure lets the call ring (see [FailOpenScreener]). Each call is answered once.
+ *
+ * Open only so that tests can run this very service with a slow or failing core in place of
+ * [screenCall] and count the answers in [answer]; the manifest names this class.
  */
-class ScreeningService : CallScreeningService() {
+open class ScreeningService : CallScreeningService() {
     private lateinit var workers: ExecutorService
     private lateinit var timer: ScheduledExecutorService
     private lateinit var screener: FailOpenScreener
@@ -32,9 +38,10 @@ class ScreeningService : CallScreeningService() {
         timer = Executors.newSingleThreadScheduledExecutor()
         notifier = Notifier(this)
         screener = FailOpenScreener(
-            screen = { call -> Engine.get(this).screen(call) },
+            screen = { call -> screenCall(call) },
             workers = workers,
             timer = timer,
+            timeoutMillis = timeoutMillis(),
         )
         // Telecom binds the service as a call arrives: open the engine (and its database) now,
         // in parallel, so the first screening does not spend its time budget on it.
@@ -55,11 +62,23 @@ class ScreeningService : CallScreeningService() {
         super.onDestroy()
     }
 
+    /** The core's screening of one call; it may block or throw: [FailOpenScreener] copes. */
+    protected open fun screenCall(call: IncomingCall): Assessment =
+        Engine.get(this).screen(call, Engine.lang(this))
+
+    /** How long the core may take before the call rings anyway (Telecom waits 5 s at most). */
+    protected open fun timeoutMillis(): Long = FailOpenScreener.DEFAULT_TIMEOUT_MILLIS
+
+    /** Hands the answer to Telecom. */
+    protected open fun answer(details: Call.Details, response: CallScreeningService.CallResponse) {
+        respondToCall(details, response)
+    }
+
     override fun onScreenCall(details: Call.Details) {
         val facts = try {
             factsOf(details)
         } catch (_: Throwable) {
-            respondToCall(details, ResponseFlags.ALLOW.toCallResponse())
+            answer(details, ResponseFlags.ALLOW.toCallResponse())
             return
         }
         val canNotify = try {
@@ -68,13 +87,13 @@ class ScreeningService : CallScreeningService() {
             false
         }
         screener.screenAsync(facts, Build.VERSION.SDK_INT, canNotify) { decision ->
-            respondToCall(details, decision.flags.toCallResponse())
-            afterAnswer(decision)
+            answer(details, decision.flags.toCallResponse())
+            afterAnswer(facts, decision)
         }
     }
 
     /** Off the screening path: the notification, the core's call log, the recent calls. */
-    private fun afterAnswer(decision: Decision) {
+    private fun afterAnswer(facts: CallFacts, decision: Decision) {
         if (decision.outcome == Outcome.OUTGOING) return
         val assessment = decision.assessment
         // Not on [workers]: Telecom unbinds (and so destroys) the service once it has its answer.
@@ -85,14 +104,14 @@ class ScreeningService : CallScreeningService() {
                 runCatching { Engine.get(this).record(assessment) }
             }
             runCatching {
-                val japanese = Engine.japanese(this)
                 Engine.recentCalls(this).add(
                     RecentCall(
                         at = System.currentTimeMillis() / 1000,
-                        caller = assessment?.let { AlertTexts.caller(it, japanese) } ?: "",
+                        caller = assessment?.let { AlertTexts.caller(it) } ?: shownNumber(facts),
                         verdict = assessment?.verdict?.name ?: "ALLOW",
-                        label = assessment?.let { AlertTexts.pick(it.verdictLabel, japanese) } ?: "",
+                        label = assessment?.let { AlertTexts.pick(it.verdictLabel) } ?: "",
                         outcome = decision.outcome,
+                        reason = assessment?.let { AlertTexts.mainReason(it) } ?: "",
                     ),
                 )
             }
@@ -102,6 +121,14 @@ class ScreeningService : CallScreeningService() {
     companion object {
         /** The notification and the logs, for the life of the process, one call at a time. */
         private val afterwards = Executors.newSingleThreadExecutor()
+
+        /** The number as shown, for a call the core never answered for; empty when hidden. */
+        private fun shownNumber(facts: CallFacts): String =
+            if (facts.presentation == Android.PRESENTATION_ALLOWED) {
+                Uri.decode(facts.handle.orEmpty().removePrefix("tel:"))
+            } else {
+                ""
+            }
 
         /** Reads `Call.Details` into plain values, using only what the running API level has. */
         fun factsOf(details: Call.Details): CallFacts {
@@ -113,6 +140,8 @@ class ScreeningService : CallScreeningService() {
                     if (sdk >= Android.API_VERIFICATION) details.callerNumberVerificationStatus else null,
                 direction =
                     if (sdk >= Android.API_SILENCE) details.callDirection else Android.DIRECTION_INCOMING,
+                // The phone's own clock and zone: the policy's quiet hours are the person's night.
+                minuteOfDay = java.time.LocalTime.now().let { it.hour * 60 + it.minute },
             )
         }
     }

@@ -6,9 +6,14 @@ import android.net.Uri
 import android.os.Bundle
 import android.provider.OpenableColumns
 import android.text.InputType
+import android.text.SpannableStringBuilder
+import android.text.Spanned
+import android.text.style.RelativeSizeSpan
+import android.text.style.StyleSpan
+import android.graphics.Typeface
+import android.util.TypedValue
 import android.view.View
 import android.view.ViewGroup
-import android.widget.ArrayAdapter
 import android.widget.Button
 import android.widget.EditText
 import android.widget.LinearLayout
@@ -16,7 +21,6 @@ import android.widget.ProgressBar
 import android.widget.RadioButton
 import android.widget.RadioGroup
 import android.widget.ScrollView
-import android.widget.Spinner
 import android.widget.TextView
 import android.widget.Toast
 import callguard.CallGuard
@@ -26,6 +30,8 @@ import callguard.ImportProgress
 import callguard.ListKind
 import callguard.StoreState
 import callguard.policyPresets
+import org.callguard.mapping.Happened
+import org.callguard.mapping.happened
 import java.io.File
 import java.text.DateFormat
 import java.util.Date
@@ -33,9 +39,11 @@ import java.util.concurrent.Executors
 import java.util.concurrent.atomic.AtomicBoolean
 
 /**
- * A small settings screen: the policy preset and the caregiver's lock, the block and allow
- * lists, importing a feed file, and the recently screened calls. Every call into the core runs
- * on one background thread; the views are only touched on the main thread.
+ * The settings a caregiver goes through with the person: how strict the checking is (each preset
+ * named and explained in the person's language), the caregiver's lock (what it prevents), the
+ * block and allow lists, importing a list of scam numbers, the database, and the recently
+ * screened calls. Every call into the core runs on one background thread; the views are only
+ * touched on the main thread.
  */
 class SettingsActivity : Activity() {
     private val background = Executors.newSingleThreadExecutor()
@@ -44,7 +52,8 @@ class SettingsActivity : Activity() {
     private lateinit var storeStatus: TextView
     private lateinit var repairButton: Button
     private lateinit var policyStatus: TextView
-    private lateinit var presetSpinner: Spinner
+    private lateinit var presetGroup: RadioGroup
+    private lateinit var lockStatus: TextView
     private lateinit var pinField: EditText
     private lateinit var newPinField: EditText
     private lateinit var patternField: EditText
@@ -61,47 +70,54 @@ class SettingsActivity : Activity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setTitle(R.string.settings_title)
-        val pad = dp(16)
-        val column = LinearLayout(this).apply {
-            orientation = LinearLayout.VERTICAL
-            setPadding(pad, pad, pad, pad)
-        }
+        val column = Ui.column(this)
 
-        // The database: whether it is in use and, when it cannot be, a repair.
-        column.addView(heading(R.string.section_database))
-        storeStatus = TextView(this)
-        column.addView(storeStatus)
-        repairButton = button(R.string.action_repair) { repairDatabase() }.apply {
-            visibility = View.GONE
-        }
-        column.addView(repairButton)
-
-        // Policy and caregiver lock.
+        // How strict: one choice per preset, with what it does.
         column.addView(heading(R.string.section_policy))
-        policyStatus = TextView(this)
+        policyStatus = Ui.body(this)
         column.addView(policyStatus)
-        presetSpinner = Spinner(this)
-        column.addView(presetSpinner)
+        presetGroup = RadioGroup(this)
+        column.addView(presetGroup)
+        column.addView(button(R.string.action_apply_policy) { applyPreset() }, Ui.wide(this))
+
+        // The caregiver's lock: what it prevents, and the PINs.
+        column.addView(heading(R.string.section_lock))
+        lockStatus = Ui.body(this)
+        column.addView(lockStatus)
+        column.addView(Ui.body(this, R.string.lock_explained))
         pinField = pinInput(R.string.hint_pin)
         column.addView(pinField)
-        column.addView(button(R.string.action_apply_policy) { applyPreset() })
         newPinField = pinInput(R.string.hint_new_pin)
         column.addView(newPinField)
-        column.addView(button(R.string.action_lock_policy) { lockPolicy() })
+        column.addView(button(R.string.action_lock_policy) { lockPolicy() }, Ui.wide(this))
 
         // Block and allow lists.
         column.addView(heading(R.string.section_lists))
+        column.addView(Ui.body(this, R.string.lists_explained))
         patternField = EditText(this).apply {
+            setTextSize(TypedValue.COMPLEX_UNIT_SP, Ui.BODY_SP)
             setHint(R.string.hint_pattern)
             inputType = InputType.TYPE_CLASS_PHONE
         }
         column.addView(patternField)
-        labelField = EditText(this).apply { setHint(R.string.hint_label) }
+        labelField = EditText(this).apply {
+            setHint(R.string.hint_label)
+            setTextSize(TypedValue.COMPLEX_UNIT_SP, Ui.BODY_SP)
+        }
         column.addView(labelField)
         listKindGroup = RadioGroup(this).apply {
             orientation = RadioGroup.HORIZONTAL
-            addView(RadioButton(this@SettingsActivity).apply { id = ID_BLOCK; setText(R.string.list_block) })
-            addView(RadioButton(this@SettingsActivity).apply { id = ID_ALLOW; setText(R.string.list_allow) })
+            for ((id, text) in listOf(ID_BLOCK to R.string.list_block, ID_ALLOW to R.string.list_allow)) {
+                addView(
+                    RadioButton(this@SettingsActivity).apply {
+                        this.id = id
+                        setText(text)
+                        setTextSize(TypedValue.COMPLEX_UNIT_SP, Ui.BODY_SP)
+                        setTextColor(Ui.TEXT)
+                        setPadding(dp(8), 0, dp(24), 0)
+                    },
+                )
+            }
             check(ID_BLOCK)
         }
         column.addView(listKindGroup)
@@ -122,12 +138,21 @@ class SettingsActivity : Activity() {
             visibility = View.GONE
         }
         column.addView(cancelButton)
-        importStatus = TextView(this)
+        importStatus = Ui.body(this)
         column.addView(importStatus)
+
+        // The database: whether it is in use and, when it cannot be, a repair.
+        column.addView(heading(R.string.section_database))
+        storeStatus = Ui.body(this)
+        column.addView(storeStatus)
+        repairButton = button(R.string.action_repair) { repairDatabase() }.apply {
+            visibility = View.GONE
+        }
+        column.addView(repairButton)
 
         // Recently screened calls.
         column.addView(heading(R.string.section_recent))
-        recent = TextView(this)
+        recent = Ui.body(this)
         column.addView(recent)
 
         setContentView(
@@ -184,7 +209,7 @@ class SettingsActivity : Activity() {
         val presets: List<String>,
         val entries: List<callguard.ListEntry>,
         val stats: callguard.Stats?,
-        val recent: List<org.callguard.demo.mapping.RecentCall>,
+        val recent: List<org.callguard.mapping.RecentCall>,
     )
 
     private fun show(s: Snapshot) {
@@ -196,25 +221,35 @@ class SettingsActivity : Activity() {
         repairButton.visibility = if (s.store.state == StoreState.UNAVAILABLE) View.VISIBLE else View.GONE
         repairButton.isEnabled = true
 
-        policyStatus.text = getString(
-            if (s.locked) R.string.policy_status_locked else R.string.policy_status_unlocked,
-            s.policyName,
-        )
+        policyStatus.text = getString(R.string.policy_status, Presets.title(this, s.policyName))
+        lockStatus.setText(if (s.locked) R.string.lock_status_locked else R.string.lock_status_unlocked)
         if (presets != s.presets) {
             presets = s.presets
-            presetSpinner.adapter = ArrayAdapter(this, android.R.layout.simple_spinner_dropdown_item, presets)
+            presetGroup.removeAllViews()
+            presets.forEachIndexed { i, name ->
+                presetGroup.addView(
+                    RadioButton(this).apply {
+                        id = PRESET_ID_BASE + i
+                        text = presetText(name)
+                        setTextSize(TypedValue.COMPLEX_UNIT_SP, Ui.BODY_SP)
+                        setTextColor(Ui.TEXT)
+                        setPadding(dp(8), dp(10), 0, dp(10))
+                    },
+                )
+            }
         }
-        presetSpinner.setSelection(presets.indexOf(s.policyName).coerceAtLeast(0))
+        val current = presets.indexOf(s.policyName)
+        if (current >= 0) presetGroup.check(PRESET_ID_BASE + current) else presetGroup.clearCheck()
 
         entries.removeAllViews()
         if (s.entries.isEmpty()) {
-            entries.addView(TextView(this).apply { setText(R.string.lists_empty) })
+            entries.addView(Ui.body(this, R.string.lists_empty))
         }
         for (entry in s.entries) {
             val row = LinearLayout(this).apply { orientation = LinearLayout.HORIZONTAL }
             val kind = getString(if (entry.list == ListKind.BLOCK) R.string.list_block else R.string.list_allow)
             row.addView(
-                TextView(this).apply {
+                Ui.body(this).apply {
                     text = listOfNotNull(kind, entry.pattern, entry.label).joinToString("  ")
                 },
                 LinearLayout.LayoutParams(0, ViewGroup.LayoutParams.WRAP_CONTENT, 1f),
@@ -233,15 +268,26 @@ class SettingsActivity : Activity() {
                 stats.feeds.size,
             )
         }
-        val format = DateFormat.getDateTimeInstance(DateFormat.SHORT, DateFormat.SHORT)
+        val format = DateFormat.getDateTimeInstance(DateFormat.SHORT, DateFormat.SHORT, resources.configuration.locales[0])
         if (s.recent.isEmpty()) lines += getString(R.string.recent_empty)
         for (call in s.recent) {
             val caller = call.caller.ifBlank { getString(R.string.recent_no_number) }
-            val what = call.label.ifBlank { call.verdict }
-            lines += "${format.format(Date(call.at * 1000))}  $caller  $what"
+            val what = listOf(verdictWord(call), call.reason).filter { it.isNotBlank() }.joinToString(": ")
+            lines += "${format.format(Date(call.at * 1000))}  $caller\n    $what"
         }
         recent.text = lines.joinToString("\n")
     }
+
+    /** What the phone did with a call, in the app's words ("Blocked", "拒否"). */
+    private fun verdictWord(call: org.callguard.mapping.RecentCall): String = getString(
+        when (call.happened) {
+            Happened.NOT_CHECKED -> R.string.verdict_failed
+            Happened.BLOCKED -> R.string.verdict_block
+            Happened.SILENCED -> R.string.verdict_silence
+            Happened.WARNED -> R.string.verdict_warn
+            Happened.RANG -> R.string.verdict_allow
+        },
+    )
 
     /**
      * Repairs the database: a healthy one is reopened as it is; a damaged one is moved aside
@@ -262,10 +308,20 @@ class SettingsActivity : Activity() {
         }
     }
 
+    /** "Standard (recommended)" in bold, then what it does, on the lines below. */
+    private fun presetText(name: String): CharSequence {
+        val title = Presets.title(this, name)
+        val text = SpannableStringBuilder(title)
+        text.setSpan(StyleSpan(Typeface.BOLD), 0, title.length, Spanned.SPAN_EXCLUSIVE_EXCLUSIVE)
+        text.setSpan(RelativeSizeSpan(1.1f), 0, title.length, Spanned.SPAN_EXCLUSIVE_EXCLUSIVE)
+        Presets.description(this, name)?.let { text.append("\n").append(it) }
+        return text
+    }
+
     private fun pin(field: EditText): String? = field.text.toString().takeIf { it.isNotEmpty() }
 
     private fun applyPreset() {
-        val preset = presetSpinner.selectedItem as? String ?: return
+        val preset = presets.getOrNull(presetGroup.checkedRadioButtonId - PRESET_ID_BASE) ?: return
         val pin = pin(pinField)
         inBackground({
             val guard = engine()
@@ -273,7 +329,7 @@ class SettingsActivity : Activity() {
             guard.setPolicy(preset, pin)
             Engine.savePolicy(this, guard)
         }) {
-            toast(getString(R.string.policy_applied, preset))
+            toast(getString(R.string.policy_applied, Presets.title(this, preset)))
             refresh()
         }
     }
@@ -435,23 +491,20 @@ class SettingsActivity : Activity() {
 
     private fun dp(value: Int) = (value * resources.displayMetrics.density).toInt()
 
-    private fun heading(text: Int) = TextView(this).apply {
-        setText(text)
-        textSize = 18f
-        setPadding(0, dp(16), 0, dp(4))
-    }
+    private fun heading(text: Int) = Ui.heading(this, text)
 
     private fun pinInput(hint: Int) = EditText(this).apply {
         setHint(hint)
+        setTextSize(TypedValue.COMPLEX_UNIT_SP, Ui.BODY_SP)
         inputType = InputType.TYPE_CLASS_NUMBER or InputType.TYPE_NUMBER_VARIATION_PASSWORD
+        // Password fields default to a monospace font; the hint reads better in the normal one.
+        typeface = Typeface.DEFAULT
     }
 
-    private fun button(text: Int, onClick: () -> Unit) = Button(this).apply {
-        setText(text)
-        setOnClickListener { onClick() }
-    }
+    private fun button(text: Int, onClick: () -> Unit) = Ui.button(this, text, onClick)
 
     companion object {
+        private const val PRESET_ID_BASE = 100
         private const val REQUEST_FEED = 10
         private const val ID_BLOCK = 1
         private const val ID_ALLOW = 2

@@ -1,0 +1,53 @@
+//! What the phone should do with the call.
+
+use std::fmt;
+
+use callguard_text::Lang;
+use serde::{Deserialize, Serialize};
+
+use super::ReasonTexts;
+
+/// What the phone should do with the call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// Let it ring.
+    Allow,
+    /// Let it ring, with a warning on screen.
+    Warn,
+    /// Do not ring; the call is still logged and can be returned.
+    Silence,
+    /// Reject the call.
+    Block,
+}
+
+impl Verdict {
+    /// Every verdict, mildest first.
+    pub const ALL: [Verdict; 4] = [
+        Verdict::Allow,
+        Verdict::Warn,
+        Verdict::Silence,
+        Verdict::Block,
+    ];
+
+    /// The stable name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Allow => "allow",
+            Verdict::Warn => "warn",
+            Verdict::Silence => "silence",
+            Verdict::Block => "block",
+        }
+    }
+
+    /// The word for people, in `lang` ("注意", "Warning"), from the reason texts.
+    pub fn label(self, lang: Lang) -> &'static str {
+        ReasonTexts::embedded_ref().verdict(self, lang)
+    }
+}
+
+impl fmt::Display for Verdict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
