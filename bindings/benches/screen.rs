@@ -170,7 +170,7 @@ fn main() {
         assert_eq!(c_abi_summary(&foreign, &call), summary);
         assert_eq!(
             c_abi_screen(&foreign, &call),
-            guard.screen(call.clone(), Lang::EN)
+            guard.screen(call.clone(), Lang::JA)
         );
         assert_eq!(
             summary.score,
@@ -189,7 +189,7 @@ fn main() {
             "wrapper screen",
             name,
             per_call_micros(calls, || {
-                black_box(guard.screen(black_box(call.clone()), Lang::EN));
+                black_box(guard.screen(black_box(call.clone()), Lang::JA));
             }),
         );
         row(

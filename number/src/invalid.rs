@@ -1,6 +1,5 @@
 //! Why a text is not a usable caller number.
 
-use callguard_text::LocalText;
 use serde::Serialize;
 
 use crate::region::Region;
@@ -79,11 +78,6 @@ impl InvalidReason {
             self,
             InvalidReason::UnknownShortNumber { .. } | InvalidReason::UnknownServiceCode
         )
-    }
-
-    /// The reason in plain words, in every language (from the number texts).
-    pub fn message(&self) -> LocalText {
-        crate::texts::NumberTexts::embedded().invalid(self)
     }
 
     /// The key of this reason's text and the values of its placeholders.

@@ -5,8 +5,6 @@ use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
 
-use callguard_text::LocalText;
-
 /// The kind of a caller number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -99,11 +97,6 @@ impl NumberKind {
             self,
             NumberKind::Emergency | NumberKind::Special | NumberKind::Invalid | NumberKind::Hidden
         )
-    }
-
-    /// A short description for people, in every language (from the number texts).
-    pub fn label(self) -> LocalText {
-        crate::texts::NumberTexts::embedded().kind(self).clone()
     }
 }
 

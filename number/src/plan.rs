@@ -14,9 +14,8 @@ use std::sync::OnceLock;
 use regex::Regex;
 
 use crate::kind::NumberKind;
-use crate::region::Region;
+use crate::region::{Region, REGION_IDS};
 
-include!(concat!(env!("OUT_DIR"), "/region_ids.rs"));
 include!(concat!(env!("OUT_DIR"), "/numbering_data.rs"));
 
 /// One descriptor of the metadata: a set of numbers of one kind.
@@ -73,16 +72,6 @@ pub(crate) struct RegionData {
 /// The libphonenumber release the embedded numbering data comes from (e.g. "9.0.43").
 pub fn libphonenumber_version() -> &'static str {
     LIBPHONENUMBER_VERSION
-}
-
-/// Whether `id` is a region with a numbering plan (no metadata is loaded to answer).
-pub(crate) fn is_region_id(id: &str) -> bool {
-    REGION_IDS.binary_search(&id).is_ok()
-}
-
-/// Every region with a numbering plan, sorted.
-pub(crate) fn region_ids() -> &'static [&'static str] {
-    REGION_IDS
 }
 
 /// The index into `REGIONS` of a two-letter region.

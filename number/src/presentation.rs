@@ -45,15 +45,6 @@ impl Presentation {
     ];
 }
 
-impl Presentation {
-    /// How the number was presented, in words, in every language (from the number texts).
-    pub fn label(self) -> callguard_text::LocalText {
-        crate::texts::NumberTexts::embedded()
-            .presentation(self)
-            .clone()
-    }
-}
-
 impl FromStr for Presentation {
     type Err = String;
 

@@ -142,6 +142,30 @@ impl NumberTexts {
     }
 }
 
+// The words for the number layer's types live with the texts, so those types know nothing of
+// the pack and the texts can name every variant.
+
+impl NumberKind {
+    /// A short description for people, in every language (from the number texts).
+    pub fn label(self) -> LocalText {
+        NumberTexts::embedded().kind(self).clone()
+    }
+}
+
+impl InvalidReason {
+    /// The reason in plain words, in every language (from the number texts).
+    pub fn message(&self) -> LocalText {
+        NumberTexts::embedded().invalid(self)
+    }
+}
+
+impl Presentation {
+    /// How the number was presented, in words, in every language (from the number texts).
+    pub fn label(self) -> LocalText {
+        NumberTexts::embedded().presentation(self).clone()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

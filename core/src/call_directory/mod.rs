@@ -28,6 +28,7 @@
 mod codec;
 mod delivery;
 mod delta;
+mod labels;
 pub mod live;
 pub mod model;
 mod plan;
@@ -38,9 +39,9 @@ use serde::Serialize;
 pub use codec::{decode as decode_runs, encode as encode_runs, RUNS_PER_BLOB};
 pub use delivery::{DirectoryChunks, DirectoryLoad, DirectoryLoadMode, StoredRuns};
 pub use delta::{ChunkReader, DirectoryChunk, NoRuns, RunSource, VecRuns};
+pub use labels::{report_label, LabelCategory};
 pub use plan::{
-    report_label, ExtensionSummary, LabelCategory, LabelRef, PlanSummary, Planner, ReportPoint,
-    Rule, RunSink, SourceCount,
+    ExtensionSummary, LabelRef, PlanSummary, Planner, ReportPoint, Rule, RunSink, SourceCount,
 };
 
 use crate::store::{now, UnixTime};

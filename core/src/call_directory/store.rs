@@ -24,7 +24,7 @@ use crate::risk::Policy;
 use crate::store::lists::{ListEntry, Pattern};
 use crate::store::reports::{self, ReportCategory, SourceRow};
 use crate::store::time::now;
-use crate::store::{view, Store, StoreError};
+use crate::store::{lists, Store, StoreError};
 
 /// Number lengths probed for a prefix: seven digits (nothing shorter is planned) to fifteen.
 const PROBE_LENGTHS: std::ops::RangeInclusive<u8> = 7..=15;
@@ -122,7 +122,7 @@ impl Store {
         policy: &Policy,
         options: &PlanOptions,
     ) -> Result<(Planner, ReportSources), StoreError> {
-        let entries = view::load_entries(conn).map_err(self.err("reading the lists"))?;
+        let entries = lists::load_entries(conn).map_err(self.err("reading the lists"))?;
         let mut planner = Planner::new(
             self.directory_rules(&entries),
             policy.thresholds,
@@ -343,7 +343,7 @@ impl ReportSources {
                 group.clear();
                 current = Some(number);
             }
-            group.push(view::source_row(row, 1)?);
+            group.push(reports::source_row(row, 1)?);
         }
         if let Some(n) = current {
             emit(n, &group);

@@ -8,16 +8,18 @@
 //! and contacts ring; the user's block list blocks; the policy's hard rules set a verdict at
 //! least; scored evidence decides the rest.
 
+mod assessment;
 mod engine;
 mod policy;
 mod reason;
 mod texts;
 mod verdict;
 
+pub use assessment::{Assessment, ExplainedReason, Explanation};
 pub use engine::RiskEngine;
 pub use policy::{
     pin_weakness, HardRule, Policy, PolicyError, PolicyLock, Thresholds, LOCK_VERSION,
 };
-pub use reason::{Advice, Assessment, ExplainedReason, Explanation, Reason, ReasonCode};
+pub use reason::{Advice, Reason, ReasonCode};
 pub use texts::ReasonTexts;
 pub use verdict::Verdict;

@@ -210,6 +210,14 @@ impl ReasonTexts {
     }
 }
 
+impl Verdict {
+    /// The word for people, in `lang` ("注意", "Warning"), from the reason texts. It lives with
+    /// the texts so that the verdict knows nothing of the pack.
+    pub fn label(self, lang: Lang) -> &'static str {
+        ReasonTexts::embedded_ref().verdict(self, lang)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

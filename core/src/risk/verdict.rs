@@ -2,10 +2,7 @@
 
 use std::fmt;
 
-use callguard_text::Lang;
 use serde::{Deserialize, Serialize};
-
-use super::ReasonTexts;
 
 /// What the phone should do with the call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -38,11 +35,6 @@ impl Verdict {
             Verdict::Silence => "silence",
             Verdict::Block => "block",
         }
-    }
-
-    /// The word for people, in `lang` ("注意", "Warning"), from the reason texts.
-    pub fn label(self, lang: Lang) -> &'static str {
-        ReasonTexts::embedded_ref().verdict(self, lang)
     }
 }
 

@@ -20,6 +20,7 @@ pub mod feed;
 mod feeds;
 mod keys;
 pub(crate) mod lists;
+mod parts;
 mod pin;
 mod recover;
 pub(crate) mod reports;
@@ -54,7 +55,8 @@ use callguard_number::Classifier;
 use callguard_number::Region;
 use callguard_number::E164;
 use error::sql;
-use view::{Load, Need, Part, Reader};
+use parts::{Need, Part};
+use view::{Load, Reader};
 
 /// How a store is opened.
 #[derive(Debug, Clone)]
@@ -565,7 +567,7 @@ fn query_report_rows(conn: &Connection, number: E164) -> rusqlite::Result<Vec<re
         "SELECT source, categories, count, first_seen, last_seen FROM reports WHERE number = ?1
          ORDER BY source",
     )?;
-    let rows = stmt.query_map([number.as_i64()], |r| view::source_row(r, 0))?;
+    let rows = stmt.query_map([number.as_i64()], |r| reports::source_row(r, 0))?;
     rows.collect()
 }
 

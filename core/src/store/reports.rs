@@ -7,7 +7,7 @@ use callguard_number::E164;
 use rusqlite::params;
 use serde::Serialize;
 
-use super::{bump, format_time, lock, now, text, view, Part, Path, Store, Write};
+use super::{bump, format_time, lock, now, text, Part, Path, Store, Write};
 use crate::store::error::StoreError;
 use crate::store::time::UnixTime;
 
@@ -393,7 +393,7 @@ impl Store {
                          last_seen = max(last_seen, excluded.last_seen)
                      RETURNING source, categories, count, first_seen, last_seen",
                     params![number.as_i64(), category.bit(), at],
-                    |r| view::source_row(r, 0),
+                    |r| source_row(r, 0),
                 )
                 .map_err(e())?;
             Ok((row, bump(tx, "reports_gen").map_err(e())?))
@@ -487,6 +487,18 @@ impl Store {
         out.write_all(b"\n").map_err(io)?;
         Ok(reports.len())
     }
+}
+
+/// Reads a `reports` row's (source, categories, count, first_seen, last_seen) starting at
+/// column `first`.
+pub(crate) fn source_row(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<SourceRow> {
+    Ok(SourceRow {
+        source: row.get(first)?,
+        categories: row.get::<_, i64>(first + 1)? as u8,
+        count: row.get::<_, i64>(first + 2)?.max(0) as u64,
+        first_seen: row.get(first + 3)?,
+        last_seen: row.get(first + 4)?,
+    })
 }
 
 #[cfg(test)]

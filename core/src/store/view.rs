@@ -29,33 +29,11 @@ use std::time::{Duration, Instant};
 
 use rusqlite::{Connection, OpenFlags};
 
-use crate::store::lists::{ListEntry, ListIndex, ListKind, Pattern};
-use crate::store::reports::{ReportIndex, SourceRow};
+use crate::store::lists::{load_entries, ListIndex};
+use crate::store::parts::{Need, Part};
+use crate::store::reports::{source_row, ReportIndex};
 use crate::store::time::UnixTime;
 use crate::store::{FileId, ReportLoading};
-
-/// Which parts of the view a caller needs.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Need {
-    pub lists: bool,
-    pub reports: bool,
-    pub calls: bool,
-}
-
-impl Need {
-    /// Everything: what a look-up needs.
-    pub const ALL: Need = Need {
-        lists: true,
-        reports: true,
-        calls: true,
-    };
-    /// The lists only.
-    pub const LISTS: Need = Need {
-        lists: true,
-        reports: false,
-        calls: false,
-    };
-}
 
 /// The generation counters of `meta`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -326,17 +304,6 @@ impl Reader {
     }
 }
 
-/// The parts of the view a write of this store can patch in place.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Part {
-    /// The lists.
-    Lists,
-    /// Reported numbers.
-    Reports,
-    /// The call log.
-    Calls,
-}
-
 fn read_gens(conn: &Connection) -> rusqlite::Result<Gens> {
     conn.prepare_cached(
         "SELECT (SELECT value FROM meta WHERE key = 'lists_gen'),
@@ -433,59 +400,6 @@ fn interrupted() -> rusqlite::Error {
         rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_INTERRUPT),
         Some("load cancelled".into()),
     )
-}
-
-/// Reads a `reports` row's (source, categories, count, first_seen, last_seen) starting at
-/// column `first`.
-pub(crate) fn source_row(row: &rusqlite::Row<'_>, first: usize) -> rusqlite::Result<SourceRow> {
-    Ok(SourceRow {
-        source: row.get(first)?,
-        categories: row.get::<_, i64>(first + 1)? as u8,
-        count: row.get::<_, i64>(first + 2)?.max(0) as u64,
-        first_seen: row.get(first + 3)?,
-        last_seen: row.get(first + 4)?,
-    })
-}
-
-pub(crate) fn load_entries(conn: &Connection) -> rusqlite::Result<Vec<ListEntry>> {
-    let mut stmt = conn.prepare(
-        "SELECT list, kind, lo, hi, digits, label, note, added_at FROM list_entries ORDER BY id",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let list: String = r.get(0)?;
-        let kind: String = r.get(1)?;
-        Ok((
-            list,
-            kind,
-            r.get::<_, i64>(2)?,
-            r.get::<_, i64>(3)?,
-            r.get::<_, i64>(4)?,
-            r.get::<_, Option<String>>(5)?,
-            r.get::<_, Option<String>>(6)?,
-            r.get::<_, i64>(7)?,
-        ))
-    })?;
-    let mut entries = Vec::new();
-    for row in rows {
-        let (list, kind, lo, hi, digits, label, note, added_at) = row?;
-        // The CHECK constraints keep `list` and `kind` valid; skip anything else rather than
-        // fail screening over one odd row.
-        let list = if list == "allow" {
-            ListKind::Allow
-        } else {
-            ListKind::Block
-        };
-        if let Some(pattern) = Pattern::from_columns(&kind, lo, hi, digits) {
-            entries.push(ListEntry {
-                list,
-                pattern,
-                label,
-                note,
-                added_at,
-            });
-        }
-    }
-    Ok(entries)
 }
 
 fn load_feed_names(conn: &Connection) -> rusqlite::Result<HashMap<i64, String>> {

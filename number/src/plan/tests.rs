@@ -147,5 +147,6 @@ fn national_numbers_become_e164() {
     assert_eq!(international_prefix_len(Region::JP, "0101202"), Some(3));
     assert_eq!(international_prefix_len(Region::US, "01144"), Some(3));
     assert_eq!(international_prefix_len(Region::JP, "0312345"), None);
-    assert!(is_region_id("JP") && !is_region_id("ZZ") && !is_region_id("001"));
+    assert!("JP".parse::<Region>().is_ok() && "ZZ".parse::<Region>().is_err());
+    assert!("001".parse::<Region>().is_err());
 }

@@ -1,6 +1,6 @@
 //! Unit tests of the parent module.
 
-use callguard_number::Region;
+use callguard_number::{Classifier, Region};
 
 use super::*;
 
