@@ -518,7 +518,8 @@ def run(args) -> dict:
         row = {"id": it["id"], "label": it["label"], "kind": it["kind"],
                "number": numbers[it["id"]]["number"],
                "callguard": {"level": scans[it["id"]]["level"], "score": scans[it["id"]]["score"],
-                             "categories": scans[it["id"]]["categories"]},
+                             "families": [f["family"] for f in scans[it["id"]]["families"]],
+                             "explain": scans[it["id"]].get("explain")},
                "keywords": keyword_scan(it["text"])["matched"],
                "check": {p: checks[(it["id"], p)]["verdict"] for p in PRESETS}}
         if prototype is not None:

@@ -150,8 +150,15 @@ class Detector:
             cue = {"text": cue}
         weight = cue.get("weight", default_weight)
         if "re" in cue:
+            # The Rust port's pack writes look-arounds as separate fields (its regex engine
+            # has none): what the text right after the match must or must not start with.
+            pattern = cue["re"]
+            if "followed_by" in cue:
+                pattern = f"(?:{pattern})(?={cue['followed_by']})"
+            if "not_followed_by" in cue:
+                pattern = f"(?:{pattern})(?!{cue['not_followed_by']})"
             try:
-                return cue["re"], weight, re.compile(cue["re"])
+                return cue["re"], weight, re.compile(pattern)
             except re.error as e:
                 raise PackError(f"{where}: bad regex {cue['re']!r}: {e}") from e
         return cue["text"], weight, re.compile(self._phrase_regex(cue["text"], where))
@@ -380,7 +387,8 @@ class Detector:
         # A scam asks for something: without any family of the demand group the score stays
         # below medium, unless a combination with a floor holds (a relative's opening call).
         if not any(self.families[c]["group"] == "demand" for c in present):
-            score = min(score, self.scoring["no_demand_cap"])
+            cap = self.scoring["no_demand_cap"]
+            score = min(score, cap["max"] if isinstance(cap, dict) else cap)
         for c in self.scoring["combos"]:
             if c.get("floor") and (c["id"], c["bonus"]) in combos:
                 score = max(score, t[c["floor"]])

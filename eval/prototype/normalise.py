@@ -119,7 +119,7 @@ class Normaliser:
         self.readings = sorted(set(ja["readings"].values()))
         digits = ja["kana_digits"]  # reading -> digit
         units = "|".join(sorted(map(re.escape, digits), key=len, reverse=True))
-        counters = "|".join(ja["counters"])  # regex fragments, in folded form
+        counters = "|".join(self._counter_patterns(ja["counters"]))
         self.kana_number = re.compile(
             rf"((?:(?:{units})?じゅう(?:{units})?)|(?:{units}))(?=\s*(?:{counters}))")
         self.kana_digits = digits
@@ -138,6 +138,21 @@ class Normaliser:
         # word itself (news stays news).
         self.stem_exceptions = {k: (v if v == k else self._stem_rules(v))
                                 for k, v in en["stem_exceptions"].items()}
+
+    @staticmethod
+    def _counter_patterns(counters: list[str]) -> list[str]:
+        """Counters as regex fragments. The prototype's pack writes them as regexes; the Rust
+        port's (core/rules/script/normalise.json) as text, where a space allows any
+        whitespace and a counter ending in hiragana must not run into a small ゃ ゅ ょ."""
+        if any("(" in c or "\\" in c for c in counters):
+            return counters
+        out = []
+        for c in counters:
+            pattern = r"\s*".join(re.escape(part) for part in c.split(" "))
+            if "\u3041" <= c[-1] <= "\u309f":
+                pattern += "(?![ゃゅょ])"
+            out.append(pattern)
+        return out
 
     # -- step 1 and 2 -----------------------------------------------------------------------
 
