@@ -69,7 +69,7 @@ fn a_warning_then_a_demand_counts_the_demand_only() {
         .discounted
         .iter()
         .any(|d| d.text == "警察官" && d.context == ContextKind::Negation));
-    assert_eq!(r.family("credentials").map(|f| f.weight), Some(35));
+    assert_eq!(r.family("credentials").map(|f| f.weight), Some(40));
 }
 
 #[test]
