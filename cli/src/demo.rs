@@ -51,8 +51,22 @@ struct Sample {
 }
 
 fn samples() -> Result<Vec<Sample>, CliError> {
-    serde_json::from_str(SAMPLES)
-        .map_err(|e| CliError::Failed(format!("built-in demo calls are malformed: {e}")))
+    parse_samples(SAMPLES)
+}
+
+/// Reads sample calls; what each call is must be said in every language, like a pack's texts.
+fn parse_samples(json: &str) -> Result<Vec<Sample>, CliError> {
+    let malformed = |e: &dyn std::fmt::Display| {
+        CliError::Failed(format!("built-in demo calls are malformed: {e}"))
+    };
+    let samples: Vec<Sample> = serde_json::from_str(json).map_err(|e| malformed(&e))?;
+    for (i, sample) in samples.iter().enumerate() {
+        sample
+            .caller
+            .check("demo calls", format_args!("[{i}].caller"))
+            .map_err(|e| malformed(&e))?;
+    }
+    Ok(samples)
 }
 
 /// Runs `demo`.
@@ -193,6 +207,18 @@ mod tests {
     fn samples_parse() {
         let samples = samples().map_err(|_| "malformed").expect("samples");
         assert!(samples.len() >= 15);
+    }
+
+    #[test]
+    fn a_sample_without_a_language_is_named() {
+        let json = r#"[{"number": "110", "caller": {"en": "The police"}}]"#;
+        match parse_samples(json) {
+            Err(CliError::Failed(message)) => {
+                assert!(message.contains("[0].caller"), "{message}");
+                assert!(message.contains("no text in"), "{message}");
+            }
+            other => panic!("a caller text in English only was accepted: {other:?}"),
+        }
     }
 
     #[test]

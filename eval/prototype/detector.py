@@ -149,6 +149,8 @@ class Detector:
         if isinstance(cue, str):
             cue = {"text": cue}
         weight = cue.get("weight", default_weight)
+        if "pattern" in cue:  # the Rust port's pack names a regex cue's field so
+            cue = dict(cue, re=cue["pattern"])
         if "re" in cue:
             # The Rust port's pack writes look-arounds as separate fields (its regex engine
             # has none): what the text right after the match must or must not start with.

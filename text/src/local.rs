@@ -203,9 +203,11 @@ mod tests {
 
     #[test]
     fn a_text_in_every_language() {
-        let t = text(r#"{"en": "{n} calls", "ja": "{n}回"}"#);
+        let t = text(r#"{"en": "{n} calls", "ja": "{n}回", "ko": "{n}회"}"#);
         assert_eq!(t.render(Lang::JA, &[("n", "3")]), "3回");
         assert_eq!(t.render(Lang::EN, &[("n", "3")]), "3 calls");
+        let korean: Lang = "ko".parse().expect("Korean is listed");
+        assert_eq!(t.render(korean, &[("n", "3")]), "3회");
         assert!(t.missing().is_empty());
         assert!(t.check("test", "here").is_ok());
         assert_eq!(LocalText::same("+81").get(Lang::JA), "+81");
@@ -221,7 +223,11 @@ mod tests {
             .expect_err("no ja");
         assert_eq!(err.location, "x.y");
         assert!(err.message.contains("ja"), "{err}");
-        let err = text(r#"{"en": "{n} calls", "ja": "回"}"#)
+        let err = text(r#"{"en": "calls", "ja": "回"}"#)
+            .check("p", "x.y")
+            .expect_err("no ko");
+        assert!(err.message.contains("ko (한국어)"), "{err}");
+        let err = text(r#"{"en": "{n} calls", "ja": "回", "ko": "{n}회"}"#)
             .check("p", "x")
             .expect_err("placeholder");
         assert!(err.message.contains("placeholders"), "{err}");

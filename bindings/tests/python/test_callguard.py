@@ -54,6 +54,10 @@ def test_one_language_parameter_with_a_fallback():
     assert guard.screen_summary(call, "xx").label == english.label
     for lang in languages:
         assert guard.screen(call, lang).label
+    # A third language is data: Korean reasons and advice, from a Korean locale too.
+    korean = guard.screen(call, "ko-KR")
+    assert "ko" in languages and korean == guard.screen(call, "ko")
+    assert any("\uac00" <= c <= "\ud7a3" for c in korean.advice)
 
 
 def test_screen_never_throws_on_odd_input():

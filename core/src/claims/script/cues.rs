@@ -6,7 +6,7 @@
 //! must not be followed by a small kana (a match cannot end inside a mora: `とうし` 投資 is not
 //! in `たんとうしゃ`); a phrase that starts with hiragana is not matched where the text before
 //! it makes it the tail of another word's reading (`しょうきん` 賞金 inside `ほしょうきん` 保証金),
-//! the *collision guards*, computed from the reading lexicon at load. A pattern (`{"re": …}`)
+//! the *collision guards*, computed from the reading lexicon at load. A pattern (`{"pattern": …}`)
 //! is a regex on the normalised text, with optional patterns the text right after the match
 //! must (`followed_by`) or must not (`not_followed_by`) start with.
 
@@ -37,6 +37,7 @@ pub(crate) enum CueEntry {
     },
     /// A pattern on the normalised text.
     Pattern {
+        #[serde(rename = "pattern")]
         re: String,
         #[serde(default)]
         weight: Option<u8>,

@@ -32,13 +32,36 @@ fn one_line(text: &str) -> String {
 impl ScriptScanner {
     /// The score of `r` explained, one line each: every family with its weight and the words
     /// that earned it, every combination with its bonus, how the sum became the score, the
-    /// caller's claims, and the cues found but not counted with the reason.
+    /// caller's claims, the links with their signs and the phone numbers, and the cues found
+    /// but not counted with the reason.
     pub fn explain(&self, r: &ScanResult, lang: Lang) -> Vec<String> {
         let texts = &self.scoring.texts;
         let mut lines = self.score_lines(r, lang);
         if !r.claims.is_empty() {
             let claims = r.claims.join(lang.list_separator());
             lines.push(texts.claim.render(lang, &[("claims", &one_line(&claims))]));
+        }
+        for link in &r.links {
+            let url = one_line(&link.url);
+            let line = if link.signs.is_empty() {
+                texts.link_plain.render(lang, &[("url", &url)])
+            } else {
+                let signs: Vec<&str> = link
+                    .signs
+                    .iter()
+                    .map(|&s| self.sign_label(s).get(lang))
+                    .collect();
+                let signs = signs.join(lang.list_separator());
+                texts.link.render(lang, &[("url", &url), ("signs", &signs)])
+            };
+            lines.push(line);
+        }
+        for phone in &r.phones {
+            lines.push(
+                texts
+                    .phone
+                    .render(lang, &[("number", &one_line(&phone.text))]),
+            );
         }
         for d in &r.discounted {
             let label = self.family_label(&d.family).map_or("", |l| l.get(lang));
