@@ -11,7 +11,7 @@
 //! must (`followed_by`) or must not (`not_followed_by`) start with.
 
 use aho_corasick::{AhoCorasick, MatchKind};
-use regex::{Regex, RegexBuilder};
+use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
 use super::normalise::chars::{is_hiragana, is_latin};
@@ -80,8 +80,9 @@ enum Kind {
     },
     Pattern {
         re: Regex,
-        /// The pattern anchored at both ends, to try shorter matches.
-        whole: Regex,
+        /// The pattern anchored at both ends, to try shorter matches when the text after a
+        /// match fails `followed_by` / `not_followed_by` (only cues that have one).
+        whole: Option<Regex>,
         followed_by: Option<Regex>,
         not_followed_by: Option<Regex>,
     },
@@ -115,6 +116,9 @@ pub(crate) struct CueMatcher {
     /// Per automaton pattern: the cues whose first part it is.
     by_first_part: Vec<Vec<u32>>,
     patterns: Vec<u32>,
+    /// Every pattern cue's regex in one set, in the order of `patterns`: one pass per clause
+    /// tells which patterns match at all.
+    pattern_set: Option<RegexSet>,
     gap: usize,
 }
 
@@ -226,7 +230,11 @@ impl<'a> CueBuilder<'a> {
                         .transpose()
                 };
                 let kind = Kind::Pattern {
-                    whole: compile_regex(self.pack, at, &format!("^(?:{re})$"))?,
+                    whole: if followed_by.is_some() || not_followed_by.is_some() {
+                        Some(compile_regex(self.pack, at, &format!("^(?:{re})$"))?)
+                    } else {
+                        None
+                    },
                     re: compiled,
                     followed_by: anchored(followed_by)?,
                     not_followed_by: anchored(not_followed_by)?,
@@ -276,11 +284,31 @@ impl<'a> CueBuilder<'a> {
                     })?,
             )
         };
+        let sources: Vec<&str> = patterns
+            .iter()
+            .filter_map(|&i| match &self.cues[i as usize].kind {
+                Kind::Pattern { re, .. } => Some(re.as_str()),
+                Kind::Phrase { .. } => None,
+            })
+            .collect();
+        let pattern_set = if sources.is_empty() {
+            None
+        } else {
+            Some(
+                RegexSetBuilder::new(&sources)
+                    .size_limit(REGEX_SIZE_LIMIT * sources.len())
+                    .build()
+                    .map_err(|e| {
+                        RulePackError::new(self.pack, "cues", format_args!("patterns: {e}"))
+                    })?,
+            )
+        };
         Ok(CueMatcher {
             cues: self.cues,
             automaton,
             by_first_part,
             patterns,
+            pattern_set,
             gap: self.gap,
         })
     }
@@ -352,8 +380,10 @@ impl CueMatcher {
                 }
             }
         }
-        for &i in &self.patterns {
-            self.find_pattern(i, text, out);
+        if let Some(set) = &self.pattern_set {
+            for k in set.matches(text).iter() {
+                self.find_pattern(self.patterns[k], text, out);
+            }
         }
         let found = &mut out[base..];
         found.sort_unstable_by_key(|h| (h.cue, h.start, h.end));
@@ -394,10 +424,12 @@ impl CueMatcher {
             let end = if after_ok(m.end()) {
                 Some(m.end())
             } else {
-                (m.start() + 1..m.end())
-                    .rev()
-                    .filter(|&e| text.is_char_boundary(e))
-                    .find(|&e| whole.is_match(&text[m.start()..e]) && after_ok(e))
+                whole.as_ref().and_then(|whole| {
+                    (m.start() + 1..m.end())
+                        .rev()
+                        .filter(|&e| text.is_char_boundary(e))
+                        .find(|&e| whole.is_match(&text[m.start()..e]) && after_ok(e))
+                })
             };
             match end {
                 Some(end) => {

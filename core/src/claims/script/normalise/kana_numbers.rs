@@ -63,13 +63,9 @@ impl KanaNumbers {
     /// backtracking matcher would: tens (`[unit]じゅう[unit]`, the trailing unit first with,
     /// then without), then a single unit.
     fn numeral_at(&self, chars: &[char], i: usize) -> Option<(usize, u32)> {
-        let leads: Vec<Option<(usize, u32)>> = self
-            .unit_at(chars, i)
-            .map(Some)
-            .into_iter()
-            .chain(std::iter::once(None))
-            .collect();
-        for lead in leads {
+        // With a leading unit first (if one is there), then without.
+        let leads = [self.unit_at(chars, i).map(Some), Some(None)];
+        for lead in leads.into_iter().flatten() {
             let after_lead = lead.map_or(i, |(end, _)| end);
             if !starts_with(chars, after_lead, &TEN) {
                 continue;
