@@ -11,9 +11,10 @@
 //! Its shape follows what the generated code makes cheap. Each argument or result that is not a
 //! primitive travels in a buffer of its own, and each buffer costs the foreign side one more
 //! call into the library (in Kotlin, with JNA structures allocated for it). So the summary takes
-//! the same single `IncomingCall` as `screen` and returns one small record; the language is a
-//! `bool` rather than a string or an enum (either would add a buffer per call), and the reason
-//! codes are bits of an integer rather than a list of strings to read one by one.
+//! the same single `IncomingCall` as `screen` and returns one small record; the language is the
+//! same two-letter code as everywhere else (one short buffer: the price of languages as data
+//! rather than a flag for two of them), and the reason codes are bits of an integer rather than
+//! a list of strings to read one by one.
 
 use callguard_core::{Lang, ReasonCode};
 

@@ -9,6 +9,8 @@ use callguard_ffi::{
     CallGuard, CallGuardError, DirectoryChunks, DirectoryLoad, DirectoryLoadMode, DirectoryReader,
     ListKind, ReportCategory,
 };
+use callguard_testkit::ios::IosModel;
+use callguard_testkit::workdir::WorkDir;
 
 /// 050-1234-xxxx: 10,000 Japanese IP-phone numbers of 12 digits.
 const PREFIX: &str = "+81501234*";
@@ -16,8 +18,8 @@ const FIRST: i64 = 815_012_340_000;
 const DENTIST: i64 = 815_012_340_005;
 const REPORTED: i64 = 819_012_345_678;
 
-fn guard(dir: &tempfile::TempDir) -> (std::sync::Arc<CallGuard>, String) {
-    let path = dir.path().join("callguard.db").display().to_string();
+fn guard(dir: &WorkDir) -> (std::sync::Arc<CallGuard>, String) {
+    let path = dir.db().display().to_string();
     let guard = CallGuard::new(Some(path.clone()), "JP".into(), "balanced".into()).expect("guard");
     guard
         .add_list_entry(ListKind::Block, PREFIX.into(), None, None)
@@ -36,52 +38,32 @@ fn guard(dir: &tempfile::TempDir) -> (std::sync::Arc<CallGuard>, String) {
     (guard, path)
 }
 
-/// What the system holds: blocking numbers and labelled numbers.
-#[derive(Debug, Default)]
-struct System {
-    blocking: Vec<i64>,
-    identification: BTreeMap<i64, String>,
-}
-
-/// Applies every chunk as the extension does, checking the order iOS demands: each list
-/// strictly ascending across chunks, one label per labelled number.
-fn apply_all(chunks: &DirectoryChunks, system: &mut System) -> usize {
-    let (mut last_block, mut last_identify) = (i64::MIN, i64::MIN);
+/// Replays every chunk in one request against the model of what iOS keeps for the
+/// extension, checking what iOS demands (each list strictly ascending across chunks, no
+/// duplicates, removals only of what is held and only in an incremental request), and that the
+/// chunks are as the extension expects them. Returns how many chunks there were.
+fn apply_all(chunks: &DirectoryChunks, system: &mut IosModel, incremental: bool) -> usize {
+    let mut request = system.request(incremental);
     let mut count = 0;
     while let Some(chunk) = chunks.next_chunk().expect("chunk") {
         count += 1;
         assert!(chunk.add_blocking.len() + chunk.add_identification.len() <= 4096);
-        if chunk.remove_all {
-            assert_eq!(count, 1, "remove all only in the first chunk");
-            system.blocking.clear();
-            system.identification.clear();
-        }
-        for n in &chunk.remove_blocking {
-            let at = system
-                .blocking
-                .binary_search(n)
-                .expect("removed number held");
-            system.blocking.remove(at);
-        }
-        for n in &chunk.remove_identification {
-            assert!(system.identification.remove(n).is_some());
-        }
-        for &n in &chunk.add_blocking {
-            assert!(n > last_block, "blocking entries strictly ascending");
-            last_block = n;
-            let at = system.blocking.binary_search(&n).expect_err("no duplicate");
-            system.blocking.insert(at, n);
-        }
+        assert!(
+            !chunk.remove_all || count == 1,
+            "remove all only in the first chunk"
+        );
         assert_eq!(chunk.add_identification.len(), chunk.labels.len());
-        for (&n, label) in chunk.add_identification.iter().zip(&chunk.labels) {
-            assert!(
-                n > last_identify,
-                "identification entries strictly ascending"
-            );
-            last_identify = n;
-            assert!(system.identification.insert(n, label.clone()).is_none());
-        }
+        let chunk = callguard_core::call_directory::DirectoryChunk {
+            remove_all: chunk.remove_all,
+            remove_blocking: chunk.remove_blocking,
+            remove_identification: chunk.remove_identification,
+            add_blocking: chunk.add_blocking,
+            add_identification: chunk.add_identification,
+            labels: chunk.labels,
+        };
+        request.apply(&chunk).expect("a chunk iOS accepts");
     }
+    request.complete();
     assert!(chunks.next_chunk().expect("after the end").is_none());
     count
 }
@@ -95,7 +77,7 @@ fn the_objects_are_send_and_sync() {
 
 #[test]
 fn plan_load_read_and_deliver_then_a_delta_then_a_reset() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let (guard, path) = guard(&dir);
     let summary = guard.plan_directory(1_000_000, 1, Lang::JA).expect("plan");
     assert_eq!(summary.version, 1);
@@ -123,15 +105,19 @@ fn plan_load_read_and_deliver_then_a_delta_then_a_reset() {
             mode: DirectoryLoadMode::Full
         }
     );
-    let mut system = System::default();
-    let chunks = apply_all(&reader.chunks(load, 4096).expect("chunks"), &mut system);
+    let mut system = IosModel::new(1_000_000);
+    let chunks = apply_all(
+        &reader.chunks(load, 4096).expect("chunks"),
+        &mut system,
+        false,
+    );
     assert_eq!(chunks, 3);
-    assert_eq!(system.blocking.len(), 10_000);
-    assert_eq!(system.blocking.first(), Some(&FIRST));
-    assert!(system.blocking.binary_search(&DENTIST).is_err());
-    assert!(system.blocking.binary_search(&REPORTED).is_ok());
+    assert_eq!(system.current.blocking.len(), 10_000);
+    assert_eq!(system.current.blocking.first(), Some(&FIRST));
+    assert!(!system.current.blocking.contains(&DENTIST));
+    assert!(system.current.blocking.contains(&REPORTED));
     assert_eq!(
-        system.identification,
+        system.current.identification,
         BTreeMap::from([(DENTIST, "歯医者".to_owned())])
     );
     guard
@@ -168,18 +154,22 @@ fn plan_load_read_and_deliver_then_a_delta_then_a_reset() {
         .expect("finish");
     let load = reader.load(0, true).expect("load");
     assert_eq!((load.mode, load.base), (DirectoryLoadMode::Reset, None));
-    let mut system = System {
-        blocking: vec![1_234_567],
-        ..System::default()
-    };
-    apply_all(&reader.chunks(load, 1000).expect("chunks"), &mut system);
-    assert_eq!(system.blocking.len(), 10_001);
-    assert!(system.identification.is_empty());
+    // What iOS held is unknown: something stale, gone after the reset.
+    let mut system = IosModel::new(1_000_000);
+    system.current.blocking.insert(1_234_567);
+    apply_all(
+        &reader.chunks(load, 1000).expect("chunks"),
+        &mut system,
+        true,
+    );
+    assert_eq!(system.current.blocking.len(), 10_001);
+    assert!(!system.current.blocking.contains(&1_234_567));
+    assert!(system.current.identification.is_empty());
 }
 
 #[test]
 fn bad_arguments_and_missing_databases_are_errors() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let (guard, path) = guard(&dir);
     for (budget, extensions) in [(0, 1), (10, 0), (10, 65)] {
         let err = guard
@@ -229,7 +219,7 @@ fn bad_arguments_and_missing_databases_are_errors() {
 
 #[test]
 fn the_live_caller_id_dataset_and_its_manifest() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let (guard, _) = guard(&dir);
     let out = dir.path().join("live");
     let manifest = guard

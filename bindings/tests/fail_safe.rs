@@ -4,7 +4,6 @@
 //! SQLite file is never touched.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::{Arc, Mutex};
 
 use callguard_ffi::Lang;
@@ -12,6 +11,9 @@ use callguard_ffi::{
     CallGuard, CallGuardError, ImportOptions, ImportProgress, IncomingCall, ListKind, StoreState,
     Verdict,
 };
+use callguard_testkit::faults::{rollback_journal, Unwritable};
+use callguard_testkit::feeds::{mobile_numbers, scam_csv};
+use callguard_testkit::workdir::{file_names, write, WorkDir};
 
 const BLOCKED: &str = "+815012345678";
 
@@ -50,13 +52,8 @@ fn fixture(dir: &Path) -> PathBuf {
 }
 
 fn feed(dir: &Path, rows: u64) -> String {
-    let path = dir.join("carrier.csv");
-    let mut text = String::from("# name: carrier\nnumber,category\n");
-    for i in 0..rows {
-        text.push_str(&format!("+8190{:08},scam\n", i * 7));
-    }
-    std::fs::write(&path, text).expect("feed");
-    path.display().to_string()
+    let text = scam_csv("carrier", None, mobile_numbers(0, rows));
+    write(dir, "carrier.csv", text).display().to_string()
 }
 
 /// A read-only database in rollback-journal mode (as a backup tool or another SQLite user may
@@ -64,29 +61,19 @@ fn feed(dir: &Path, rows: u64) -> String {
 /// WAL failed, the store was "unavailable", and the blocked number rang.
 #[test]
 fn a_read_only_rollback_journal_database_still_blocks() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path());
-    let conn = rusqlite::Connection::open(&path).expect("open");
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
-        .expect("rollback mode");
-    assert_eq!(mode, "delete");
-    drop(conn);
-    let made = Command::new("chattr")
-        .arg("+i")
-        .arg(&path)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !made {
-        eprintln!("skipped: chattr +i is not available here");
+    drop(rollback_journal(&path));
+    let Some(file_lock) = Unwritable::make(&[&path]) else {
+        eprintln!("skipped: files cannot be made unwritable here");
         return;
-    }
+    };
     let guard = guard_at(&path);
     let status = guard.store_status();
     let outcome = verdict(&guard, BLOCKED);
     let change = guard.add_list_entry(ListKind::Block, "+815099990000".into(), None, None);
     drop(guard);
-    let _ = Command::new("chattr").arg("-i").arg(&path).status();
+    drop(file_lock);
     assert_eq!(status.state, StoreState::Ready, "{status:?}");
     assert_eq!(outcome, (Verdict::Block, vec!["block_list".to_owned()]));
     match change {
@@ -124,7 +111,7 @@ impl ImportProgress for Decide {
 /// with the whole file read and before the commit, and the result is what happened.
 #[test]
 fn the_progress_callback_decides_before_the_commit() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path());
     let guard = guard_at(&path);
     let feed = feed(dir.path(), 100);
@@ -179,8 +166,8 @@ fn locked_reason<T: std::fmt::Debug>(result: Result<T, CallGuardError>) -> Strin
 /// three each attempt must wait, the right PIN included.
 #[test]
 fn wrong_pins_are_counted_and_slowed_down() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("callguard.db");
+    let dir = WorkDir::new();
+    let path = dir.db();
     let guard = CallGuard::new(
         Some(path.display().to_string()),
         "JP".into(),
@@ -211,7 +198,7 @@ fn wrong_pins_are_counted_and_slowed_down() {
 /// fails open), `recover` refuses, and the file is never converted, extended or moved.
 #[test]
 fn another_applications_database_is_left_alone() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = dir.path().join("notes.db");
     let conn = rusqlite::Connection::open(&path).expect("open");
     conn.execute_batch(
@@ -238,9 +225,5 @@ fn another_applications_database_is_left_alone() {
     assert!(guard.recover().is_err());
     drop(guard);
     assert_eq!(std::fs::read(&path).expect("read"), before);
-    let names: Vec<String> = std::fs::read_dir(dir.path())
-        .expect("dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    assert_eq!(names, ["notes.db"]);
+    assert_eq!(file_names(&dir), ["notes.db"]);
 }

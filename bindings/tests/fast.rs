@@ -8,6 +8,7 @@ use callguard_ffi::{
     CallGuard, IncomingCall, ListKind, LocalTime, Presentation, ReportCategory, Verdict,
     Verification,
 };
+use callguard_testkit::workdir::WorkDir;
 
 fn number(text: &str) -> IncomingCall {
     IncomingCall {
@@ -108,8 +109,8 @@ fn the_summary_agrees_with_the_assessment_without_a_database() {
 
 #[test]
 fn the_summary_agrees_with_the_assessment_with_the_users_lists_and_reports() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("callguard.db").display().to_string();
+    let dir = WorkDir::new();
+    let db = dir.db().display().to_string();
     let guard = CallGuard::new(Some(db), "JP".into(), "elderly".into()).expect("guard");
     guard
         .add_list_entry(ListKind::Block, "+81 90 5555 0000".into(), None, None)

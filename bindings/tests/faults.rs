@@ -6,9 +6,7 @@
 //! Raw SQLite work (dropping a table, holding a lock from another process) is done by Python's
 //! `sqlite3` module in a child process: a real other process, with its own SQLite.
 
-use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -17,6 +15,11 @@ use callguard_ffi::{
     Assessment, CallGuard, CallGuardError, ImportOptions, ImportProgress, IncomingCall, ListKind,
     NumberKind, ReportCategory, StoreState, Verdict,
 };
+use callguard_testkit::faults::{
+    moved_aside, settle, sql_from_another_process, LockHolder, SmallDisk, Unwritable,
+};
+use callguard_testkit::feeds::scam_feed;
+use callguard_testkit::workdir::WorkDir;
 
 const BLOCKED: &str = "+815012345678";
 const ALLOWED: &str = "+81312345678";
@@ -116,93 +119,9 @@ fn assert_changes_refused(guard: &CallGuard, dir: &Path, why: &str) {
 }
 
 fn feed(dir: &Path, name: &str, version: u64, rows: u64, first: u64) -> String {
-    let path = dir.join(format!("{name}-{version}.csv"));
-    let mut text = format!("# name: {name}\n# version: {version}\nnumber,category\n");
-    for i in 0..rows {
-        text.push_str(&format!("+8190{:08},scam\n", (first + i) * 7));
-    }
-    std::fs::write(&path, text).expect("write feed");
-    path.display().to_string()
-}
-
-/// Runs `script` with Python 3 (the test command needs it anyway), the database path as
-/// `sys.argv[1]`.
-fn python(path: &Path) -> Command {
-    let mut command = Command::new("python3");
-    command.arg("-c");
-    command.arg("import sqlite3, sys; exec(sys.argv[2])");
-    command.arg(path);
-    command
-}
-
-/// Runs SQL on the database from another process.
-fn sql(path: &Path, script: &str) {
-    let out = python(path)
-        .arg(format!(
-            "c = sqlite3.connect(sys.argv[1], isolation_level=None)\nc.executescript({script:?})\nc.close()"
-        ))
-        .output()
-        .expect("python3 with its sqlite3 module is needed for this test");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
-
-/// Another process holding the database's write lock (`BEGIN EXCLUSIVE`, a change made and
-/// not committed) until dropped; then it rolls back.
-struct LockHolder(Child);
-
-impl LockHolder {
-    fn hold(path: &Path) -> LockHolder {
-        let mut child = python(path)
-            .arg(
-                "c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=0)\n\
-                 c.execute('BEGIN EXCLUSIVE')\n\
-                 c.execute(\"UPDATE meta SET value = value + 1 WHERE key = 'lists_gen'\")\n\
-                 print('locked', flush=True)\n\
-                 sys.stdin.read()\n\
-                 c.execute('ROLLBACK')\n",
-            )
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .spawn()
-            .expect("python3 with its sqlite3 module is needed for this test");
-        let mut line = String::new();
-        BufReader::new(child.stdout.as_mut().expect("stdout"))
-            .read_line(&mut line)
-            .expect("read");
-        assert_eq!(line.trim(), "locked");
-        LockHolder(child)
-    }
-}
-
-impl Drop for LockHolder {
-    fn drop(&mut self) {
-        drop(self.0.stdin.take());
-        let _ = self.0.wait();
-    }
-}
-
-/// Waits until no connection has the database open and its `-wal` and `-shm` are gone, so the
-/// one file holds everything (a store's background reader may close after the store).
-fn settle(path: &Path) {
-    let companions = ["-wal", "-shm"].map(|s| PathBuf::from(format!("{}{s}", path.display())));
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut clear_since: Option<Instant> = None;
-    loop {
-        if companions.iter().any(|c| c.exists()) {
-            clear_since = None;
-            assert!(Instant::now() < deadline, "{} stays open", path.display());
-            sql(path, "PRAGMA wal_checkpoint(TRUNCATE);");
-        } else if clear_since.get_or_insert_with(Instant::now).elapsed()
-            > Duration::from_millis(300)
-        {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
+    scam_feed(dir, name, version, rows, first)
+        .display()
+        .to_string()
 }
 
 /// A closed database with both lists, a report and a feed of `feed_rows` numbers.
@@ -243,18 +162,10 @@ fn entries(guard: &CallGuard) -> Vec<String> {
         .collect()
 }
 
-fn damaged_files(dir: &Path) -> usize {
-    std::fs::read_dir(dir)
-        .expect("dir")
-        .filter_map(|e| e.ok())
-        .filter(|e| e.file_name().to_string_lossy().contains(".damaged-"))
-        .count()
-}
-
 /// A damaged file: the object works, fails open, refuses changes (the bytes stay as they
 /// were), and `recover` moves the file aside and brings the database back.
-fn damaged_story(damage: impl FnOnce(Vec<u8>) -> Vec<u8>) -> (tempfile::TempDir, Arc<CallGuard>) {
-    let dir = tempfile::tempdir().expect("tempdir");
+fn damaged_story(damage: impl FnOnce(Vec<u8>) -> Vec<u8>) -> (WorkDir, Arc<CallGuard>) {
+    let dir = WorkDir::new();
     let path = fixture(dir.path(), 20_000);
     let damaged = damage(std::fs::read(&path).expect("read"));
     std::fs::write(&path, &damaged).expect("write");
@@ -322,9 +233,9 @@ fn a_truncated_file_gives_back_the_lists_and_names_the_feed() {
 
 #[test]
 fn a_schema_from_a_newer_callguard_is_left_alone() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path(), 0);
-    sql(&path, "PRAGMA user_version = 99;");
+    sql_from_another_process(&path, "PRAGMA user_version = 99;");
     let bytes = std::fs::read(&path).expect("read");
     let guard = callguard_at(&path);
     let status = guard.store_status();
@@ -339,7 +250,7 @@ fn a_schema_from_a_newer_callguard_is_left_alone() {
     assert_fails_open(&guard, "newer");
     assert_changes_refused(&guard, dir.path(), "newer");
     assert_database_error(guard.recover(), &["recovering the database", "newer"]);
-    assert_eq!(damaged_files(dir.path()), 0);
+    assert_eq!(moved_aside(&dir).len(), 0);
     drop(guard);
     settle(&path);
     assert_eq!(std::fs::read(&path).expect("read"), bytes);
@@ -347,13 +258,13 @@ fn a_schema_from_a_newer_callguard_is_left_alone() {
 
 #[test]
 fn a_table_dropped_under_the_object() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path(), 1_000);
     let guard = callguard_at(&path);
     assert_screens_normally(&guard);
     assert_eq!(guard.store_status().state, StoreState::Ready);
     // Another process drops the table and, as any writer of reports does, bumps its counter.
-    sql(
+    sql_from_another_process(
         &path,
         "DROP TABLE reports; UPDATE meta SET value = value + 1 WHERE key = 'reports_gen';",
     );
@@ -412,7 +323,7 @@ fn a_table_dropped_under_the_object() {
 
 #[test]
 fn a_lock_held_by_another_process() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path(), 0);
     let guard = callguard_at(&path);
     assert_screens_normally(&guard);
@@ -437,7 +348,7 @@ fn a_lock_held_by_another_process() {
     );
     let report = late.recover().expect("healthy");
     assert!(report.healthy && report.moved_to.is_none(), "{report:?}");
-    assert_eq!(damaged_files(dir.path()), 0);
+    assert_eq!(moved_aside(&dir).len(), 0);
     drop(holder);
     late.add_list_entry(ListKind::Block, "+815099990000".into(), None, None)
         .expect("the lock is gone");
@@ -473,7 +384,7 @@ impl ImportProgress for Pause {
 
 #[test]
 fn another_import_mid_transaction() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path(), 0);
     let guard = callguard_at(&path);
     let (paused_tx, paused) = mpsc::channel();
@@ -507,46 +418,15 @@ fn another_import_mid_transaction() {
     assert_eq!(feeds[0].numbers, 200_000);
 }
 
-/// Makes paths unwritable even for root (`chattr +i`) until dropped; `None` where that is not
-/// possible (then the test says it skipped).
-struct Immutable(Vec<PathBuf>);
-
-impl Immutable {
-    fn make(paths: &[&Path]) -> Option<Immutable> {
-        let mut made = Immutable(Vec::new());
-        for path in paths {
-            let ok = Command::new("chattr")
-                .arg("+i")
-                .arg(path)
-                .output()
-                .is_ok_and(|o| o.status.success());
-            if !ok {
-                return None;
-            }
-            made.0.push(path.to_path_buf());
-        }
-        Some(made)
-    }
-}
-
-impl Drop for Immutable {
-    fn drop(&mut self) {
-        for path in &self.0 {
-            let _ = Command::new("chattr").arg("-i").arg(path).status();
-        }
-    }
-}
-
 #[test]
 fn a_read_only_file_or_folder() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let folder = dir.path().join("data");
-    std::fs::create_dir(&folder).expect("mkdir");
+    let dir = WorkDir::new();
+    let folder = dir.folder("data");
     let path = fixture(&folder, 0);
 
     // A read-only file opens read-only: screening as usual, changes refused.
-    let Some(file_lock) = Immutable::make(&[&path]) else {
-        eprintln!("skipped: chattr +i is not available here");
+    let Some(file_lock) = Unwritable::make(&[&path]) else {
+        eprintln!("skipped: files cannot be made unwritable here");
         return;
     };
     let guard = callguard_at(&path);
@@ -561,7 +441,7 @@ fn a_read_only_file_or_folder() {
     settle(&path);
 
     // In a read-only folder it cannot open (SQLite needs its -wal and -shm there).
-    let folder_lock = Immutable::make(&[&folder]).expect("chattr");
+    let folder_lock = Unwritable::make(&[&folder]).expect("unwritable");
     let guard = callguard_at(&path);
     assert_eq!(guard.store_status().state, StoreState::Unavailable);
     assert_fails_open(&guard, "callguard.db");
@@ -571,37 +451,16 @@ fn a_read_only_file_or_folder() {
         &["recovering the database", "callguard.db"],
     );
     drop(folder_lock);
-    assert_eq!(damaged_files(&folder), 0);
+    assert_eq!(moved_aside(&folder).len(), 0);
     let report = guard.recover().expect("reopened");
     assert!(report.healthy, "{report:?}");
     assert_eq!(entries(&guard), [BLOCKED, ALLOWED]);
 }
 
-/// A tmpfs of `bytes` mounted on `dir` until dropped (root only; `None` elsewhere).
-struct SmallDisk(PathBuf);
-
-impl SmallDisk {
-    fn mount(dir: &Path, bytes: u64) -> Option<SmallDisk> {
-        let ok = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={bytes}"), "tmpfs"])
-            .arg(dir)
-            .output()
-            .is_ok_and(|o| o.status.success());
-        ok.then(|| SmallDisk(dir.to_owned()))
-    }
-}
-
-impl Drop for SmallDisk {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
-    }
-}
-
 #[test]
 fn a_full_disk() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let disk = dir.path().join("disk");
-    std::fs::create_dir(&disk).expect("mkdir");
+    let dir = WorkDir::new();
+    let disk = dir.folder("disk");
     let Some(_mounted) = SmallDisk::mount(&disk, 1 << 20) else {
         eprintln!("skipped: cannot mount a small file system here");
         return;
@@ -618,7 +477,7 @@ fn a_full_disk() {
 
 #[test]
 fn a_missing_file_or_folder() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     // A folder that is not there: no database can be made in it.
     let nowhere = dir.path().join("gone").join("callguard.db");
     let lost = callguard_at(&nowhere);
@@ -675,8 +534,8 @@ fn without_a_database_there_is_nothing_to_recover() {
 
 #[test]
 fn a_policy_change_keeps_an_unavailable_database_unavailable() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("callguard.db");
+    let dir = WorkDir::new();
+    let path = dir.db();
     std::fs::write(&path, b"not a database".repeat(100)).expect("write");
     let guard = callguard_at(&path);
     guard.set_policy("elderly".into(), None).expect("policy");
@@ -714,7 +573,7 @@ impl ImportProgress for Reenter {
 
 #[test]
 fn a_recovery_waits_for_an_import_whose_callback_calls_back() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path(), 0);
     let guard = callguard_at(&path);
     let (started_tx, started) = mpsc::channel();

@@ -11,15 +11,14 @@ use callguard_ffi::Lang;
 use callguard_ffi::{
     CallGuard, CallGuardError, ImportOptions, ImportProgress, IncomingCall, ListKind, Verdict,
 };
+use callguard_testkit::feeds::scam_csv;
+use callguard_testkit::workdir::{write, WorkDir};
 
 fn big_feed(dir: &std::path::Path, rows: u64) -> String {
-    let path = dir.join("big.csv");
-    let mut text = String::from("# name: big\nnumber,category\n");
-    for i in 0..rows {
-        text.push_str(&format!("+81901{:07},scam\n", i * 7));
-    }
-    std::fs::write(&path, text).expect("write feed");
-    path.display().to_string()
+    let numbers = (0..rows).map(|i| format!("+81901{:07}", i * 7));
+    write(dir, "big.csv", scam_csv("big", None, numbers))
+        .display()
+        .to_string()
 }
 
 #[derive(Default)]
@@ -72,7 +71,7 @@ fn screening_converts_the_assessment() {
 
 #[test]
 fn a_cancel_flag_set_before_the_import_changes_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let feed = big_feed(dir.path(), 10_000);
     let store = Store::open(dir.path().join("db"), Region::JP).expect("open");
     let options = CoreImportOptions {
@@ -88,7 +87,7 @@ fn a_cancel_flag_set_before_the_import_changes_nothing() {
 
 #[test]
 fn returning_false_from_the_callback_cancels_the_import() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let feed = big_feed(dir.path(), 150_000);
     let db = dir.path().join("db").display().to_string();
     let guard = CallGuard::new(Some(db), "JP".into(), "balanced".into()).expect("guard");
@@ -117,7 +116,7 @@ fn returning_false_from_the_callback_cancels_the_import() {
 
 #[test]
 fn screening_goes_on_in_other_threads_during_an_import() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let feed = big_feed(dir.path(), 150_000);
     let db = dir.path().join("db").display().to_string();
     let guard = CallGuard::new(Some(db), "JP".into(), "balanced".into()).expect("guard");

@@ -1,32 +1,13 @@
 //! The `callguard` command as other tools script against it.
 
-use assert_cmd::Command;
+use callguard_testkit::cli::{json, json_lines, reason_codes, stdout, text, Cli};
+use callguard_testkit::workdir::WorkDir;
 use serde_json::Value;
 
-fn callguard() -> Command {
-    let mut cmd = Command::cargo_bin("callguard").expect("binary");
-    // No default database: `check` consults one only when asked.
-    let no_data = std::env::temp_dir().join("callguard-cli-tests-no-data");
-    cmd.env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env("XDG_DATA_HOME", no_data);
-    cmd
-}
+const CALLGUARD: Cli = Cli::new(env!("CARGO_BIN_EXE_callguard"));
 
 fn check_json(args: &[&str]) -> Value {
-    let out = callguard()
-        .arg("check")
-        .arg("--json")
-        .args(args)
-        .output()
-        .expect("run");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("one JSON object")
+    CALLGUARD.check_json(args)
 }
 
 #[test]
@@ -48,13 +29,8 @@ fn international_call_warns_with_a_reason() {
     let v = check_json(&["--lang", "en", "+1 202-555-0143"]);
     assert_eq!(v["verdict"], "warn");
     assert_eq!(v["number"]["international"], true);
-    let codes: Vec<&str> = v["reasons"]
-        .as_array()
-        .expect("reasons")
-        .iter()
-        .filter_map(|r| r["code"].as_str())
-        .collect();
-    assert!(codes.contains(&"international"), "{codes:?}");
+    let codes = reason_codes(&v);
+    assert!(codes.iter().any(|c| c == "international"), "{codes:?}");
     assert!(v["advice"]
         .as_str()
         .is_some_and(|a| a.contains("looked up")));
@@ -88,12 +64,11 @@ fn hidden_and_short_numbers() {
 
 #[test]
 fn human_output_puts_the_verdict_first() {
-    let out = callguard()
-        .args(["check", "--lang", "en", "+1 202-555-0143"])
-        .output()
-        .expect("run");
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let text = stdout(
+        CALLGUARD
+            .command()
+            .args(["check", "--lang", "en", "+1 202-555-0143"]),
+    );
     assert!(text.starts_with("Warning"), "{text}");
     assert!(text.contains("international"));
     assert!(text.contains("advice:"));
@@ -102,44 +77,40 @@ fn human_output_puts_the_verdict_first() {
 #[test]
 fn batch_prints_one_object_per_line() {
     let input = "03-5253-5111\n\n+83 1234 5678\n110\n0120-123-456\n";
-    let out = callguard()
+    let out = CALLGUARD
+        .command()
         .args(["check", "--batch", "-"])
         .write_stdin(input)
         .output()
         .expect("run");
     assert!(out.status.success());
-    let lines: Vec<Value> = String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON line"))
-        .collect();
+    let lines = json_lines(&out);
     let verdicts: Vec<&str> = lines.iter().filter_map(|v| v["verdict"].as_str()).collect();
     assert_eq!(verdicts, ["allow", "block", "allow", "allow"]);
 }
 
 #[test]
 fn batch_from_a_file_and_a_missing_file() {
-    let dir = std::env::temp_dir().join(format!("callguard-cli-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let file = dir.join("calls.txt");
-    std::fs::write(&file, "+819012345678\n").expect("write");
-    callguard()
+    let dir = WorkDir::new();
+    let file = dir.write("calls.txt", "+819012345678\n");
+    CALLGUARD
+        .command()
         .args(["check", "--batch"])
         .arg(&file)
         .assert()
         .success();
-    let out = callguard()
+    let out = CALLGUARD
+        .command()
         .args(["check", "--batch"])
         .arg(dir.join("missing.txt"))
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = text(&out.stderr);
     assert!(
         err.contains("missing.txt") && err.lines().count() == 1,
         "{err}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
@@ -153,7 +124,7 @@ fn bad_usage_exits_2_with_a_message() {
         vec!["check", "--policy", "/no/such/policy.json", "123"],
         vec!["check"],
     ] {
-        let out = callguard().args(&args).output().expect("run");
+        let out = CALLGUARD.command().args(&args).output().expect("run");
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(!out.stderr.is_empty(), "{args:?}");
     }
@@ -161,73 +132,68 @@ fn bad_usage_exits_2_with_a_message() {
 
 #[test]
 fn a_malformed_policy_file_names_the_place() {
-    let dir = std::env::temp_dir().join(format!("callguard-policy-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let file = dir.join("policy.json");
-    std::fs::write(&file, "{\n \"format\": 1,\n oops }").expect("write");
-    let out = callguard()
+    let dir = WorkDir::new();
+    let file = dir.write("policy.json", "{\n \"format\": 1,\n oops }");
+    let out = CALLGUARD
+        .command()
         .args(["check", "--policy"])
         .arg(&file)
         .arg("123")
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = text(&out.stderr);
     assert!(
         err.contains("policy.json") && err.contains("line 3"),
         "{err}"
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]
 fn demo_shows_the_scam_calls_and_the_ordinary_ones() {
-    let out = callguard()
-        .args(["demo", "--lang", "en"])
-        .output()
-        .expect("run");
-    assert!(out.status.success());
-    let text = String::from_utf8(out.stdout).expect("utf-8");
+    let text = stdout(CALLGUARD.command().args(["demo", "--lang", "en"]));
     assert!(text.contains("Blocked") && text.contains("Warning") && text.contains("Ring"));
     assert!(text.contains("Ministry") && text.contains("emergency number"));
-    let out = callguard().args(["demo", "--json"]).output().expect("run");
-    let calls: Vec<Value> = String::from_utf8(out.stdout)
-        .expect("utf-8")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("JSON"))
-        .collect();
+    let out = CALLGUARD
+        .command()
+        .args(["demo", "--json"])
+        .output()
+        .expect("run");
+    let calls = json_lines(&out);
     assert!(calls.len() >= 15);
 }
 
 #[test]
 fn check_consults_the_database() {
-    let dir = std::env::temp_dir().join(format!("callguard-check-db-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = WorkDir::new();
     let db = dir.join("cg.db");
     let db_arg = format!("--db={}", db.display());
 
     // A --db that is not there fails open (a verdict, a warning) and is never created; --log
     // without a database is a warning, never a lost verdict.
-    let out = callguard()
+    let out = CALLGUARD
+        .command()
         .args(["check", "--json", &db_arg, "03-1234-5678"])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(0));
-    let v: Value = serde_json::from_slice(&out.stdout).expect("a verdict");
+    let v = json(&out);
     assert_eq!(v["reasons"][0]["code"], "screening_unavailable");
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = text(&out.stderr);
     assert!(err.contains("cg.db") && err.lines().count() == 1, "{err}");
     assert!(!db.exists());
-    let out = callguard()
+    let out = CALLGUARD
+        .command()
         .args(["check", "--json", "--log", "03-1234-5678"])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(0));
-    let v: Value = serde_json::from_slice(&out.stdout).expect("a verdict");
+    let v = json(&out);
     assert_eq!(v["verdict"], "allow");
-    assert!(String::from_utf8_lossy(&out.stderr).contains("not logged"));
+    assert!(text(&out.stderr).contains("not logged"));
 
-    callguard()
+    CALLGUARD
+        .command()
         .args([
             "list",
             "add",
@@ -243,7 +209,8 @@ fn check_consults_the_database() {
     assert_eq!(v["verdict"], "block");
     assert_eq!(v["reasons"][0]["code"], "block_list");
 
-    callguard()
+    CALLGUARD
+        .command()
         .args(["report", "+44 20 7946 0958", "--category", "scam", &db_arg])
         .assert()
         .success();
@@ -254,14 +221,8 @@ fn check_consults_the_database() {
         check_json(&[&db_arg, "--log", "03-1234-5678"]);
     }
     let v = check_json(&[&db_arg, "03-1234-5678"]);
-    let codes: Vec<&str> = v["reasons"]
-        .as_array()
-        .expect("reasons")
-        .iter()
-        .filter_map(|r| r["code"].as_str())
-        .collect();
-    assert!(codes.contains(&"repeat_caller"), "{codes:?}");
-    let _ = std::fs::remove_dir_all(&dir);
+    let codes = reason_codes(&v);
+    assert!(codes.iter().any(|c| c == "repeat_caller"), "{codes:?}");
 }
 
 #[test]
@@ -282,7 +243,8 @@ fn policies_claims_and_quiet_hours() {
         "{v}"
     );
     assert_eq!(v["label"], "Impersonation");
-    let out = callguard()
+    let out = CALLGUARD
+        .command()
         .args(["check", "--at", "25:00", "03-1234-5678"])
         .output()
         .expect("run");
@@ -291,10 +253,10 @@ fn policies_claims_and_quiet_hours() {
 
 #[test]
 fn a_caregiver_locks_a_policy() {
-    let dir = std::env::temp_dir().join(format!("callguard-lock-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = WorkDir::new();
     let file = dir.join("family.json");
-    callguard()
+    CALLGUARD
+        .command()
         .args(["policy", "lock", "elderly", "--pin", "2468", "--out"])
         .arg(&file)
         .assert()
@@ -302,7 +264,8 @@ fn a_caregiver_locks_a_policy() {
     let text = std::fs::read_to_string(&file).expect("policy file");
     assert!(text.contains("\"lock\"") && !text.contains("2468"));
     let verify = |pin: &str| {
-        callguard()
+        CALLGUARD
+            .command()
             .args(["policy", "verify"])
             .arg(&file)
             .args(["--pin", pin])
@@ -317,7 +280,8 @@ fn a_caregiver_locks_a_policy() {
     let v = check_json(&["--policy", file.to_str().expect("utf-8"), "+1 202 555 0143"]);
     assert_eq!(v["verdict"], "block");
     let unlocked = dir.join("open.json");
-    callguard()
+    CALLGUARD
+        .command()
         .args(["policy", "unlock"])
         .arg(&file)
         .args(["--pin", "1357", "--out"])
@@ -325,5 +289,4 @@ fn a_caregiver_locks_a_policy() {
         .assert()
         .code(1);
     assert!(!unlocked.exists());
-    let _ = std::fs::remove_dir_all(&dir);
 }

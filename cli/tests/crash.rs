@@ -4,23 +4,19 @@
 #![cfg(unix)]
 
 use std::io::Write;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 use std::time::Duration;
 
-use assert_cmd::cargo::CommandCargoExt;
+use callguard_testkit::cli::Cli;
+use callguard_testkit::workdir::WorkDir;
+
+const CALLGUARD: Cli = Cli::new(env!("CARGO_BIN_EXE_callguard"));
 
 const ROWS: usize = 60_000;
 
-fn callguard() -> Command {
-    let mut cmd = Command::cargo_bin("callguard").expect("binary");
-    cmd.env_remove("LANG").env_remove("LC_ALL");
-    cmd
-}
-
 #[test]
 fn an_import_killed_at_random_points_leaves_a_sound_database() {
-    let dir = std::env::temp_dir().join(format!("callguard-crash-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
+    let dir = WorkDir::new();
     let feed = dir.join("feed.csv");
     {
         let mut out = std::io::BufWriter::new(std::fs::File::create(&feed).expect("feed"));
@@ -34,7 +30,8 @@ fn an_import_killed_at_random_points_leaves_a_sound_database() {
     // transaction starts to past its commit whatever the machine and build.
     let timing_db = dir.join("timing.db");
     let started = std::time::Instant::now();
-    let ok = callguard()
+    let ok = CALLGUARD
+        .process()
         .args(["import", &format!("--db={}", timing_db.display())])
         .arg(&feed)
         .stdout(Stdio::null())
@@ -48,7 +45,8 @@ fn an_import_killed_at_random_points_leaves_a_sound_database() {
         let db = dir.join(format!("crash-{round}.db"));
         let db_arg = format!("--db={}", db.display());
         for pattern in ["050-1234-5678", "+855*"] {
-            let ok = callguard()
+            let ok = CALLGUARD
+                .process()
                 .args(["list", "add", "block", pattern, &db_arg])
                 .stdout(Stdio::null())
                 .status()
@@ -56,7 +54,8 @@ fn an_import_killed_at_random_points_leaves_a_sound_database() {
             assert!(ok.success());
         }
 
-        let mut child = callguard()
+        let mut child = CALLGUARD
+            .process()
             .args(["import", &db_arg])
             .arg(&feed)
             .stdout(Stdio::null())
@@ -94,7 +93,8 @@ fn an_import_killed_at_random_points_leaves_a_sound_database() {
         drop(conn);
 
         // The database stays usable: the same feed imports cleanly afterwards.
-        let ok = callguard()
+        let ok = CALLGUARD
+            .process()
             .args(["import", &db_arg])
             .arg(&feed)
             .stdout(Stdio::null())
@@ -107,5 +107,4 @@ fn an_import_killed_at_random_points_leaves_a_sound_database() {
         "import takes {whole} ms; killed before commit: {}, after: {}",
         outcomes.0, outcomes.1
     );
-    let _ = std::fs::remove_dir_all(&dir);
 }

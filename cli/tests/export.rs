@@ -2,43 +2,11 @@
 //! between exported versions, the budget and split, exit codes.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-fn workdir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("export_{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    dir
-}
+use callguard_testkit::cli::{json_file, success, Cli};
+use callguard_testkit::workdir::WorkDir;
 
-fn callguard(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_callguard"))
-        .args(args)
-        .arg("--db")
-        .arg(dir.join("callguard.db"))
-        .env_remove("XDG_DATA_HOME")
-        .env("LANG", "C")
-        .output()
-        .expect("run callguard")
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
-
-fn lines(path: &Path) -> Vec<serde_json::Value> {
-    std::fs::read_to_string(path)
-        .expect("read")
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
-        .collect()
-}
+const CALLGUARD: Cli = Cli::new(env!("CARGO_BIN_EXE_callguard"));
 
 /// Applies an export file to a set of (number, kind, label).
 fn apply(state: &mut BTreeSet<(i64, String, String)>, file: &[serde_json::Value]) {
@@ -66,15 +34,15 @@ fn apply(state: &mut BTreeSet<(i64, String, String)>, file: &[serde_json::Value]
 
 #[test]
 fn full_exports_and_deltas_agree() {
-    let dir = workdir("deltas");
-    ok(&callguard(&dir, &["list", "add", "block", "+8150123456*"]));
-    ok(&callguard(
-        &dir,
+    let dir = WorkDir::new();
+    success(&CALLGUARD.run_on(&dir.db(), &["list", "add", "block", "+8150123456*"]));
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &["list", "add", "allow", "050-1234-5600", "--label", "Office"],
     ));
     let v1 = dir.join("v1.jsonl");
-    let summary = ok(&callguard(
-        &dir,
+    let summary = success(&CALLGUARD.run_on(
+        &dir.db(),
         &[
             "export",
             "ios",
@@ -88,7 +56,7 @@ fn full_exports_and_deltas_agree() {
         summary.contains("plan version 1: 100 entries (99 blocking, 1 identification)"),
         "{summary}"
     );
-    let v1 = lines(&v1);
+    let v1 = json_file(&v1);
     assert_eq!(v1[0]["format"], "callguard-ios-directory");
     assert_eq!(v1[0]["mode"], "full");
     assert_eq!(v1.last().expect("trailer")["summary"]["entries"], 100);
@@ -114,14 +82,11 @@ fn full_exports_and_deltas_agree() {
         );
     }
 
-    ok(&callguard(
-        &dir,
-        &["list", "remove", "allow", "050-1234-5600"],
-    ));
-    ok(&callguard(&dir, &["list", "add", "block", "+81312345678"]));
+    success(&CALLGUARD.run_on(&dir.db(), &["list", "remove", "allow", "050-1234-5600"]));
+    success(&CALLGUARD.run_on(&dir.db(), &["list", "add", "block", "+81312345678"]));
     let v2 = dir.join("v2.jsonl");
-    ok(&callguard(
-        &dir,
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &[
             "export",
             "ios",
@@ -131,42 +96,42 @@ fn full_exports_and_deltas_agree() {
             v2.to_str().expect("path"),
         ],
     ));
-    let v2 = lines(&v2);
+    let v2 = json_file(&v2);
     assert_eq!(
         (v2[0]["mode"].as_str(), v2[0]["base"].as_u64()),
         (Some("delta"), Some(1))
     );
     apply(&mut state, &v2);
     let full = dir.join("full.jsonl");
-    ok(&callguard(
-        &dir,
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &["export", "ios", "--out", full.to_str().expect("path")],
     ));
     let mut fresh = BTreeSet::new();
-    apply(&mut fresh, &lines(&full));
+    apply(&mut fresh, &json_file(&full));
     assert_eq!(state, fresh);
     assert_eq!(fresh.len(), 101);
 
     // A version that is no longer stored: exit 2, with the way out.
-    let out = callguard(&dir, &["export", "ios", "--since", "1"]);
+    let out = CALLGUARD.run_on(&dir.db(), &["export", "ios", "--since", "1"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("export a full plan"));
 }
 
 #[test]
 fn budget_split_and_live_caller_id() {
-    let dir = workdir("budget");
-    ok(&callguard(
-        &dir,
+    let dir = WorkDir::new();
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &["list", "add", "block", "+815012340000..+815012349999"],
     ));
-    ok(&callguard(
-        &dir,
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &["report", "090-1111-2222", "--category", "fraud"],
     ));
     let out = dir.join("plan.jsonl");
-    let summary = ok(&callguard(
-        &dir,
+    let summary = success(&CALLGUARD.run_on(
+        &dir.db(),
         &[
             "export",
             "ios",
@@ -189,8 +154,8 @@ fn budget_split_and_live_caller_id() {
     assert!(exts.iter().all(|e| e["blocking"].as_u64() == Some(3_000)));
 
     let live = dir.join("live");
-    let text = ok(&callguard(
-        &dir,
+    let text = success(&CALLGUARD.run_on(
+        &dir.db(),
         &[
             "export",
             "live-caller-id",

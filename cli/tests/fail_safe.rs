@@ -5,58 +5,26 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
+use callguard_testkit::cli::{json_lines, reason_codes, text, Cli};
+use callguard_testkit::faults::{
+    from_a_newer_callguard, hold_exclusive_lock, overwrite, rollback_journal,
+};
+use callguard_testkit::feeds::sha256_hex;
+use callguard_testkit::workdir::{file_names, WorkDir};
 use serde_json::Value;
 
 const BLOCKED: &str = "+815012345678";
 
-fn workdir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("fail_safe_{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    dir
-}
-
-fn callguard() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_callguard"));
-    command.env_remove("LANG").env_remove("LC_ALL").env(
-        "XDG_DATA_HOME",
-        std::env::temp_dir().join("callguard-fail-safe-no-data"),
-    );
-    command
-}
-
-fn run(args: &[&str]) -> Output {
-    callguard().args(args).output().expect("run callguard")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn json_lines(out: &Output) -> Vec<Value> {
-    text(&out.stdout)
-        .lines()
-        .map(|l| serde_json::from_str(l).expect("a JSON verdict"))
-        .collect()
-}
-
-fn codes(v: &Value) -> Vec<String> {
-    v["reasons"]
-        .as_array()
-        .expect("reasons")
-        .iter()
-        .filter_map(|r| r["code"].as_str().map(str::to_owned))
-        .collect()
-}
+const CALLGUARD: Cli = Cli::new(env!("CARGO_BIN_EXE_callguard"));
 
 /// A callguard database at `dir/callguard.db` whose block list holds [`BLOCKED`].
 fn database(dir: &Path) -> PathBuf {
     let db = dir.join("callguard.db");
-    let out = run(&[
+    let out = CALLGUARD.run(&[
         "list",
         "add",
         "block",
@@ -68,15 +36,6 @@ fn database(dir: &Path) -> PathBuf {
     db
 }
 
-fn files_in(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("read dir")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    names
-}
-
 /// With a database that cannot be used, `check` (one call and a batch) still answers: the
 /// emergency number, the contact and the withheld call as always, the rest ring with
 /// `screening_unavailable`; exit 0 and one warning on stderr naming the repair. Before, each
@@ -86,7 +45,7 @@ fn assert_check_fails_open(db: &Path, hint: &str) {
     let one = |extra: &[&str]| {
         let mut args = vec!["check", "--json", "--db", db];
         args.extend_from_slice(extra);
-        let out = run(&args);
+        let out = CALLGUARD.run(&args);
         assert_eq!(
             out.status.code(),
             Some(0),
@@ -100,20 +59,21 @@ fn assert_check_fails_open(db: &Path, hint: &str) {
     };
     let v = one(&["110"]);
     assert_eq!(
-        (v["verdict"].as_str(), codes(&v)),
+        (v["verdict"].as_str(), reason_codes(&v)),
         (Some("allow"), vec!["emergency_number".to_owned()])
     );
     let v = one(&["--contact", BLOCKED]);
-    assert_eq!(codes(&v)[0], "contact");
+    assert_eq!(reason_codes(&v)[0], "contact");
     let v = one(&["--presentation", "restricted"]);
-    assert_eq!(codes(&v)[0], "withheld");
+    assert_eq!(reason_codes(&v)[0], "withheld");
     let v = one(&["+1 202-555-0143"]);
     assert_eq!(
-        (v["verdict"].as_str(), codes(&v)),
+        (v["verdict"].as_str(), reason_codes(&v)),
         (Some("allow"), vec!["screening_unavailable".to_owned()])
     );
 
-    let mut child = callguard()
+    let mut child = CALLGUARD
+        .process()
         .args(["check", "--batch", "-", "--db", db])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -128,7 +88,7 @@ fn assert_check_fails_open(db: &Path, hint: &str) {
         .expect("write");
     let out = child.wait_with_output().expect("batch");
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
-    let verdicts: Vec<Vec<String>> = json_lines(&out).iter().map(codes).collect();
+    let verdicts: Vec<Vec<String>> = json_lines(&out).iter().map(reason_codes).collect();
     assert_eq!(
         verdicts,
         [
@@ -141,32 +101,21 @@ fn assert_check_fails_open(db: &Path, hint: &str) {
 
 #[test]
 fn check_fails_open_on_a_damaged_newer_or_locked_database() {
-    let dir = workdir("damaged");
+    let dir = WorkDir::new();
     let db = database(&dir);
-    std::fs::write(&db, b"this is not a database at all".repeat(100)).expect("damage");
-    let _ = std::fs::remove_file(dir.join("callguard.db-wal"));
-    let _ = std::fs::remove_file(dir.join("callguard.db-shm"));
+    overwrite(&db, &b"this is not a database at all".repeat(100));
     assert_check_fails_open(&db, "callguard db recover");
 
-    let dir = workdir("newer");
+    let dir = WorkDir::new();
     let db = database(&dir);
-    let conn = rusqlite::Connection::open(&db).expect("open");
-    conn.pragma_update(None, "user_version", 99).expect("newer");
-    drop(conn);
+    from_a_newer_callguard(&db);
     assert_check_fails_open(&db, "newer");
 
     // A file left in rollback-journal mode, exclusively locked by another process's writer.
-    let dir = workdir("locked");
+    let dir = WorkDir::new();
     let db = database(&dir);
-    let conn = rusqlite::Connection::open(&db).expect("open");
-    let mode: String = conn
-        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
-        .expect("mode");
-    assert_eq!(mode, "delete");
-    conn.execute_batch(
-        "BEGIN EXCLUSIVE; UPDATE meta SET value = value + 1 WHERE key = 'lists_gen';",
-    )
-    .expect("lock");
+    let conn = rollback_journal(&db);
+    hold_exclusive_lock(&conn);
     assert_check_fails_open(&db, "callguard db recover");
     conn.execute_batch("ROLLBACK").expect("rollback");
 }
@@ -177,14 +126,15 @@ fn check_fails_open_on_a_damaged_newer_or_locked_database() {
 /// 1, nothing on stdout.
 #[test]
 fn the_verdict_comes_before_the_log() {
-    let dir = workdir("log");
+    let dir = WorkDir::new();
     let db = database(&dir);
     let db = db.to_str().expect("path");
     let other = rusqlite::Connection::open(db).expect("open");
     other
         .execute_batch("BEGIN IMMEDIATE; UPDATE meta SET value = value WHERE key = 'calls_gen';")
         .expect("write lock");
-    let mut child = callguard()
+    let mut child = CALLGUARD
+        .process()
         .args(["check", "--json", "--log", "--db", db, BLOCKED])
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -205,7 +155,8 @@ fn the_verdict_comes_before_the_log() {
     let err = text(&out.stderr);
     assert!(err.contains("not logged") && err.contains("busy"), "{err}");
 
-    let mut child = callguard()
+    let mut child = CALLGUARD
+        .process()
         .args(["check", "--batch", "-", "--log", "--db", db])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -238,7 +189,8 @@ fn a_batch_answers_every_line() {
     let mut input = b"+81 3 5253 5111\n050\xff\xfe1234\n".to_vec();
     input.extend_from_slice(&b"9".repeat(200_000));
     input.extend_from_slice(b"\n110\n");
-    let mut child = callguard()
+    let mut child = CALLGUARD
+        .process()
         .args(["check", "--batch", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -262,7 +214,8 @@ fn a_batch_answers_every_line() {
 /// waited for. Before, output was block-buffered until the end of the input.
 #[test]
 fn a_batch_answers_each_line_as_it_comes() {
-    let mut child = callguard()
+    let mut child = CALLGUARD
+        .process()
         .args(["check", "--batch", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -296,7 +249,7 @@ fn a_batch_answers_each_line_as_it_comes() {
 /// ends (a pipe still open) does not stop the verdict. Before, the whole file was read first.
 #[test]
 fn a_transcript_is_read_only_as_far_as_it_is_scanned() {
-    let dir = workdir("transcript");
+    let dir = WorkDir::new();
     let fifo = dir.join("words");
     let made = Command::new("mkfifo")
         .arg(&fifo)
@@ -321,7 +274,8 @@ fn a_transcript_is_read_only_as_far_as_it_is_scanned() {
     let (tx, rx) = mpsc::channel();
     let path = fifo.clone();
     std::thread::spawn(move || {
-        let out = callguard()
+        let out = CALLGUARD
+            .process()
             .args(["check", "--json", "--transcript"])
             .arg(&path)
             .arg("+1 202-555-0143")
@@ -336,7 +290,7 @@ fn a_transcript_is_read_only_as_far_as_it_is_scanned() {
     let _ = writer.join();
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let v = json_lines(&out).remove(0);
-    assert!(codes(&v).contains(&"scam_script".to_owned()), "{v}");
+    assert!(reason_codes(&v).contains(&"scam_script".to_owned()), "{v}");
 }
 
 /// Usage errors are one line on stderr and exit 2; a mistyped flag is one of them, never
@@ -352,16 +306,16 @@ fn usage_errors_are_one_line_and_flags_are_never_numbers() {
         vec!["nonsense"],
         vec![],
     ] {
-        let out = run(&args);
+        let out = CALLGUARD.run(&args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert!(out.stdout.is_empty(), "{args:?}: {}", text(&out.stdout));
         let err = text(&out.stderr);
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
         assert!(err.starts_with("callguard: "), "{err}");
     }
-    assert!(text(&run(&["check", "--jsn", "110"]).stderr).contains("--jsn"));
+    assert!(text(&CALLGUARD.run(&["check", "--jsn", "110"]).stderr).contains("--jsn"));
     // A number that starts with '-' goes after `--`.
-    let out = run(&["check", "--json", "--", "-110"]);
+    let out = CALLGUARD.run(&["check", "--json", "--", "-110"]);
     assert_eq!(out.status.code(), Some(0));
 }
 
@@ -369,26 +323,22 @@ fn usage_errors_are_one_line_and_flags_are_never_numbers() {
 /// export never create one. Before, each of these left an empty callguard.db.
 #[test]
 fn failed_commands_create_no_database() {
-    let dir = workdir("no_database");
+    let dir = WorkDir::new();
     let db = dir.join("sub").join("callguard.db");
     let db_arg = db.to_str().expect("path");
-    let bad_feed = dir.join("bad.csv");
-    std::fs::write(
-        &bad_feed,
+    let bad_feed = dir.write(
+        "bad.csv",
         "# name: bad\nnumber\n+815012345678\nnot a number\n",
-    )
-    .expect("feed");
-    let weak_key = dir.join("weak.pub");
+    );
     let mut identity = vec![1u8];
     identity.resize(32, 0);
-    std::fs::write(
-        &weak_key,
+    let weak_key = dir.write(
+        "weak.pub",
         identity
             .iter()
             .map(|b| format!("{b:02x}"))
             .collect::<String>(),
-    )
-    .expect("key");
+    );
     let bad_feed = bad_feed.to_str().expect("path");
     let weak_key = weak_key.to_str().expect("path");
     for args in [
@@ -407,7 +357,7 @@ fn failed_commands_create_no_database() {
     ] {
         let mut full = args.clone();
         full.extend(["--db", db_arg]);
-        let out = run(&full);
+        let out = CALLGUARD.run(&full);
         assert_ne!(out.status.code(), Some(0), "{args:?}");
         assert!(!db.exists(), "{args:?} created the database");
         assert!(!dir.join("sub").exists(), "{args:?} left its folder");
@@ -418,10 +368,10 @@ fn failed_commands_create_no_database() {
 /// refused. A note may have lines: `list show` escapes them.
 #[test]
 fn labels_and_notes_cannot_forge_rows() {
-    let dir = workdir("labels");
+    let dir = WorkDir::new();
     let db = database(&dir);
     let db = db.to_str().expect("path");
-    let out = run(&[
+    let out = CALLGUARD.run(&[
         "list",
         "add",
         "block",
@@ -437,7 +387,7 @@ fn labels_and_notes_cannot_forge_rows() {
         "{}",
         text(&out.stderr)
     );
-    let out = run(&[
+    let out = CALLGUARD.run(&[
         "list",
         "add",
         "block",
@@ -448,7 +398,7 @@ fn labels_and_notes_cannot_forge_rows() {
         db,
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let out = run(&["list", "show", "--db", db]);
+    let out = CALLGUARD.run(&["list", "show", "--db", db]);
     let shown = text(&out.stdout);
     assert_eq!(shown.lines().count(), 2, "{shown}");
     assert!(shown.lines().all(|l| l.starts_with("block\t")), "{shown}");
@@ -456,13 +406,13 @@ fn labels_and_notes_cannot_forge_rows() {
 
     // A policy file's name and description are shown escaped: no escape sequence reaches the
     // terminal, no new line forges a line of the description.
-    let policy = run(&["policy", "show", "balanced", "--json"]);
+    let policy = CALLGUARD.run(&["policy", "show", "balanced", "--json"]);
     let mut value: Value = serde_json::from_slice(&policy.stdout).expect("policy");
     value["name"] = Value::from("family\u{1b}[2J");
     value["description"] = Value::from("ok\nlocked by a caregiver");
     let file = dir.join("family.json");
     std::fs::write(&file, value.to_string()).expect("write");
-    let out = run(&["policy", "show", file.to_str().expect("path")]);
+    let out = CALLGUARD.run(&["policy", "show", file.to_str().expect("path")]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let shown = text(&out.stdout);
     assert!(!shown.contains('\u{1b}'), "{shown}");
@@ -477,7 +427,7 @@ fn labels_and_notes_cannot_forge_rows() {
 /// byte. Before, `check` converted it and `db recover` replaced it with an empty database.
 #[test]
 fn another_applications_file_is_never_written() {
-    let dir = workdir("foreign");
+    let dir = WorkDir::new();
     let file = dir.join("photos.db");
     let conn = rusqlite::Connection::open(&file).expect("open");
     conn.execute_batch(
@@ -488,21 +438,21 @@ fn another_applications_file_is_never_written() {
     drop(conn);
     let before = std::fs::read(&file).expect("read");
     let path = file.to_str().expect("path");
-    let out = run(&["check", "--json", "--db", path, BLOCKED]);
+    let out = CALLGUARD.run(&["check", "--json", "--db", path, BLOCKED]);
     assert_eq!(out.status.code(), Some(0));
     assert!(
         text(&out.stderr).contains("not a callguard database"),
         "{}",
         text(&out.stderr)
     );
-    let out = run(&["check", "--json", "--log", "--db", path, BLOCKED]);
+    let out = CALLGUARD.run(&["check", "--json", "--log", "--db", path, BLOCKED]);
     assert_eq!(out.status.code(), Some(0));
     for args in [
         vec!["db", "recover", "--db", path],
         vec!["list", "add", "block", BLOCKED, "--db", path],
         vec!["stats", "--db", path],
     ] {
-        let out = run(&args);
+        let out = CALLGUARD.run(&args);
         assert_ne!(out.status.code(), Some(0), "{args:?}");
         assert!(
             text(&out.stderr).contains("not a callguard database"),
@@ -511,14 +461,14 @@ fn another_applications_file_is_never_written() {
         );
     }
     assert_eq!(std::fs::read(&file).expect("read"), before);
-    assert_eq!(files_in(&dir), ["photos.db"]);
+    assert_eq!(file_names(&dir), ["photos.db"]);
 }
 
 #[cfg(unix)]
 #[test]
 fn outputs_never_follow_planted_links_nor_leave_temporary_files() {
     use std::os::unix::fs::symlink;
-    let dir = workdir("links");
+    let dir = WorkDir::new();
     let db = database(&dir);
     let db = db.to_str().expect("path");
     let victim = dir.join("victim.txt");
@@ -529,7 +479,7 @@ fn outputs_never_follow_planted_links_nor_leave_temporary_files() {
     // `policy lock --out X.json` once wrote X.json.tmp, following a link planted there.
     let policy = out_dir.join("family.json");
     symlink(&victim, out_dir.join("family.json.tmp")).expect("link");
-    let out = run(&[
+    let out = CALLGUARD.run(&[
         "policy",
         "lock",
         "elderly",
@@ -540,7 +490,7 @@ fn outputs_never_follow_planted_links_nor_leave_temporary_files() {
     ]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
-    assert_eq!(files_in(&out_dir), ["family.json", "family.json.tmp"]);
+    assert_eq!(file_names(&out_dir), ["family.json", "family.json.tmp"]);
     // A link at the target itself is refused, not followed.
     let linked = out_dir.join("linked.json");
     symlink(&victim, &linked).expect("link");
@@ -571,7 +521,7 @@ fn outputs_never_follow_planted_links_nor_leave_temporary_files() {
             db,
         ],
     ] {
-        let out = run(&args);
+        let out = CALLGUARD.run(&args);
         assert_ne!(out.status.code(), Some(0), "{args:?}");
         assert!(
             text(&out.stderr).contains("symbolic link"),
@@ -585,7 +535,7 @@ fn outputs_never_follow_planted_links_nor_leave_temporary_files() {
         );
     }
     // A folder that cannot be written in: nothing, not even a temporary file, is left.
-    let out = run(&[
+    let out = CALLGUARD.run(&[
         "policy",
         "lock",
         "elderly",
@@ -596,7 +546,7 @@ fn outputs_never_follow_planted_links_nor_leave_temporary_files() {
     ]);
     assert_ne!(out.status.code(), Some(0));
     assert_eq!(
-        files_in(&out_dir),
+        file_names(&out_dir),
         ["family.json", "family.json.tmp", "linked.json"]
     );
 
@@ -604,7 +554,7 @@ fn outputs_never_follow_planted_links_nor_leave_temporary_files() {
     let live = dir.join("live");
     std::fs::create_dir(&live).expect("live");
     symlink(&victim, live.join("block.jsonl")).expect("link");
-    let out = run(&[
+    let out = CALLGUARD.run(&[
         "export",
         "live-caller-id",
         "--out",
@@ -614,7 +564,7 @@ fn outputs_never_follow_planted_links_nor_leave_temporary_files() {
     ]);
     assert_ne!(out.status.code(), Some(0));
     assert_eq!(std::fs::read_to_string(&victim).expect("victim"), "keep me");
-    assert_eq!(files_in(&live), ["block.jsonl"]);
+    assert_eq!(file_names(&live), ["block.jsonl"]);
 }
 
 /// One block-list prefix stands for a billion numbers: `export live-caller-id` plans at most
@@ -623,7 +573,7 @@ fn outputs_never_follow_planted_links_nor_leave_temporary_files() {
 /// manifest, and no temporary folder. Two exports in one second get two versions.
 #[test]
 fn the_live_caller_id_export_is_bounded_and_whole() {
-    let dir = workdir("live");
+    let dir = WorkDir::new();
     let db = database(&dir);
     let db = db.to_str().expect("path");
     let live = dir.join("live");
@@ -639,19 +589,19 @@ fn the_live_caller_id_export_is_bounded_and_whole() {
             db,
         ];
         args.extend_from_slice(extra);
-        run(&args)
+        CALLGUARD.run(&args)
     };
     let first = export(&[]);
     assert!(first.status.success(), "{}", text(&first.stderr));
     let second = export(&[]);
     assert!(second.status.success(), "{}", text(&second.stderr));
-    let version = |out: &Output| -> u64 {
+    let version = |out: &std::process::Output| -> u64 {
         let v: Value = serde_json::from_slice(&out.stdout).expect("manifest");
         v["version"].as_u64().expect("version")
     };
     assert!(version(&second) > version(&first));
 
-    let out = run(&["list", "add", "block", "+855*", "--db", db]);
+    let out = CALLGUARD.run(&["list", "add", "block", "+855*", "--db", db]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let out = export(&[]);
     assert!(out.status.success(), "{}", text(&out.stderr));
@@ -665,11 +615,8 @@ fn the_live_caller_id_export_is_bounded_and_whole() {
     let kept: Vec<u8> = std::fs::read(live.join("block.jsonl")).expect("block");
 
     // A write that fails half way: the old dataset stays, whole.
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("trap '' XFSZ; ulimit -f 2000; exec \"$@\"")
-        .arg("sh")
-        .arg(env!("CARGO_BIN_EXE_callguard"))
+    let out = CALLGUARD
+        .process_after("trap '' XFSZ; ulimit -f 2000")
         .args([
             "export",
             "live-caller-id",
@@ -688,18 +635,13 @@ fn the_live_caller_id_export_is_bounded_and_whole() {
         kept
     );
     assert_eq!(
-        files_in(&live),
+        file_names(&live),
         ["block.jsonl", "identity.jsonl", "manifest.json"]
     );
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(live.join("manifest.json")).expect("manifest"))
             .expect("manifest");
-    use sha2::Digest as _;
-    let sha: String = sha2::Sha256::digest(&kept)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    assert_eq!(manifest["block"]["sha256"], sha.as_str());
+    assert_eq!(manifest["block"]["sha256"], sha256_hex(&kept).as_str());
 }
 
 /// One 1 GiB line drove an import past 1-2 GB of memory before anything was refused. Now a
@@ -707,7 +649,7 @@ fn the_live_caller_id_export_is_bounded_and_whole() {
 /// number (exit 2) instead of exhausting memory.
 #[test]
 fn a_huge_line_costs_no_memory() {
-    let dir = workdir("huge_line");
+    let dir = WorkDir::new();
     let feed = dir.join("huge.csv");
     {
         let mut file = std::io::BufWriter::new(std::fs::File::create(&feed).expect("feed"));
@@ -718,11 +660,8 @@ fn a_huge_line_costs_no_memory() {
         }
         file.write_all(b"\n").expect("write");
     }
-    let out = Command::new("sh")
-        .arg("-c")
-        .arg("ulimit -d 200000; exec \"$@\"")
-        .arg("sh")
-        .arg(env!("CARGO_BIN_EXE_callguard"))
+    let out = CALLGUARD
+        .process_after("ulimit -d 200000")
         .arg("import")
         .arg(&feed)
         .arg("--db")

@@ -2,30 +2,11 @@
 //! the environment's locale picks it, and what `check`, `demo` and `scan` print for people is
 //! in that language (its own texts, `cli/texts.json`, and the packs'), never English in its place.
 
-use assert_cmd::Command;
 use callguard_core::Lang;
+use callguard_testkit::cli::{stdout, text, Cli};
 use serde_json::Value;
 
-fn callguard() -> Command {
-    let mut cmd = Command::cargo_bin("callguard").expect("binary");
-    // No default database: `check` consults one only when asked.
-    let no_data = std::env::temp_dir().join("callguard-cli-tests-no-data");
-    cmd.env_remove("LANG")
-        .env_remove("LC_ALL")
-        .env("XDG_DATA_HOME", no_data);
-    cmd
-}
-
-fn stdout(cmd: &mut Command) -> String {
-    let out = cmd.output().expect("run");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("utf-8")
-}
+const CALLGUARD: Cli = Cli::new(env!("CARGO_BIN_EXE_callguard"));
 
 fn has_hangul(text: &str) -> bool {
     text.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c))
@@ -37,7 +18,7 @@ const TRANSCRIPT: &str =
 /// `check`, `demo` and `scan` for people, in `lang`.
 fn outputs(lang: &str) -> Vec<String> {
     vec![
-        stdout(callguard().args([
+        stdout(CALLGUARD.command().args([
             "check",
             "--lang",
             lang,
@@ -45,16 +26,32 @@ fn outputs(lang: &str) -> Vec<String> {
             "総務省",
             "+1 202-555-0143",
         ])),
-        stdout(callguard().args(["check", "--lang", lang, "+83 1234 5678"])),
-        stdout(callguard().args(["check", "--lang", lang, "--presentation", "restricted"])),
-        stdout(callguard().args(["demo", "--lang", lang])),
-        stdout(callguard().args(["scan", "--lang", lang, TRANSCRIPT])),
+        stdout(
+            CALLGUARD
+                .command()
+                .args(["check", "--lang", lang, "+83 1234 5678"]),
+        ),
+        stdout(
+            CALLGUARD
+                .command()
+                .args(["check", "--lang", lang, "--presentation", "restricted"]),
+        ),
+        stdout(CALLGUARD.command().args(["demo", "--lang", lang])),
+        stdout(
+            CALLGUARD
+                .command()
+                .args(["scan", "--lang", lang, TRANSCRIPT]),
+        ),
     ]
 }
 
 #[test]
 fn check_in_korean() {
-    let text = stdout(callguard().args(["check", "--lang", "ko", "+1 202-555-0143"]));
+    let text = stdout(
+        CALLGUARD
+            .command()
+            .args(["check", "--lang", "ko", "+1 202-555-0143"]),
+    );
     let lines: Vec<&str> = text.lines().collect();
     assert!(
         lines[0].starts_with("주의  국제전화  (점수 40/100)"),
@@ -70,7 +67,7 @@ fn check_in_korean() {
         "{text}"
     );
 
-    let v: Value = serde_json::from_str(&stdout(callguard().args([
+    let v: Value = serde_json::from_str(&stdout(CALLGUARD.command().args([
         "check",
         "--json",
         "--lang",
@@ -92,7 +89,8 @@ fn check_in_korean() {
 #[test]
 fn the_locale_picks_korean() {
     let text = stdout(
-        callguard()
+        CALLGUARD
+            .command()
             .env("LANG", "ko_KR.UTF-8")
             .args(["check", "+1 202-555-0143"]),
     );
@@ -128,12 +126,13 @@ fn every_language_has_its_own_words() {
 
 #[test]
 fn an_unknown_language_names_every_known_one() {
-    let out = callguard()
+    let out = CALLGUARD
+        .command()
         .args(["check", "--lang", "xx", "110"])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = text(&out.stderr);
     for lang in Lang::all() {
         assert!(err.contains(lang.code()), "{lang} missing from: {err}");
     }

@@ -2,56 +2,18 @@
 //! healthy one is left alone, one from a newer callguard is refused; and the other commands
 //! point at `db recover` when the database is damaged.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::PathBuf;
 
-fn workdir(name: &str) -> PathBuf {
-    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("recover_{name}"));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("mkdir");
-    dir
-}
+use callguard_testkit::cli::{success, text, Cli};
+use callguard_testkit::faults::{from_a_newer_callguard, moved_databases, settle, FUTURE_SCHEMA};
+use callguard_testkit::workdir::WorkDir;
 
-fn callguard(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_callguard"))
-        .args(args)
-        .arg("--db")
-        .arg(dir.join("callguard.db"))
-        .env_remove("XDG_DATA_HOME")
-        .output()
-        .expect("run callguard")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}{}",
-        text(&out.stdout),
-        text(&out.stderr)
-    );
-    text(&out.stdout)
-}
-
-fn damaged_files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("dir")
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.starts_with("callguard.db.damaged-") && !n.ends_with("-wal"))
-        .filter(|n| !n.ends_with("-shm"))
-        .collect();
-    names.sort();
-    names
-}
+const CALLGUARD: Cli = Cli::new(env!("CARGO_BIN_EXE_callguard"));
 
 /// A database with both lists, a report and a feed, all in the one file.
-fn fixture(dir: &Path) -> PathBuf {
-    ok(&callguard(
-        dir,
+fn fixture(dir: &WorkDir) -> PathBuf {
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &[
             "list",
             "add",
@@ -61,9 +23,9 @@ fn fixture(dir: &Path) -> PathBuf {
             "偽の警察",
         ],
     ));
-    ok(&callguard(dir, &["list", "add", "allow", "03-1234-5678"]));
-    ok(&callguard(
-        dir,
+    success(&CALLGUARD.run_on(&dir.db(), &["list", "add", "allow", "03-1234-5678"]));
+    success(&CALLGUARD.run_on(
+        &dir.db(),
         &[
             "report",
             "050-9876-5432",
@@ -73,26 +35,21 @@ fn fixture(dir: &Path) -> PathBuf {
             "総務省",
         ],
     ));
-    let feed = dir.join("police.csv");
-    std::fs::write(
-        &feed,
+    let feed = dir.write(
+        "police.csv",
         "# name: police\n# version: 3\nnumber,category\n+819011112222,scam\n+819011113333,fraud\n",
-    )
-    .expect("feed");
-    ok(&callguard(dir, &["import", feed.to_str().expect("path")]));
-    let path = dir.join("callguard.db");
+    );
+    success(&CALLGUARD.run_on(&dir.db(), &["import", feed.to_str().expect("path")]));
+    let path = dir.db();
     // Everything into the one file: a command may exit before SQLite folds its log in.
-    let conn = rusqlite::Connection::open(&path).expect("open");
-    conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-        .expect("checkpoint");
-    drop(conn);
+    settle(&path);
     assert!(!dir.join("callguard.db-wal").exists());
     path
 }
 
 #[test]
 fn a_damaged_database_is_repaired_and_a_healthy_one_left_alone() {
-    let dir = workdir("damaged");
+    let dir = WorkDir::new();
     let path = fixture(&dir);
     rusqlite::Connection::open(&path)
         .expect("open")
@@ -101,14 +58,14 @@ fn a_damaged_database_is_repaired_and_a_healthy_one_left_alone() {
 
     // The commands that meet the damage say what repairs it, and change nothing.
     let feed = dir.join("police.csv");
-    let out = callguard(&dir, &["import", feed.to_str().expect("path")]);
+    let out = CALLGUARD.run_on(&dir.db(), &["import", feed.to_str().expect("path")]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(err.contains("callguard.db"), "{err}");
     assert!(err.contains("no such table: reports"), "{err}");
     assert!(err.contains("callguard db recover --db"), "{err}");
 
-    let out = ok(&callguard(&dir, &["db", "recover"]));
+    let out = success(&CALLGUARD.run_on(&dir.db(), &["db", "recover"]));
     assert!(out.contains("was damaged"), "{out}");
     assert!(out.contains("table reports is missing"), "{out}");
     assert!(out.contains("the damaged file was moved to"), "{out}");
@@ -118,12 +75,14 @@ fn a_damaged_database_is_repaired_and_a_healthy_one_left_alone() {
         out.contains("import again: feed police (version 3 was installed)"),
         "{out}"
     );
-    let moved = damaged_files(&dir);
+    let moved = moved_databases(dir.path());
     assert_eq!(moved.len(), 1, "{moved:?}");
     assert!(out.contains(&moved[0]), "{out}");
 
-    let entries: serde_json::Value =
-        serde_json::from_str(&ok(&callguard(&dir, &["list", "show", "--json"]))).expect("JSON");
+    let entries: serde_json::Value = serde_json::from_str(&success(
+        &CALLGUARD.run_on(&dir.db(), &["list", "show", "--json"]),
+    ))
+    .expect("JSON");
     let patterns: Vec<&str> = entries
         .as_array()
         .expect("array")
@@ -132,13 +91,15 @@ fn a_damaged_database_is_repaired_and_a_healthy_one_left_alone() {
         .collect();
     assert_eq!(patterns, ["+815012345678", "+81312345678"]);
     let stats: serde_json::Value =
-        serde_json::from_str(&ok(&callguard(&dir, &["stats", "--json"]))).expect("JSON");
+        serde_json::from_str(&success(&CALLGUARD.run_on(&dir.db(), &["stats", "--json"])))
+            .expect("JSON");
     assert_eq!(stats["user_reports"], 1);
     assert_eq!(stats["feeds"].as_array().map(Vec::len), Some(0));
     // The user's report counts in screening again.
-    let check: serde_json::Value =
-        serde_json::from_str(&ok(&callguard(&dir, &["check", "--json", "050-9876-5432"])))
-            .expect("JSON");
+    let check: serde_json::Value = serde_json::from_str(&success(
+        &CALLGUARD.run_on(&dir.db(), &["check", "--json", "050-9876-5432"]),
+    ))
+    .expect("JSON");
     let codes: Vec<&str> = check["reasons"]
         .as_array()
         .expect("reasons")
@@ -148,23 +109,25 @@ fn a_damaged_database_is_repaired_and_a_healthy_one_left_alone() {
     assert!(codes.contains(&"reported"), "{check}");
 
     // Healthy now: a second recovery changes nothing.
-    let out = ok(&callguard(&dir, &["db", "recover"]));
+    let out = success(&CALLGUARD.run_on(&dir.db(), &["db", "recover"]));
     assert!(out.contains("is healthy: nothing changed"), "{out}");
-    assert_eq!(damaged_files(&dir), moved);
+    assert_eq!(moved_databases(dir.path()), moved);
 }
 
 #[test]
 fn json_for_a_file_cut_to_100_bytes() {
-    let dir = workdir("truncated");
+    let dir = WorkDir::new();
     let path = fixture(&dir);
     let bytes = std::fs::read(&path).expect("read");
     std::fs::write(&path, &bytes[..100]).expect("truncate");
-    let out = callguard(&dir, &["stats"]);
+    let out = CALLGUARD.run_on(&dir.db(), &["stats"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(text(&out.stderr).contains("callguard db recover"));
 
-    let report: serde_json::Value =
-        serde_json::from_str(&ok(&callguard(&dir, &["db", "recover", "--json"]))).expect("JSON");
+    let report: serde_json::Value = serde_json::from_str(&success(
+        &CALLGUARD.run_on(&dir.db(), &["db", "recover", "--json"]),
+    ))
+    .expect("JSON");
     assert!(
         report["damage"]
             .as_str()
@@ -193,42 +156,39 @@ fn json_for_a_file_cut_to_100_bytes() {
     for table in report["tables"].as_array().expect("tables") {
         assert_eq!(table["kept"], 0, "{report}");
     }
-    let out = ok(&callguard(&dir, &["list", "show"]));
+    let out = success(&CALLGUARD.run_on(&dir.db(), &["list", "show"]));
     assert!(out.is_empty(), "{out}");
 }
 
 #[test]
 fn a_database_from_a_newer_callguard_is_refused_and_left_alone() {
-    let dir = workdir("newer");
+    let dir = WorkDir::new();
     let path = fixture(&dir);
-    rusqlite::Connection::open(&path)
-        .expect("open")
-        .pragma_update(None, "user_version", 99)
-        .expect("user_version");
-    let out = callguard(&dir, &["db", "recover"]);
+    from_a_newer_callguard(&path);
+    let out = CALLGUARD.run_on(&dir.db(), &["db", "recover"]);
     assert_eq!(out.status.code(), Some(1));
     let err = text(&out.stderr);
     assert!(err.contains("recovering the database"), "{err}");
     assert!(err.contains("newer"), "{err}");
-    assert!(damaged_files(&dir).is_empty());
+    assert!(moved_databases(dir.path()).is_empty());
     // Not damage: no advice to recover.
-    let out = callguard(&dir, &["stats"]);
+    let out = CALLGUARD.run_on(&dir.db(), &["stats"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(!text(&out.stderr).contains("db recover"));
     let version: i64 = rusqlite::Connection::open(&path)
         .expect("open")
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("user_version");
-    assert_eq!(version, 99);
+    assert_eq!(version, FUTURE_SCHEMA);
 }
 
 #[test]
 fn a_missing_database_is_created() {
-    let dir = workdir("missing");
-    let out = ok(&callguard(&dir, &["db", "recover"]));
+    let dir = WorkDir::new();
+    let out = success(&CALLGUARD.run_on(&dir.db(), &["db", "recover"]));
     assert!(out.contains("no database was at"), "{out}");
     assert!(out.contains("created an empty one"), "{out}");
-    assert!(dir.join("callguard.db").exists());
-    let out = ok(&callguard(&dir, &["db", "recover"]));
+    assert!(dir.db().exists());
+    let out = success(&CALLGUARD.run_on(&dir.db(), &["db", "recover"]));
     assert!(out.contains("is healthy"), "{out}");
 }

@@ -1,26 +1,13 @@
 //! `callguard scan` end to end: the JSON contract, text for people, stdin, exit codes.
 
-use assert_cmd::Command;
+use callguard_testkit::cli::{json, stdout, Cli};
 use serde_json::Value;
 
-fn callguard() -> Command {
-    let mut cmd = Command::cargo_bin("callguard").expect("binary");
-    cmd.env_remove("LANG").env_remove("LC_ALL");
-    cmd
-}
+const CALLGUARD: Cli = Cli::new(env!("CARGO_BIN_EXE_callguard"));
 
 fn scan_json(text: &str) -> Value {
-    let out = callguard()
-        .args(["scan", "--json", text])
-        .output()
-        .expect("run");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("one JSON object")
+    serde_json::from_str(&stdout(CALLGUARD.command().args(["scan", "--json", text])))
+        .expect("one JSON object")
 }
 
 #[test]
@@ -66,7 +53,8 @@ fn json_for_a_news_sentence_is_not_alarming() {
 
 #[test]
 fn labels_follow_the_language() {
-    let out = callguard()
+    let out = CALLGUARD
+        .command()
         .args([
             "scan",
             "--json",
@@ -76,7 +64,7 @@ fn labels_follow_the_language() {
         ])
         .output()
         .expect("run");
-    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = json(&out);
     let labels: Vec<&str> = v["families"]
         .as_array()
         .expect("families")
@@ -90,7 +78,8 @@ fn labels_follow_the_language() {
 fn text_for_people_in_english_and_japanese() {
     let text =
         "This is the city office. Take your mobile phone to the ATM today, the deadline is today.";
-    let out = callguard()
+    let out = CALLGUARD
+        .command()
         .args(["scan", "--lang", "en", text])
         .output()
         .expect("run");
@@ -102,7 +91,8 @@ fn text_for_people_in_english_and_japanese() {
     assert!(stdout.contains("Claims to be an authority"), "{stdout}");
     assert!(stdout.contains("Advice: hang up"), "{stdout}");
 
-    let out = callguard()
+    let out = CALLGUARD
+        .command()
         .env("LANG", "ja_JP.UTF-8")
         .args([
             "scan",
@@ -115,7 +105,8 @@ fn text_for_people_in_english_and_japanese() {
     assert!(stdout.contains("「区役所」"), "{stdout}");
     assert!(stdout.contains("助言"), "{stdout}");
 
-    let out = callguard()
+    let out = CALLGUARD
+        .command()
         .args(["scan", "Happy birthday!"])
         .output()
         .expect("run");
@@ -128,13 +119,14 @@ fn text_for_people_in_english_and_japanese() {
 
 #[test]
 fn reads_standard_input() {
-    let out = callguard()
+    let out = CALLGUARD
+        .command()
         .args(["scan", "--json", "-"])
         .write_stdin("警察です。\nあなたの口座が犯罪に使われています。\n")
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(0));
-    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = json(&out);
     // An accusation in the police's name that asks for nothing yet is a warning (medium).
     assert_eq!(v["level"], "medium");
     assert!(v["families"]
@@ -148,7 +140,8 @@ fn reads_standard_input() {
 fn long_standard_input_is_truncated_not_refused() {
     let mut text = "あ".repeat(40_000);
     text.push_str("総務省です。通信を停止します");
-    let out = callguard()
+    let out = CALLGUARD
+        .command()
         .args(["scan", "--json", "-"])
         .write_stdin(text)
         .output()
@@ -159,13 +152,14 @@ fn long_standard_input_is_truncated_not_refused() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let v = json(&out);
     assert_eq!(v["truncated"], true);
 }
 
 #[test]
 fn bad_usage_exits_2_with_one_line() {
-    let out = callguard()
+    let out = CALLGUARD
+        .command()
         .args(["scan", "-"])
         .write_stdin(vec![0xff, 0xfe, b'a'])
         .output()
@@ -175,12 +169,13 @@ fn bad_usage_exits_2_with_one_line() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.contains("not UTF-8"), "{stderr}");
 
-    let out = callguard()
+    let out = CALLGUARD
+        .command()
         .args(["scan", "--lang", "fr", "hello"])
         .output()
         .expect("run");
     assert_eq!(out.status.code(), Some(2));
 
-    let out = callguard().arg("scan").output().expect("run");
+    let out = CALLGUARD.command().arg("scan").output().expect("run");
     assert_eq!(out.status.code(), Some(2));
 }

@@ -1,4 +1,4 @@
-//! The numbering rule pack: what the phonenumber crate's metadata lacks.
+//! The numbering rule pack: what libphonenumber's metadata (built into this crate) lacks.
 //!
 //! Carrier-selection and caller-ID dial prefixes, short service and emergency numbers per
 //! region, unassigned country codes seen as caller IDs, number ranges the metadata does not know

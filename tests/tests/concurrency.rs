@@ -34,6 +34,7 @@ use callguard_core::store::{
     DEFAULT_REFRESH_INTERVAL,
 };
 use callguard_core::{IncomingCall, ReasonCode, Region, Screener, Verdict, E164};
+use callguard_testkit::workdir::WorkDir;
 
 /// Numbers in every version.
 const P: u64 = 400;
@@ -240,8 +241,8 @@ impl Reader {
 
 #[test]
 fn readers_never_see_half_an_import_or_go_back_in_time() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("callguard.db");
+    let dir = WorkDir::new();
+    let path = dir.db();
     let store = Arc::new(Store::open(&path, Region::JP).expect("open"));
     let write_feed = |v: u64| {
         let file = dir.path().join(format!("flip-{v}.csv"));

@@ -10,6 +10,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use callguard_core::call_directory::PlanOptions;
 use callguard_core::store::{ListKind, Store};
 use callguard_core::{Policy, Region};
+use callguard_testkit::workdir::WorkDir;
 
 struct Counting;
 
@@ -40,8 +41,8 @@ static ALLOC: Counting = Counting;
 
 #[test]
 fn ten_million_entries_stream_in_bounded_memory() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = Store::open(dir.path().join("callguard.db"), Region::JP).expect("open");
+    let dir = WorkDir::new();
+    let store = Store::open(dir.db(), Region::JP).expect("open");
     store
         .add_list_entry(ListKind::Block, "+815010000000..+815019999999", None, None)
         .expect("range");

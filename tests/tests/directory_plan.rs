@@ -4,7 +4,6 @@
 
 use std::collections::BTreeMap;
 
-use callguard_core::call_directory::model::{IosDirectory, IosModel};
 use callguard_core::call_directory::{
     ChunkReader, DirectoryChunk, EntryKind, MemoryPlan, NoRuns, PlanOptions, Planner, ReportPoint,
     Rule, RunSource,
@@ -12,6 +11,7 @@ use callguard_core::call_directory::{
 use callguard_core::risk::Thresholds;
 use callguard_core::store::ListKind;
 use callguard_core::Lang;
+use callguard_testkit::ios::{IosDirectory, IosModel};
 use proptest::prelude::*;
 
 /// Numbers of the small universe the properties use: `BASE + 0..SPAN`.

@@ -5,11 +5,12 @@
 use std::collections::BTreeMap;
 use std::io::BufRead;
 
-use callguard_core::call_directory::model::IosModel;
 use callguard_core::call_directory::DirectoryLoadMode;
 use callguard_core::call_directory::{PlanOptions, DEFAULT_CHUNK};
 use callguard_core::store::{ImportOptions, ListKind, Store};
 use callguard_core::{Classifier, Lang, Policy, Region, E164};
+use callguard_testkit::ios::IosModel;
+use callguard_testkit::workdir::WorkDir;
 
 fn options() -> PlanOptions {
     PlanOptions {
@@ -18,8 +19,8 @@ fn options() -> PlanOptions {
     }
 }
 
-fn store_with_data(dir: &tempfile::TempDir) -> Store {
-    let store = Store::open(dir.path().join("callguard.db"), Region::JP).expect("open");
+fn store_with_data(dir: &WorkDir) -> Store {
+    let store = Store::open(dir.db(), Region::JP).expect("open");
     store
         .add_list_entry(ListKind::Block, "+8150123*", None, None)
         .expect("prefix");
@@ -90,7 +91,7 @@ fn full(store: &Store) -> IosModel {
 
 #[test]
 fn a_plan_from_lists_and_reports() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let store = store_with_data(&dir);
     // 050-123x-xxxx: Japanese IP phone numbers have 12 digits in E.164, nothing else.
     assert_eq!(store.prefix_lengths(8_150_123, 7), vec![12]);
@@ -134,7 +135,7 @@ fn a_plan_from_lists_and_reports() {
 
 #[test]
 fn deliveries_full_delta_and_reset_end_equal_to_a_full_reload() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let store = store_with_data(&dir);
     let policy = Policy::preset("elderly").expect("elderly");
     let mut system = IosModel::new(1_000_000);
@@ -208,13 +209,13 @@ fn deliveries_full_delta_and_reset_end_equal_to_a_full_reload() {
 
 #[test]
 fn the_extension_reads_with_a_read_only_store() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let store = store_with_data(&dir);
     store
         .plan_directory(&Policy::default_policy(), &options())
         .expect("plan");
     let reader = Store::open_with(
-        dir.path().join("callguard.db"),
+        dir.db(),
         callguard_core::store::StoreOptions {
             read_only: true,
             ..Default::default()
@@ -233,7 +234,7 @@ fn the_extension_reads_with_a_read_only_store() {
 
 #[test]
 fn the_live_caller_id_dataset() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let store = store_with_data(&dir);
     let out = dir.path().join("live");
     let manifest = store
@@ -270,7 +271,7 @@ fn the_live_caller_id_dataset() {
 #[cfg(unix)]
 #[test]
 fn live_caller_id_exports_are_versioned_and_never_follow_links() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let store = store_with_data(&dir);
     let out = dir.path().join("live");
     let policy = Policy::default_policy();

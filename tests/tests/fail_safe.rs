@@ -2,22 +2,17 @@
 //! signatures checked strictly and failing closed, lines and versions bounded, emergency rows
 //! protected, foreign SQLite files never written.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use base64::Engine as _;
 use callguard_core::store::feed::{parse_public_key, MAX_FEED_VERSION};
 use callguard_core::store::{ImportOptions, Store, StoreError, StoreOptions};
 use callguard_core::Region;
+use callguard_testkit::workdir::WorkDir;
 use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 
 fn store(dir: &Path) -> Store {
     Store::open(dir.join("callguard.db"), Region::JP).expect("open")
-}
-
-fn write(dir: &Path, name: &str, text: &str) -> PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write");
-    path
 }
 
 const FEED: &str = "# name: carrier\nnumber,category\n+815012345678,scam\n+815012345679,fraud\n";
@@ -50,7 +45,7 @@ fn plant_key(db: &Path, name: &str, key: &[u8]) {
 /// read, and one already stored (by an older callguard) fails every import closed.
 #[test]
 fn weak_keys_never_verify_anything() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let b64 = base64::engine::general_purpose::STANDARD;
     let err = parse_public_key(&b64.encode(identity_bytes())).expect_err("weak");
     assert!(err.contains("weak"), "{err}");
@@ -59,8 +54,8 @@ fn weak_keys_never_verify_anything() {
     let err = db.add_trusted_key("forger", &weak).expect_err("weak");
     assert!(err.to_string().contains("weak"), "{err}");
 
-    let feed = write(dir.path(), "feed.csv", FEED);
-    write(dir.path(), "feed.csv.sig", &forged_signature_b64());
+    let feed = dir.write("feed.csv", FEED);
+    dir.write("feed.csv.sig", forged_signature_b64());
     let options = ImportOptions {
         trusted_keys: vec![weak],
         ..ImportOptions::default()
@@ -71,11 +66,7 @@ fn weak_keys_never_verify_anything() {
     assert!(matches!(err, StoreError::BadKey { .. }), "{err}");
 
     drop(db);
-    plant_key(
-        &dir.path().join("callguard.db"),
-        "forger",
-        &identity_bytes(),
-    );
+    plant_key(&dir.db(), "forger", &identity_bytes());
     let db = store(dir.path());
     let err = db
         .import_file(&feed, &ImportOptions::default(), None)
@@ -88,12 +79,12 @@ fn weak_keys_never_verify_anything() {
 /// checking turned off and an unsigned feed went in. Now every import fails, naming the key.
 #[test]
 fn a_damaged_stored_key_fails_closed() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let db = store(dir.path());
     let good = SigningKey::from_bytes(&[5; 32]).verifying_key();
     db.add_trusted_key("police", &good).expect("key");
     drop(db);
-    let conn = rusqlite::Connection::open(dir.path().join("callguard.db")).expect("open");
+    let conn = rusqlite::Connection::open(dir.db()).expect("open");
     conn.execute(
         "UPDATE trusted_keys SET key = x'00112233' WHERE name = 'police'",
         [],
@@ -101,7 +92,7 @@ fn a_damaged_stored_key_fails_closed() {
     .expect("damage the key");
     drop(conn);
     let db = store(dir.path());
-    let feed = write(dir.path(), "unsigned.csv", FEED);
+    let feed = dir.write("unsigned.csv", FEED);
     let err = db
         .import_file(&feed, &ImportOptions::default(), None)
         .expect_err("fails closed");
@@ -119,18 +110,17 @@ fn a_damaged_stored_key_fails_closed() {
 /// were parsed first (a bad one was reported, a huge one read into memory).
 #[test]
 fn the_signature_is_checked_before_any_line_is_parsed() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let db = store(dir.path());
     let signer = SigningKey::from_bytes(&[9; 32]);
     db.add_trusted_key("carrier", &signer.verifying_key())
         .expect("key");
     let text = format!("{FEED}this line is not a number\n");
-    let feed = write(dir.path(), "feed.csv", &text);
+    let feed = dir.write("feed.csv", &text);
     let other = SigningKey::from_bytes(&[1; 32]).sign(text.as_bytes());
-    write(
-        dir.path(),
+    dir.write(
         "feed.csv.sig",
-        &base64::engine::general_purpose::STANDARD.encode(other.to_bytes()),
+        base64::engine::general_purpose::STANDARD.encode(other.to_bytes()),
     );
     let err = db
         .import_file(&feed, &ImportOptions::default(), None)
@@ -139,10 +129,9 @@ fn the_signature_is_checked_before_any_line_is_parsed() {
 
     // Signed right, the bad line is found (and named) as before.
     let good = signer.sign(text.as_bytes());
-    write(
-        dir.path(),
+    dir.write(
         "feed.csv.sig",
-        &base64::engine::general_purpose::STANDARD.encode(good.to_bytes()),
+        base64::engine::general_purpose::STANDARD.encode(good.to_bytes()),
     );
     let err = db
         .import_file(&feed, &ImportOptions::default(), None)
@@ -154,7 +143,7 @@ fn the_signature_is_checked_before_any_line_is_parsed() {
 /// held in memory, with `skip_invalid` too. Before, the line was read whole, then skipped.
 #[test]
 fn a_line_too_long_is_refused_with_its_number() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let db = store(dir.path());
     let long = "7".repeat(200_000);
     for (name, text) in [
@@ -168,7 +157,7 @@ fn a_line_too_long_is_refused_with_its_number() {
             format!("# name: j\n{{\"number\": \"{long}\"}}\n"),
         ),
     ] {
-        let feed = write(dir.path(), name, &text);
+        let feed = dir.write(name, &text);
         let options = ImportOptions {
             skip_invalid: true,
             ..ImportOptions::default()
@@ -192,18 +181,14 @@ fn a_line_too_long_is_refused_with_its_number() {
 /// was stored as -1). Versions are bounded now, and the next one always exists.
 #[test]
 fn feed_versions_are_bounded() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let db = store(dir.path());
-    let huge = write(
-        dir.path(),
-        "huge.csv",
-        &format!("# version: {}\n{FEED}", u64::MAX),
-    );
+    let huge = dir.write("huge.csv", format!("# version: {}\n{FEED}", u64::MAX));
     let err = db
         .import_file(&huge, &ImportOptions::default(), None)
         .expect_err("huge");
     assert!(matches!(err, StoreError::BadLine { line: 1, .. }), "{err}");
-    let feed = write(dir.path(), "feed.csv", FEED);
+    let feed = dir.write("feed.csv", FEED);
     let options = ImportOptions {
         version: Some(MAX_FEED_VERSION + 1),
         ..ImportOptions::default()
@@ -218,11 +203,7 @@ fn feed_versions_are_bounded() {
     let summary = db.import_file(&feed, &top, None).expect("largest version");
     assert_eq!(summary.version, MAX_FEED_VERSION);
     assert_eq!(db.feeds().expect("feeds")[0].version, MAX_FEED_VERSION);
-    let next = write(
-        dir.path(),
-        "next.csv",
-        &format!("{FEED}+815012345670,scam\n"),
-    );
+    let next = dir.write("next.csv", format!("{FEED}+815012345670,scam\n"));
     let err = db
         .import_file(&next, &ImportOptions::default(), None)
         .expect_err("no next");
@@ -230,7 +211,7 @@ fn feed_versions_are_bounded() {
 
     // A version an older callguard stored out of range: refused with the remedy.
     drop(db);
-    let conn = rusqlite::Connection::open(dir.path().join("callguard.db")).expect("open");
+    let conn = rusqlite::Connection::open(dir.db()).expect("open");
     conn.execute("UPDATE feeds SET version = -1", [])
         .expect("wrap");
     drop(conn);
@@ -247,10 +228,9 @@ fn feed_versions_are_bounded() {
 /// An FTC row for 911 aborted the import; it is an emergency number, counted as protected.
 #[test]
 fn an_ftc_row_for_an_emergency_number_is_protected() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let db = store(dir.path());
-    let feed = write(
-        dir.path(),
+    let feed = dir.write(
         "ftc.csv",
         "Company_Phone_Number,Created_Date,Violation_Date,Consumer_City,Consumer_State,\
          Consumer_Area_Code,Subject,Recorded_Message_Or_Robocall\n\
@@ -268,7 +248,7 @@ fn an_ftc_row_for_an_emergency_number_is_protected() {
 /// and by recovery alike; the file stays byte for byte.
 #[test]
 fn another_applications_file_is_never_written() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     for (name, setup) in [
         (
             "tagged.db",
@@ -316,8 +296,8 @@ fn another_applications_file_is_never_written() {
 /// and is marked callguard's on its first read-write open; screening never creates a file.
 #[test]
 fn an_older_callguard_file_is_recognised_and_nothing_is_created_for_screening() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("callguard.db");
+    let dir = WorkDir::new();
+    let path = dir.db();
     let db = store(dir.path());
     db.add_list_entry(
         callguard_core::store::ListKind::Block,
@@ -361,7 +341,7 @@ fn an_older_callguard_file_is_recognised_and_nothing_is_created_for_screening() 
 #[test]
 fn labels_and_names_are_one_line() {
     use callguard_core::store::ListKind;
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let db = store(dir.path());
     let err = db
         .add_list_entry(
@@ -374,11 +354,7 @@ fn labels_and_names_are_one_line() {
     assert!(matches!(err, StoreError::InvalidText { .. }), "{err}");
     let key = ed25519_dalek::SigningKey::from_bytes(&[3; 32]).verifying_key();
     assert!(db.add_trusted_key("police\u{1b}[2J", &key).is_err());
-    let feed = write(
-        dir.path(),
-        "feed.csv",
-        "# name: a\tb\nnumber\n+815012345678\n",
-    );
+    let feed = dir.write("feed.csv", "# name: a\tb\nnumber\n+815012345678\n");
     assert!(db
         .import_file(&feed, &ImportOptions::default(), None)
         .is_err());

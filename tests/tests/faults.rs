@@ -13,6 +13,11 @@ use callguard_core::store::{
     ImportOptions, ListKind, RecoveryReport, ReportCategory, Store, StoreError, StoreOptions,
 };
 use callguard_core::{Assessment, IncomingCall, NumberKind, ReasonCode, Region, Screener, Verdict};
+use callguard_testkit::faults::{
+    self, moved_aside, settle, size_cap, snapshot, without, Unwritable,
+};
+use callguard_testkit::feeds::{publisher_key, scam_feed, sign};
+use callguard_testkit::workdir::WorkDir;
 
 /// On the user's block list in the fixture.
 const BLOCKED: &str = "+815012345678";
@@ -101,28 +106,11 @@ fn name_of(path: &Path) -> String {
         .to_owned()
 }
 
-fn signing_key() -> ed25519_dalek::SigningKey {
-    ed25519_dalek::SigningKey::from_bytes(&[7; 32])
-}
-
-fn trusted_key() -> ed25519_dalek::VerifyingKey {
-    signing_key().verifying_key()
-}
-
 /// A feed file of `rows` scam reports named `name`, with `FILE.sig` signed by the key the
 /// fixture trusts.
 fn feed(dir: &Path, name: &str, version: u64, rows: u64, first: u64) -> PathBuf {
-    use base64::Engine as _;
-    use ed25519_dalek::Signer as _;
-    let path = dir.join(format!("{name}-{version}.csv"));
-    let mut text = format!("# name: {name}\n# version: {version}\nnumber,category\n");
-    for i in 0..rows {
-        text.push_str(&format!("+8190{:08},scam\n", (first + i) * 7));
-    }
-    let signature = signing_key().sign(text.as_bytes()).to_bytes();
-    std::fs::write(&path, text).expect("write feed");
-    let encoded = base64::engine::general_purpose::STANDARD.encode(signature);
-    std::fs::write(format!("{}.sig", path.display()), encoded).expect("write signature");
+    let path = scam_feed(dir, name, version, rows, first);
+    sign(&publisher_key(), &path);
     path
 }
 
@@ -152,7 +140,7 @@ fn fixture(dir: &Path) -> PathBuf {
         .expect("import");
     // After the import: with a trusted key every import must be signed.
     store
-        .add_trusted_key("publisher", &trusted_key())
+        .add_trusted_key("publisher", &publisher_key().verifying_key())
         .expect("key");
     let a = Screener::new(Region::JP)
         .with_store(Store::open(&path, Region::JP).expect("open").into())
@@ -164,95 +152,6 @@ fn fixture(dir: &Path) -> PathBuf {
     drop(store);
     settle(&path);
     path
-}
-
-/// Waits until every connection to `path` is closed and SQLite has removed its `-wal` and
-/// `-shm` (the last connection to close does, if it can write), so that the one file holds
-/// everything. A store's background reader may open and close after the store is dropped:
-/// the files must stay away for a while.
-fn settle(path: &Path) {
-    let companions = ["-wal", "-shm"].map(|s| PathBuf::from(format!("{}{s}", path.display())));
-    let deadline = Instant::now() + Duration::from_secs(10);
-    let mut clear_since: Option<Instant> = None;
-    loop {
-        if companions.iter().any(|c| c.exists()) {
-            clear_since = None;
-            assert!(Instant::now() < deadline, "{} stays open", path.display());
-            let conn = rusqlite::Connection::open(path).expect("open");
-            conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
-                .expect("checkpoint");
-            drop(conn);
-        } else if clear_since.get_or_insert_with(Instant::now).elapsed()
-            > Duration::from_millis(300)
-        {
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-/// The user's data as SQLite reads it, one line per row, for before/after comparisons that
-/// work whatever callguard thinks of the file (a schema too new, a table missing).
-fn snapshot(path: &Path) -> Vec<String> {
-    // Read-write, though it only reads: closing last, it removes the -wal and -shm it used.
-    let conn = rusqlite::Connection::open(path).expect("open snapshot");
-    let mut lines = Vec::new();
-    for query in [
-        "SELECT 'list', list, pattern, label, note FROM list_entries ORDER BY id",
-        "SELECT 'user report', number, category, note, reported_at FROM user_reports ORDER BY id",
-        "SELECT 'reports', count(*), sum(count), '', '' FROM reports",
-        "SELECT 'feed', name, version, '', '' FROM feeds ORDER BY name",
-        "SELECT 'key', name, hex(key), '', '' FROM trusted_keys ORDER BY name",
-        "SELECT 'call', number, at, verdict, reasons FROM call_log ORDER BY id",
-    ] {
-        // A table that is gone (a damaged schema) is a line of its own.
-        let mut stmt = match conn.prepare(query) {
-            Ok(stmt) => stmt,
-            Err(e) => {
-                lines.push(format!("{e}"));
-                continue;
-            }
-        };
-        let rows = stmt
-            .query_map([], |r| {
-                let mut line = String::new();
-                for i in 0..5 {
-                    let value: rusqlite::types::Value = r.get(i)?;
-                    line.push_str(&format!("{value:?}|"));
-                }
-                Ok(line)
-            })
-            .expect(query);
-        for row in rows {
-            lines.push(row.expect(query));
-        }
-    }
-    lines
-}
-
-/// `lines` of a snapshot without those about `tables` (or their absence).
-fn without(lines: Vec<String>, tables: &[&str]) -> Vec<String> {
-    lines
-        .into_iter()
-        .filter(|l| {
-            !tables.iter().any(|t| {
-                l.starts_with(&format!("Text(\"{t}\")"))
-                    || l.contains(&format!("no such table: {t}"))
-            })
-        })
-        .collect()
-}
-
-/// The files in `dir` whose names contain `.damaged-`.
-fn damaged_files(dir: &Path) -> Vec<String> {
-    let mut names: Vec<String> = std::fs::read_dir(dir)
-        .expect("read dir")
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.contains(".damaged-"))
-        .collect();
-    names.sort();
-    names
 }
 
 fn table<'a>(report: &'a RecoveryReport, name: &str) -> &'a callguard_core::store::TableRecovery {
@@ -295,8 +194,8 @@ fn user_entries(store: &Store) -> Vec<String> {
 
 #[test]
 fn a_missing_file_fails_open_and_is_named() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("callguard.db");
+    let dir = WorkDir::new();
+    let path = dir.db();
     // A screening-only process (read-only) finds no file.
     let read_only = StoreOptions {
         read_only: true,
@@ -334,7 +233,7 @@ fn a_missing_file_fails_open_and_is_named() {
 
 #[test]
 fn a_file_deleted_under_a_running_store_is_noticed_by_check() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path());
     let store = std::sync::Arc::new(Store::open(&path, Region::JP).expect("open"));
     let screener = Screener::new(Region::JP).with_store(store.clone());
@@ -358,7 +257,7 @@ fn a_file_deleted_under_a_running_store_is_noticed_by_check() {
 
 #[test]
 fn a_file_replaced_under_a_running_store_refuses_changes() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path());
     let store = Store::open(&path, Region::JP).expect("open");
     let before = store.list_entries().expect("entries").len();
@@ -417,7 +316,7 @@ fn damaged_file_story(
 
 #[test]
 fn a_file_truncated_to_half_keeps_the_user_data_that_survived() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let (report, store) = damaged_file_story(dir.path(), |mut bytes| {
         bytes.truncate(bytes.len() / 2);
         bytes
@@ -454,7 +353,7 @@ fn a_file_truncated_to_half_keeps_the_user_data_that_survived() {
 
 #[test]
 fn a_file_truncated_to_100_bytes_is_replaced_by_an_empty_database() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let (report, store) = damaged_file_story(dir.path(), |mut bytes| {
         bytes.truncate(100);
         bytes
@@ -475,7 +374,7 @@ fn a_file_truncated_to_100_bytes_is_replaced_by_an_empty_database() {
 
 #[test]
 fn random_bytes_and_a_text_file_are_moved_aside() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let (report, store) = damaged_file_story(dir.path(), |bytes| {
         // A fixed xorshift: random-looking and the same every run.
         let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
@@ -491,7 +390,7 @@ fn random_bytes_and_a_text_file_are_moved_aside() {
     assert!(report.tables.iter().all(|t| t.kept == 0), "{report:#?}");
     assert!(store.list_entries().expect("entries").is_empty());
 
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let (report, _) = damaged_file_story(dir.path(), |_| {
         "{\"this\": \"is a JSON file, not SQLite\"}\n"
             .repeat(200)
@@ -504,12 +403,9 @@ fn random_bytes_and_a_text_file_are_moved_aside() {
 
 #[test]
 fn a_schema_from_a_newer_callguard_fails_open_and_is_never_recovered() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path());
-    rusqlite::Connection::open(&path)
-        .expect("open")
-        .pragma_update(None, "user_version", 99)
-        .expect("user_version");
+    faults::from_a_newer_callguard(&path);
     let before = snapshot(&path);
 
     let err = Store::open(&path, Region::JP).expect_err("too new");
@@ -523,7 +419,7 @@ fn a_schema_from_a_newer_callguard_fails_open_and_is_never_recovered() {
     // Recovery would throw away what the newer callguard wrote: it refuses, changing nothing.
     let err = Store::recover(&path, StoreOptions::default()).expect_err("too new");
     assert!(matches!(err, StoreError::SchemaTooNew { .. }), "{err}");
-    assert!(damaged_files(dir.path()).is_empty());
+    assert!(moved_aside(dir.path()).is_empty());
     assert_eq!(snapshot(&path), before);
 }
 
@@ -531,7 +427,7 @@ fn a_schema_from_a_newer_callguard_fails_open_and_is_never_recovered() {
 
 #[test]
 fn a_table_dropped_under_a_running_store() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path());
     let store = std::sync::Arc::new(Store::open(&path, Region::JP).expect("open"));
     let screener = Screener::new(Region::JP).with_store(store.clone());
@@ -645,14 +541,14 @@ fn a_table_dropped_under_a_running_store() {
 
 #[test]
 fn recovering_a_healthy_file_changes_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path());
     let before = snapshot(&path);
     let bytes = std::fs::read(&path).expect("read");
     let (store, report) = Store::recover(&path, StoreOptions::default()).expect("recover");
     assert!(report.healthy(), "{report:#?}");
     assert!(report.moved_to.is_none() && report.tables.is_empty());
-    assert!(damaged_files(dir.path()).is_empty());
+    assert!(moved_aside(dir.path()).is_empty());
     let screener = Screener::new(Region::JP).with_store(store.into());
     assert_screens_normally(&screener);
     drop(screener);
@@ -684,7 +580,7 @@ fn assert_writes_are_busy(store: &Store, dir: &Path) {
 
 #[test]
 fn another_connection_holding_begin_exclusive() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path());
     let before = snapshot(&path);
     let store = Store::open(&path, Region::JP).expect("open");
@@ -723,7 +619,7 @@ fn another_connection_holding_begin_exclusive() {
     let (recovered, report) = Store::recover(&path, StoreOptions::default()).expect("healthy");
     assert!(report.healthy(), "{report:?}");
     drop(recovered);
-    assert!(damaged_files(dir.path()).is_empty());
+    assert!(moved_aside(dir.path()).is_empty());
 
     other.execute_batch("ROLLBACK").expect("rollback");
     drop(other);
@@ -733,7 +629,7 @@ fn another_connection_holding_begin_exclusive() {
 
 #[test]
 fn another_import_mid_transaction() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path());
     let store = Store::open(&path, Region::JP).expect("open");
     let screener = Screener::new(Region::JP).with_store(store.into());
@@ -784,13 +680,9 @@ fn another_import_mid_transaction() {
 fn a_reader_never_waits_seconds_for_an_exclusive_lock() {
     // A file left in rollback-journal mode (by another tool) and a screening-only store: there
     // a writer's exclusive lock does block readers, and the look-up must give up at once.
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path());
-    let other = rusqlite::Connection::open(&path).expect("other");
-    let mode: String = other
-        .query_row("PRAGMA journal_mode = DELETE", [], |r| r.get(0))
-        .expect("journal mode");
-    assert_eq!(mode, "delete");
+    let other = faults::rollback_journal(&path);
     let store = Store::open_with(
         &path,
         StoreOptions {
@@ -802,11 +694,7 @@ fn a_reader_never_waits_seconds_for_an_exclusive_lock() {
     let screener = Screener::new(Region::JP).with_store(store.into());
     assert_screens_normally(&screener);
 
-    other
-        .execute_batch(
-            "BEGIN EXCLUSIVE; UPDATE meta SET value = value + 1 WHERE key = 'lists_gen';",
-        )
-        .expect("lock");
+    faults::hold_exclusive_lock(&other);
     std::thread::sleep(Duration::from_millis(150));
     // Before, each of these waited the 5 s busy timeout.
     assert_fails_open(&screener, "busy");
@@ -818,64 +706,10 @@ fn a_reader_never_waits_seconds_for_an_exclusive_lock() {
 
 // --- read-only --------------------------------------------------------------------------
 
-/// Makes files and folders unwritable for this process, and writable again when dropped:
-/// `chattr +i` (which binds root too), else permission bits. `None` when neither bites here.
-struct Unwritable(Vec<(PathBuf, Option<u32>)>);
-
-impl Unwritable {
-    fn make(paths: &[PathBuf]) -> Option<Unwritable> {
-        use std::os::unix::fs::PermissionsExt;
-        let mut made = Unwritable(Vec::new());
-        for path in paths {
-            let chattr = std::process::Command::new("chattr")
-                .arg("+i")
-                .arg(path)
-                .output()
-                .is_ok_and(|o| o.status.success());
-            if chattr {
-                made.0.push((path.clone(), None));
-            } else {
-                let mode = std::fs::metadata(path).ok()?.permissions().mode();
-                let ro = if path.is_dir() { 0o555 } else { 0o444 };
-                std::fs::set_permissions(path, std::fs::Permissions::from_mode(ro)).ok()?;
-                made.0.push((path.clone(), Some(mode)));
-            }
-        }
-        let bites = paths.iter().all(|p| {
-            if p.is_dir() {
-                std::fs::write(p.join("probe"), b"").is_err()
-            } else {
-                std::fs::OpenOptions::new().append(true).open(p).is_err()
-            }
-        });
-        bites.then_some(made)
-    }
-}
-
-impl Drop for Unwritable {
-    fn drop(&mut self) {
-        use std::os::unix::fs::PermissionsExt;
-        for (path, mode) in self.0.drain(..).rev() {
-            match mode {
-                None => {
-                    let _ = std::process::Command::new("chattr")
-                        .arg("-i")
-                        .arg(&path)
-                        .status();
-                }
-                Some(mode) => {
-                    let _ = std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode));
-                }
-            }
-        }
-    }
-}
-
 #[test]
 fn a_read_only_file_or_folder_fails_open_and_changes_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let folder = dir.path().join("data");
-    std::fs::create_dir(&folder).expect("mkdir");
+    let dir = WorkDir::new();
+    let folder = dir.folder("data");
     let path = fixture(&folder);
     let before = snapshot(&path);
 
@@ -889,6 +723,7 @@ fn a_read_only_file_or_folder_fails_open_and_changes_nothing() {
         .map(|s| PathBuf::from(format!("{}{s}", path.display())))
         .filter(|p| p.exists())
         .collect();
+    let files: Vec<&Path> = files.iter().map(PathBuf::as_path).collect();
     let Some(guard) = Unwritable::make(&files) else {
         eprintln!("skipped: files cannot be made unwritable here");
         return;
@@ -912,7 +747,7 @@ fn a_read_only_file_or_folder_fails_open_and_changes_nothing() {
 
     // A read-only file (in a writable folder) opens read-only: screening works as usual,
     // changes fail, naming the file, and recovery finds nothing to repair.
-    let guard = Unwritable::make(std::slice::from_ref(&path)).expect("unwritable");
+    let guard = Unwritable::make(&[&path]).expect("unwritable");
     let screener = Screener::new(Region::JP).with_store_at(&path, StoreOptions::default());
     assert_screens_normally(&screener);
     let store = screener.store().expect("opened read-only");
@@ -935,7 +770,7 @@ fn a_read_only_file_or_folder_fails_open_and_changes_nothing() {
 
     // In a read-only folder SQLite cannot make the -wal and -shm it needs: the store cannot
     // open, the screener fails open, and recovery (it is no damage) moves nothing.
-    let guard = Unwritable::make(std::slice::from_ref(&folder)).expect("unwritable");
+    let guard = Unwritable::make(&[&folder]).expect("unwritable");
     let screener = Screener::new(Region::JP).with_store_at(&path, StoreOptions::default());
     let err = screener.store_error().expect("cannot open").to_string();
     assert!(err.contains("callguard.db"), "{err}");
@@ -943,77 +778,15 @@ fn a_read_only_file_or_folder_fails_open_and_changes_nothing() {
     let err = Store::recover(&path, StoreOptions::default()).expect_err("read-only folder");
     assert!(err.to_string().contains("callguard.db"), "{err}");
     drop(guard);
-    assert!(damaged_files(&folder).is_empty());
+    assert!(moved_aside(&folder).is_empty());
     assert_eq!(snapshot(&path), before);
 }
 
 // --- full disk --------------------------------------------------------------------------
 
-/// Caps the size of the database at a path, as a full disk would: every SQLite connection
-/// this process opens to it gets `PRAGMA max_page_count` (through an auto-extension, the
-/// only hook on connections the store opens itself).
-mod size_cap {
-    use std::ffi::{c_char, c_int};
-    use std::path::{Path, PathBuf};
-    use std::sync::{Mutex, Once};
-
-    use rusqlite::auto_extension::{init_auto_extension, register_auto_extension};
-    use rusqlite::{ffi, Connection};
-
-    static CAPS: Mutex<Vec<(PathBuf, i64)>> = Mutex::new(Vec::new());
-    static REGISTER: Once = Once::new();
-
-    fn apply(conn: Connection) -> rusqlite::Result<()> {
-        let Some(path) = conn.path().map(Path::new) else {
-            return Ok(());
-        };
-        let pages = CAPS
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .iter()
-            .find(|(p, _)| p == path)
-            .map(|(_, pages)| *pages);
-        if let Some(pages) = pages {
-            conn.pragma_update(None, "max_page_count", pages)?;
-        }
-        Ok(())
-    }
-
-    // SQLite's C API calls this for every new connection; the wrapper only hands it to
-    // `apply` as a borrowed connection (rusqlite's documented bridge).
-    #[allow(unsafe_code)]
-    unsafe extern "C" fn hook(
-        db: *mut ffi::sqlite3,
-        err: *mut *mut c_char,
-        _api: *const ffi::sqlite3_api_routines,
-    ) -> c_int {
-        // SAFETY: `db` is the connection SQLite is opening; `apply` neither opens nor closes
-        // a database and does not touch the list of auto-extensions.
-        unsafe { init_auto_extension(db, err, apply) }
-    }
-
-    /// Caps the database at `path` to `pages` pages for connections opened from now on.
-    pub fn set(path: &Path, pages: i64) {
-        REGISTER.call_once(|| {
-            // SAFETY: `hook` is a valid auto-extension entry point (see above).
-            #[allow(unsafe_code)]
-            unsafe { register_auto_extension(hook) }.expect("register");
-        });
-        let path = path.canonicalize().expect("canonical path");
-        CAPS.lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .push((path, pages));
-    }
-
-    /// Lifts every cap.
-    pub fn clear() {
-        CAPS.lock().unwrap_or_else(|e| e.into_inner()).clear();
-    }
-}
-
 #[test]
 fn a_full_disk_fails_imports_and_changes_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path());
     let before = snapshot(&path);
     let pages: i64 = rusqlite::Connection::open(&path)
@@ -1046,7 +819,7 @@ fn a_full_disk_fails_imports_and_changes_nothing() {
 
 #[test]
 fn recovery_on_a_full_disk_fails_and_moves_nothing() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = fixture(dir.path());
     let fresh = PathBuf::from(format!("{}.recovering", path.display()));
     // The file is damaged (its `reports` dropped) and the fresh one has no room.
@@ -1060,7 +833,7 @@ fn recovery_on_a_full_disk_fails_and_moves_nothing() {
     let err = Store::recover(&path, StoreOptions::default()).expect_err("full");
     size_cap::clear();
     assert!(err.to_string().contains("callguard.db"), "{err}");
-    assert!(damaged_files(dir.path()).is_empty());
+    assert!(moved_aside(dir.path()).is_empty());
     assert!(!fresh.exists(), "the unfinished fresh file is removed");
     assert_eq!(std::fs::read(&path).expect("read"), bytes);
 }

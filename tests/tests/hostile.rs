@@ -14,7 +14,6 @@
 //! store's index, and the block list is checked too, so a model that drifted from the store
 //! would fail loudly rather than make the properties vacuous.
 
-use std::path::Path;
 use std::sync::Arc;
 
 use callguard_core::risk::{HardRule, Policy, ReasonCode, Thresholds};
@@ -26,6 +25,7 @@ use callguard_core::{
     Classifier, IncomingCall, LocalTime, NumberKind, Presentation, Region, Screener, Verdict,
     Verification, E164,
 };
+use callguard_testkit::workdir::{write, WorkDir};
 use proptest::prelude::*;
 
 /// A time for look-ups that must not drift while a case runs (report weights decay with time).
@@ -405,7 +405,7 @@ fn entry_text(spec: &EntrySpec, pool: &[String]) -> (String, Option<Cover>) {
 
 /// The store built from a world, with what its lists cover.
 struct Built {
-    dir: tempfile::TempDir,
+    dir: WorkDir,
     store: Arc<Store>,
     allow: Vec<Cover>,
     block: Vec<Cover>,
@@ -413,7 +413,7 @@ struct Built {
 
 impl Built {
     fn path(&self) -> std::path::PathBuf {
-        self.dir.path().join("callguard.db")
+        self.dir.db()
     }
 }
 
@@ -490,12 +490,6 @@ fn feed_text(spec: &FeedSpec, pool: &[String], version: u64) -> (String, u64, u6
     (text, protected, garbage)
 }
 
-fn write(dir: &Path, name: &str, text: &str) -> std::path::PathBuf {
-    let path = dir.join(name);
-    std::fs::write(&path, text).expect("write feed");
-    path
-}
-
 /// Everything the store holds, as its public API shows it, and the evidence for `numbers`.
 #[derive(Debug, PartialEq)]
 struct Snapshot {
@@ -538,8 +532,8 @@ fn snapshot(store: &Store, numbers: &[String]) -> Snapshot {
 /// and that every feed is taken or refused as its lines say. Fails the case (with a message)
 /// when something the store does is not what the world implies.
 fn build(world: &World) -> Result<Built, TestCaseError> {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let store = Arc::new(Store::open(dir.path().join("callguard.db"), Region::JP).expect("open"));
+    let dir = WorkDir::new();
+    let store = Arc::new(Store::open(dir.db(), Region::JP).expect("open"));
     let classifier = Classifier::new(Region::JP);
     for d in &world.pool {
         let info = classifier.classify(&format!("+{d}"), Presentation::Allowed);
@@ -778,7 +772,7 @@ proptest! {
             // A version older than one installed (the store holds version 1 of this feed).
             3 => {
                 let name = ["police-jp", "carrier", "community"][bad.name];
-                let v1 = write(dir, &format!("v1-{name}.csv"), &format!(
+                let v1 = write(dir, &format!("v1-{name}.csv"), format!(
                     "# name: {name}\n# version: {}\nnumber\n+{}\n", next + 5, world.pool[1]
                 ));
                 store.import_file(&v1, &ImportOptions::default(), None).expect("newer version");
@@ -814,7 +808,7 @@ proptest! {
         prop_assert_eq!(&snapshot(&fresh, &numbers), &before, "fresh handle: {}", err);
         if how != 4 {
             // Still writable: a good feed goes in.
-            let good = write(dir, "good.csv", &format!(
+            let good = write(dir, "good.csv", format!(
                 "# name: after\nnumber,category\n+{},scam\n", world.pool[2]
             ));
             store.import_file(&good, &ImportOptions::default(), None).expect("good feed");

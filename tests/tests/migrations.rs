@@ -19,6 +19,7 @@ use callguard_core::store::{
     Evidence, ImportOptions, ListKind, Pattern, ReportCategory, Store, StoreError, StoreOptions,
 };
 use callguard_core::{IncomingCall, Region, Screener, Verdict, E164};
+use callguard_testkit::workdir::WorkDir;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
@@ -146,7 +147,7 @@ fn every_released_schema_has_a_fixture() {
 /// a second open changes nothing at all.
 #[test]
 fn each_fixture_migrates_keeping_every_row() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let fresh = fresh_schema(dir.path());
     for version in released() {
         let path = load(dir.path(), version);
@@ -191,7 +192,7 @@ fn each_fixture_migrates_keeping_every_row() {
 /// told to open it read-write once, and the file stays as it was.
 #[test]
 fn a_read_only_open_before_the_upgrade_says_so() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     for version in released() {
         let path = load(dir.path(), version);
         let before = rows_of(&path);
@@ -459,7 +460,7 @@ fn summarise(e: &Evidence) -> Answer {
 /// look-ups and whole screening decisions answer as the data says.
 #[test]
 fn migrated_fixtures_keep_the_users_data_and_answers() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let mut answers = Vec::new();
     for version in released() {
         let path = load(dir.path(), version);
@@ -519,7 +520,7 @@ fn migrated_fixtures_keep_the_users_data_and_answers() {
 /// lists, reports and call log take new rows.
 #[test]
 fn migrated_fixtures_keep_working() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let feeds = fixtures_dir().join("feeds");
     for version in released() {
         let path = load(dir.path(), version);

@@ -10,6 +10,7 @@ use std::sync::Arc;
 
 use callguard_core::store::{ListKind, ReportCategory, Store};
 use callguard_core::{IncomingCall, Policy, Region, Screener};
+use callguard_testkit::workdir::WorkDir;
 use serde::Deserialize;
 
 #[derive(Deserialize)]
@@ -212,7 +213,7 @@ fn the_scenario_corpus_holds() {
             serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         for scenario in &file.scenarios {
             count += 1;
-            let dir = tempfile::tempdir().expect("temp dir");
+            let dir = WorkDir::new();
             let outcome = run(scenario, dir.path());
             if let Ok(codes) = &outcome {
                 seen_codes.extend(codes.iter().cloned());

@@ -5,9 +5,10 @@ use std::sync::Arc;
 
 use callguard_core::store::{ListKind, ReportCategory, Store};
 use callguard_core::{IncomingCall, ReasonCode, Region, Screener, Verdict};
+use callguard_testkit::workdir::WorkDir;
 
-fn screener_with_store() -> (tempfile::TempDir, Arc<Store>, Screener) {
-    let dir = tempfile::tempdir().expect("temp dir");
+fn screener_with_store() -> (WorkDir, Arc<Store>, Screener) {
+    let dir = WorkDir::new();
     let store = Arc::new(Store::open(dir.path().join("cg.db"), Region::JP).expect("store"));
     let screener = Screener::new(Region::JP).with_store(store.clone());
     (dir, store, screener)
@@ -124,7 +125,7 @@ fn emergency_numbers_ring_whatever_the_store_says() {
 
 #[test]
 fn a_store_that_cannot_answer_fails_open() {
-    let dir = tempfile::tempdir().expect("temp dir");
+    let dir = WorkDir::new();
     let path = dir.path().join("cg.db");
     let store = Arc::new(Store::open(&path, Region::JP).expect("store"));
     store

@@ -7,18 +7,19 @@ use callguard_core::store::{
     StoreOptions, DEFAULT_REFRESH_INTERVAL,
 };
 use callguard_core::{Region, E164};
+use callguard_testkit::workdir::WorkDir;
 
 fn n(digits: &str) -> E164 {
     E164::from_digits(digits).expect("number")
 }
 
-fn open(dir: &tempfile::TempDir) -> Store {
-    Store::open(dir.path().join("callguard.db"), Region::JP).expect("open")
+fn open(dir: &WorkDir) -> Store {
+    Store::open(dir.db(), Region::JP).expect("open")
 }
 
 #[test]
 fn list_entries_are_normalised_persist_and_decide_lookups() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     {
         let store = open(&dir);
         store
@@ -94,7 +95,7 @@ fn list_entries_are_normalised_persist_and_decide_lookups() {
 
 #[test]
 fn emergency_special_and_invalid_numbers_are_refused() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let store = open(&dir);
     for text in ["110", "119", "188"] {
         let err = store
@@ -119,7 +120,7 @@ fn emergency_special_and_invalid_numbers_are_refused() {
 
 #[test]
 fn reports_sum_up_decay_and_export() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let store = open(&dir);
     let number = n("815012345678");
     let day = 86_400;
@@ -169,7 +170,7 @@ fn reports_sum_up_decay_and_export() {
 
 #[test]
 fn call_log_counts_recent_calls_and_keeps_its_bound() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let store = Store::open_with(
         dir.path().join("db"),
         StoreOptions {
@@ -229,8 +230,8 @@ fn call_log_counts_recent_calls_and_keeps_its_bound() {
 
 #[test]
 fn read_only_stores_refuse_writes_and_missing_files_are_named() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("callguard.db");
+    let dir = WorkDir::new();
+    let path = dir.db();
     let missing = Store::open_with(
         &path,
         StoreOptions {
@@ -267,8 +268,8 @@ fn read_only_stores_refuse_writes_and_missing_files_are_named() {
 #[test]
 fn a_read_only_file_gives_a_clear_error() {
     use std::os::unix::fs::PermissionsExt;
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("callguard.db");
+    let dir = WorkDir::new();
+    let path = dir.db();
     drop(open(&dir));
     for p in [dir.path().to_owned(), path.clone()] {
         std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o555)).expect("chmod");
@@ -293,7 +294,7 @@ fn a_read_only_file_gives_a_clear_error() {
 
 #[test]
 fn a_file_that_is_not_a_database_is_named() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = dir.path().join("notes.txt");
     std::fs::write(&path, "this is not SQLite ".repeat(100)).expect("write");
     let err = Store::open(&path, Region::JP).expect_err("not a db");
@@ -305,7 +306,7 @@ fn a_file_that_is_not_a_database_is_named() {
 /// user's reports all give the same evidence, including rows too big for the compact form.
 #[test]
 fn reports_answer_the_same_from_memory_and_from_sqlite() {
-    let dir = tempfile::tempdir().expect("tempdir");
+    let dir = WorkDir::new();
     let path = dir.path().join("db");
     let store = Store::open(&path, Region::JP).expect("open");
     let feed = |name: &str, kind: &str, body: &str| {
@@ -440,8 +441,8 @@ fn answers_before_and_after_loading(
 
 #[test]
 fn lookups_read_sqlite_while_the_view_loads_in_the_background_and_agree_with_it() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("callguard.db");
+    let dir = WorkDir::new();
+    let path = dir.db();
     let feed = dir.path().join("feed.csv");
     let mut text = String::from("# name: big\n# version: 1\nnumber,category,count\n");
     for i in 0..50_000u64 {
@@ -517,8 +518,8 @@ fn lookups_read_sqlite_while_the_view_loads_in_the_background_and_agree_with_it(
 
 #[test]
 fn list_changes_patch_the_view_exactly_as_a_reload_would() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let path = dir.path().join("callguard.db");
+    let dir = WorkDir::new();
+    let path = dir.db();
     let store = Store::open(&path, Region::JP).expect("open");
     let probes = [
         n("815012345678"),

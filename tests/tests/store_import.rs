@@ -3,31 +3,30 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use base64::Engine as _;
 use callguard_core::store::{FeedKind, ImportOptions, ListKind, ReportCategory, Store, StoreError};
 use callguard_core::{Region, E164};
-use ed25519_dalek::{Signer, SigningKey};
+use callguard_testkit::feeds::{manifest, sign};
+use callguard_testkit::workdir::WorkDir;
+use ed25519_dalek::SigningKey;
 
 fn n(digits: &str) -> E164 {
     E164::from_digits(digits).expect("number")
 }
 
 struct Fixture {
-    dir: tempfile::TempDir,
+    dir: WorkDir,
     store: Store,
 }
 
 impl Fixture {
     fn new() -> Fixture {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let store = Store::open(dir.path().join("callguard.db"), Region::JP).expect("open");
+        let dir = WorkDir::new();
+        let store = Store::open(dir.db(), Region::JP).expect("open");
         Fixture { dir, store }
     }
 
     fn file(&self, name: &str, text: &str) -> PathBuf {
-        let path = self.dir.path().join(name);
-        std::fs::write(&path, text).expect("write");
-        path
+        self.dir.write(name, text)
     }
 
     fn import(&self, path: &Path) -> Result<callguard_core::store::ImportSummary, StoreError> {
@@ -328,18 +327,6 @@ fn unusable_files_are_named() {
     assert!("xml".parse::<callguard_core::store::FeedFormat>().is_err());
 }
 
-fn sign(key: &SigningKey, path: &Path) -> PathBuf {
-    let bytes = std::fs::read(path).expect("read");
-    let sig = key.sign(&bytes);
-    let sig_path = PathBuf::from(format!("{}.sig", path.display()));
-    std::fs::write(
-        &sig_path,
-        base64::engine::general_purpose::STANDARD.encode(sig.to_bytes()),
-    )
-    .expect("write sig");
-    sig_path
-}
-
 #[test]
 fn signed_feeds_are_checked_and_tampering_changes_nothing() {
     let f = Fixture::new();
@@ -402,8 +389,8 @@ fn signed_feeds_are_checked_and_tampering_changes_nothing() {
 
 #[test]
 fn a_reader_screens_while_an_import_runs() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("callguard.db");
+    let dir = WorkDir::new();
+    let db = dir.db();
     let store = Arc::new(Store::open(&db, Region::JP).expect("open"));
     store
         .add_list_entry(ListKind::Block, "+815012345678", None, None)
@@ -445,28 +432,6 @@ fn a_reader_screens_while_an_import_runs() {
             .map(|r| r.total_count),
         Some(1)
     );
-}
-
-/// Writes `FILE.manifest.json` for `feed` (its SHA-256, size and `extra` fields) and, with a
-/// key, its detached signature. Returns the manifest's path.
-fn manifest(feed: &Path, extra: &str, key: Option<&SigningKey>) -> PathBuf {
-    use sha2::Digest as _;
-    let bytes = std::fs::read(feed).expect("read");
-    let sha: String = sha2::Sha256::digest(&bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    let path = PathBuf::from(format!("{}.manifest.json", feed.display()));
-    let text = format!(
-        "{{\"manifest\": \"callguard-feed-manifest/1\", \"sha256\": \"{sha}\", \
-         \"size\": {}, {extra}}}\n",
-        bytes.len()
-    );
-    std::fs::write(&path, &text).expect("write manifest");
-    if let Some(key) = key {
-        sign(key, &path);
-    }
-    path
 }
 
 #[test]

@@ -86,6 +86,12 @@ impl Lang {
         }
     }
 
+    /// The language of exactly this code (`ja`, not `JA` or ` ja`) if callguard speaks it;
+    /// for reading packs, whose keys are written exactly.
+    pub(crate) fn listed(code: &str) -> Option<Lang> {
+        Lang::code_of(code).filter(|lang| Lang::all().contains(lang))
+    }
+
     /// Every language callguard speaks, the default first.
     pub fn all() -> &'static [Lang] {
         &registry().langs

@@ -96,6 +96,10 @@ impl LocalText {
             ));
         }
         if let Repr::Each(each) = &self.0 {
+            // Most texts have no placeholder at all: nothing to compare, nothing to allocate.
+            if !each.iter().any(|(_, text)| text.contains('{')) {
+                return Ok(());
+            }
             let first = placeholders(&each[0].1);
             if let Some((lang, _)) = each.iter().find(|(_, text)| placeholders(text) != first) {
                 return Err(RulePackError::new(
@@ -178,9 +182,9 @@ impl<'de> Deserialize<'de> for LocalText {
             }
 
             fn visit_map<A: MapAccess<'de>>(self, mut access: A) -> Result<LocalText, A::Error> {
-                let mut pairs = Vec::new();
-                while let Some((code, text)) = access.next_entry::<String, String>()? {
-                    let lang: Lang = code.parse().map_err(serde::de::Error::custom)?;
+                let mut pairs = Vec::with_capacity(Lang::all().len());
+                while let Some(lang) = access.next_key_seed(LangKey)? {
+                    let text: String = access.next_value()?;
                     if pairs.iter().any(|(l, _)| *l == lang) {
                         return Err(serde::de::Error::custom(format!("{lang} given twice")));
                     }
@@ -190,6 +194,34 @@ impl<'de> Deserialize<'de> for LocalText {
             }
         }
         deserializer.deserialize_map(TextVisitor)
+    }
+}
+
+/// A language code as a map key, read without allocating: packs hold hundreds of texts, and
+/// every one of their keys is read when a pack loads.
+struct LangKey;
+
+impl<'de> serde::de::DeserializeSeed<'de> for LangKey {
+    type Value = Lang;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Lang, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for LangKey {
+    type Value = Lang;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a language code")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, code: &str) -> Result<Lang, E> {
+        match Lang::listed(code) {
+            Some(lang) => Ok(lang),
+            // A key written otherwise (`JA`, ` ja`) is read as `Lang`'s parser reads it.
+            None => code.parse().map_err(E::custom),
+        }
     }
 }
 

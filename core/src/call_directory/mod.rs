@@ -19,7 +19,6 @@
 //! - A split across N extensions: contiguous number ranges of at most `budget` entries each.
 //! - [`ChunkReader`]: a plan, or the delta between two plans (removals, then additions), in
 //!   chunks of bounded size: memory stays O(chunk) whatever the plan's size.
-//! - [`model`]: a model of the system's store with its errors, for the tests.
 //! - [`live`]: the Live Caller ID Lookup (iOS 18) dataset.
 //! - [`store`](mod@store): the plans' persistence. Plans are stored in the database with a
 //!   version, and the extension's delivered version is recorded (`Store::plan_directory`,
@@ -30,7 +29,6 @@ mod delivery;
 mod delta;
 mod labels;
 pub mod live;
-pub mod model;
 mod plan;
 pub mod store;
 

@@ -233,7 +233,7 @@ impl Store {
         .or_else(|| (format == FeedFormat::Ftc).then(|| "ftc-dnc".to_owned()))
         .ok_or_else(|| StoreError::BadFeed {
             path: path.to_owned(),
-            message: "no feed name: add a `# name: NAME` line or give --source NAME".into(),
+            message: "no feed name: add a `# name: NAME` line to the feed, or name it in the import options (the CLI's --source NAME)".into(),
         })?;
         // The name is shown in listings and summaries: one line of text.
         text::check_text(TextKind::FeedName, &name).map_err(|e| StoreError::BadFeed {

@@ -1,5 +1,5 @@
 //! A model of what iOS keeps for one Call Directory extension, with the errors iOS raises:
-//! the tests replay plans and deltas against it.
+//! the tests replay the core's plans and deltas (`callguard_core::call_directory`) against it.
 //!
 //! One request is one transaction, like the system's: an error, or a request never completed,
 //! leaves the previous entries as they were. Within a request, each kind's additions must be
@@ -12,7 +12,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::DirectoryChunk;
+use callguard_core::call_directory::DirectoryChunk;
 
 /// An error of a request, with iOS's `CXErrorCodeCallDirectoryManagerError` code where iOS
 /// has one.
