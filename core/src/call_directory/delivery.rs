@@ -145,6 +145,14 @@ impl RunSource for StoredRuns<'_> {
     fn label(&self, id: u32) -> &str {
         self.labels.get(id as usize).map_or("", String::as_str)
     }
+
+    fn rewind(&mut self) {
+        self.next_seq = 0;
+        self.buf.clear();
+        self.at = 0;
+        // Plan versions start at 1: 0 is "no plan", which has nothing to read.
+        self.done = self.version == 0;
+    }
 }
 
 /// The chunks of one extension request: `Iterator<Item = Result<DirectoryChunk, StoreError>>`.

@@ -4,6 +4,12 @@
 //! Both plans are read as streams of runs in ascending order; the delta walks them side by
 //! side, so two plans of ten million entries compare in O(chunk) memory, and two runs that
 //! agree (the same kind and label over the same numbers) cost nothing however long they are.
+//!
+//! The walk is made twice: every removal first, then every addition. An extension may hold at
+//! most its maximum number of entries at any moment of a request, and a delta walked once, in
+//! number order, adds low numbers before it removes high ones: an extension that is nearly
+//! full would overflow in the middle of a delta whose end fits (`maximumEntriesExceeded`).
+//! Removing first, the extension never holds more than the larger of the two plans.
 
 use serde::Serialize;
 
@@ -16,6 +22,8 @@ pub trait RunSource {
     fn next_run(&mut self) -> Result<Option<Run>, StoreError>;
     /// The text of label `id` (`""` for 0).
     fn label(&self, id: u32) -> &str;
+    /// Back to the first run, for the second walk of a delta.
+    fn rewind(&mut self);
 }
 
 /// A plan in memory, read as a [`RunSource`].
@@ -47,6 +55,10 @@ impl RunSource for VecRuns<'_> {
     fn label(&self, id: u32) -> &str {
         self.labels.get(id as usize).map_or("", String::as_str)
     }
+
+    fn rewind(&mut self) {
+        self.next = 0;
+    }
 }
 
 /// A stream with nothing in it: the base of a full load.
@@ -61,6 +73,8 @@ impl RunSource for NoRuns {
     fn label(&self, _: u32) -> &str {
         ""
     }
+
+    fn rewind(&mut self) {}
 }
 
 /// What one chunk asks the extension to do, in this order: remove everything (only in the
@@ -110,6 +124,8 @@ pub struct ChunkReader<O, N> {
     new_done: bool,
     max: usize,
     reset: bool,
+    /// The first walk removes, the second adds.
+    adding: bool,
 }
 
 impl<O: RunSource, N: RunSource> ChunkReader<O, N> {
@@ -125,6 +141,7 @@ impl<O: RunSource, N: RunSource> ChunkReader<O, N> {
             new_done: false,
             max: max_entries.max(1),
             reset,
+            adding: false,
         }
     }
 
@@ -142,27 +159,57 @@ impl<O: RunSource, N: RunSource> ChunkReader<O, N> {
 
     /// The next chunk, or `None` when there is nothing more to do.
     pub fn next_chunk(&mut self) -> Result<Option<DirectoryChunk>, StoreError> {
-        let mut chunk = DirectoryChunk {
+        let chunk = DirectoryChunk {
             remove_all: std::mem::take(&mut self.reset),
             ..DirectoryChunk::default()
         };
-        let mut room = self.max as u64;
+        self.continue_chunk(chunk, self.max as u64)
+    }
+
+    /// Fills `chunk` with at most `room` more numbers.
+    fn continue_chunk(
+        &mut self,
+        mut chunk: DirectoryChunk,
+        mut room: u64,
+    ) -> Result<Option<DirectoryChunk>, StoreError> {
+        // In the walk that removes, a stretch only the new plan has is skipped whole (and the
+        // other way round): only what is written counts against the chunk's room.
+        let (removing, adding) = (!self.adding, self.adding);
         while room > 0 {
             self.fill()?;
             match (self.cur_old, self.cur_new) {
+                (None, None) if removing => {
+                    self.old.rewind();
+                    self.new.rewind();
+                    self.old_done = false;
+                    self.new_done = false;
+                    self.adding = true;
+                    // The additions go on in this chunk, after its removals.
+                    return self.continue_chunk(chunk, room);
+                }
                 (None, None) => break,
                 (Some(o), n) if n.is_none_or(|n| o.first < n.first) => {
                     let end = n.map_or(o.last, |n| o.last.min(n.first - 1));
-                    let end = end.min(o.first + room - 1);
-                    push_remove(&mut chunk, o.kind, o.first, end);
-                    room -= end - o.first + 1;
+                    let end = if removing {
+                        let end = end.min(o.first + room - 1);
+                        push_remove(&mut chunk, o.kind, o.first, end);
+                        room -= end - o.first + 1;
+                        end
+                    } else {
+                        end
+                    };
                     self.cur_old = advance(o, end);
                 }
                 (o, Some(n)) if o.is_none_or(|o| n.first < o.first) => {
                     let end = o.map_or(n.last, |o| n.last.min(o.first - 1));
-                    let end = end.min(n.first + room - 1);
-                    push_add(&mut chunk, n, n.first, end, self.new.label(n.label));
-                    room -= end - n.first + 1;
+                    let end = if adding {
+                        let end = end.min(n.first + room - 1);
+                        push_add(&mut chunk, n, n.first, end, self.new.label(n.label));
+                        room -= end - n.first + 1;
+                        end
+                    } else {
+                        end
+                    };
                     self.cur_new = advance(n, end);
                 }
                 (Some(o), Some(n)) => {
@@ -175,8 +222,11 @@ impl<O: RunSource, N: RunSource> ChunkReader<O, N> {
                         end
                     } else {
                         let end = end.min(n.first + room - 1);
-                        push_remove(&mut chunk, o.kind, o.first, end);
-                        push_add(&mut chunk, n, n.first, end, self.new.label(n.label));
+                        if removing {
+                            push_remove(&mut chunk, o.kind, o.first, end);
+                        } else {
+                            push_add(&mut chunk, n, n.first, end, self.new.label(n.label));
+                        }
                         room -= end - n.first + 1;
                         end
                     };
@@ -224,5 +274,54 @@ fn push_add(chunk: &mut DirectoryChunk, run: Run, first: u64, last: u64, label: 
                 .labels
                 .extend(std::iter::repeat_n(label, (last - first + 1) as usize).map(str::to_owned));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn block(first: u64, last: u64) -> Run {
+        Run {
+            first,
+            last,
+            kind: EntryKind::Block,
+            label: 0,
+        }
+    }
+
+    /// An extension holding 100 numbers at its maximum of 100, whose next plan moves them all
+    /// lower: walked once in number order, the delta would add before it removes and hold up
+    /// to 200 numbers in the middle of the request.
+    #[test]
+    fn a_delta_removes_everything_before_it_adds_anything() {
+        let (old, new) = ([block(1_000, 1_099)], [block(10, 109)]);
+        let mut held: i64 = 100;
+        let mut added = false;
+        for chunk in ChunkReader::new(VecRuns::new(&old, &[]), VecRuns::new(&new, &[]), 7, false) {
+            let chunk = chunk.expect("in memory");
+            assert!(!added || chunk.remove_blocking.is_empty(), "{chunk:?}");
+            held -= chunk.remove_blocking.len() as i64;
+            held += chunk.add_blocking.len() as i64;
+            added |= !chunk.add_blocking.is_empty();
+            assert!(held <= 100, "holds {held} after {chunk:?}");
+            assert!(chunk.len() <= 7);
+        }
+        assert_eq!(held, 100);
+    }
+
+    /// The second walk starts from the first run again, also for a reset.
+    #[test]
+    fn a_reset_is_one_remove_all_then_the_plan() {
+        let new = [block(10, 19), block(30, 30)];
+        let chunks: Vec<DirectoryChunk> =
+            ChunkReader::new(NoRuns, VecRuns::new(&new, &[]), 4, true)
+                .collect::<Result<_, _>>()
+                .expect("in memory");
+        assert!(chunks[0].remove_all);
+        assert!(chunks[1..].iter().all(|c| !c.remove_all));
+        let added: Vec<i64> = chunks.iter().flat_map(|c| c.add_blocking.clone()).collect();
+        let want: Vec<i64> = (10..=19).chain([30]).collect();
+        assert_eq!(added, want);
     }
 }
