@@ -281,15 +281,17 @@ impl Assessment {
     }
 }
 
-/// One scam-script phrase found in a text.
+/// One cue family found in a text: what it adds to the score and the words that earned it.
 #[derive(Debug, Clone, PartialEq, Eq, uniffi::Record)]
 pub struct ScriptMatch {
-    /// The stable cue code (`authority_impersonation`, `urgency`, `money` ...).
+    /// The stable family code (`authority`, `threat`, `money_request`, `link_suspect` ...).
     pub category: String,
-    /// The cue in words.
+    /// The family in words.
     pub label: String,
     /// The words as they appear in the text.
     pub text: String,
+    /// What the family adds to the score.
+    pub weight: i32,
 }
 
 /// What the scam-script scanner found in a transcript, voicemail or message.
@@ -301,10 +303,13 @@ pub struct ScanResult {
     pub level_label: String,
     /// 0 to 100.
     pub score: i32,
-    /// The phrases found, in text order.
+    /// The families found, each with its heaviest cue's words, in pack order.
     pub matches: Vec<ScriptMatch>,
-    /// The distinct cue codes found.
+    /// The codes of the families found.
     pub categories: Vec<String>,
+    /// Every point of the score explained, one line each, then what was found but not
+    /// counted (inside negation, reported speech or a quotation) and why.
+    pub explanation: Vec<String>,
     /// The text was longer than the scanner reads; only its start was scanned.
     pub truncated: bool,
 }
@@ -320,19 +325,20 @@ impl ScanResult {
             level_label: scanner.level_label(result.level, lang).to_owned(),
             score: i32::from(result.score),
             matches: result
-                .matches
+                .families
                 .iter()
-                .map(|m| ScriptMatch {
-                    category: m.category.as_str().to_owned(),
-                    label: scanner.label(m.category).get(lang).to_owned(),
-                    text: m.text.clone(),
+                .map(|f| ScriptMatch {
+                    category: f.family.clone(),
+                    label: scanner
+                        .family_label(&f.family)
+                        .map_or("", |l| l.get(lang))
+                        .to_owned(),
+                    text: f.text.clone(),
+                    weight: i32::from(f.weight),
                 })
                 .collect(),
-            categories: result
-                .categories
-                .iter()
-                .map(|c| c.as_str().to_owned())
-                .collect(),
+            categories: result.families.iter().map(|f| f.family.clone()).collect(),
+            explanation: scanner.explain(result, lang),
             truncated: result.truncated,
         }
     }

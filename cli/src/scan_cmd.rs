@@ -1,9 +1,12 @@
-//! `callguard scan`: look for scam-script phrases in a transcript, a voicemail or an SMS.
+//! `callguard scan`: look for a scam script in a transcript, a voicemail or an SMS, and explain
+//! every point of the score.
 
 use crate::texts;
 use std::io::{self, Write};
 
-use callguard_core::claims::script::{ScanResult, ScriptLevel, ScriptScanner};
+use callguard_core::claims::script::{
+    ComboFound, Discounted, Link, Phone, ScanResult, ScoreSteps, ScriptLevel, ScriptScanner,
+};
 use callguard_core::Lang;
 use clap::Args;
 use serde::Serialize;
@@ -24,23 +27,41 @@ pub struct ScanArgs {
     json: bool,
 }
 
+/// The JSON contract of `scan --json`: the result, with labels in the chosen language and the
+/// explanation lines.
 #[derive(Serialize)]
 struct JsonScan<'a> {
     level: ScriptLevel,
+    level_label: &'a str,
     score: u8,
-    matches: Vec<JsonMatch<'a>>,
-    categories: Vec<&'static str>,
-    combos: &'a [String],
+    verdict_score: u8,
+    families: Vec<JsonFamily<'a>>,
+    combos: Vec<JsonCombo<'a>>,
+    steps: &'a ScoreSteps,
+    discounted: &'a [Discounted],
+    links: &'a [Link],
+    phones: &'a [Phone],
+    claims: &'a [String],
+    explain: Vec<String>,
     truncated: bool,
 }
 
 #[derive(Serialize)]
-struct JsonMatch<'a> {
-    category: &'static str,
+struct JsonFamily<'a> {
+    family: &'a str,
     label: &'a str,
+    weight: u8,
+    cue: &'a str,
     text: &'a str,
     start: usize,
     end: usize,
+}
+
+#[derive(Serialize)]
+struct JsonCombo<'a> {
+    id: &'a str,
+    label: &'a str,
+    bonus: u8,
 }
 
 /// Runs `callguard scan`.
@@ -69,6 +90,14 @@ fn read_stdin() -> Result<String, CliError> {
     crate::input::read_scanned_text(io::stdin().lock(), "standard input")
 }
 
+fn combo<'a>(scanner: &'a ScriptScanner, c: &'a ComboFound, lang: Lang) -> JsonCombo<'a> {
+    JsonCombo {
+        id: &c.id,
+        label: scanner.combo_label(&c.id).map_or("", |l| l.get(lang)),
+        bonus: c.bonus,
+    }
+}
+
 fn write_json(
     out: &mut impl Write,
     scanner: &ScriptScanner,
@@ -77,20 +106,29 @@ fn write_json(
 ) -> io::Result<()> {
     let json = JsonScan {
         level: r.level,
+        level_label: scanner.level_label(r.level, lang),
         score: r.score,
-        matches: r
-            .matches
+        verdict_score: r.verdict_score,
+        families: r
+            .families
             .iter()
-            .map(|m| JsonMatch {
-                category: m.category.as_str(),
-                label: scanner.label(m.category).get(lang),
-                text: &m.text,
-                start: m.start,
-                end: m.end,
+            .map(|f| JsonFamily {
+                family: &f.family,
+                label: scanner.family_label(&f.family).map_or("", |l| l.get(lang)),
+                weight: f.weight,
+                cue: &f.cue,
+                text: &f.text,
+                start: f.start,
+                end: f.end,
             })
             .collect(),
-        categories: r.categories.iter().map(|c| c.as_str()).collect(),
-        combos: &r.combos,
+        combos: r.combos.iter().map(|c| combo(scanner, c, lang)).collect(),
+        steps: &r.steps,
+        discounted: &r.discounted,
+        links: &r.links,
+        phones: &r.phones,
+        claims: &r.claims,
+        explain: scanner.explain(r, lang),
         truncated: r.truncated,
     };
     serde_json::to_writer(&mut *out, &json)?;
@@ -117,14 +155,12 @@ fn write_human(
         scanner.level_label(r.level, lang),
         r.score
     )?;
-    if r.matches.is_empty() {
+    if r.families.is_empty() && r.discounted.is_empty() {
         writeln!(out, "{nothing}")?;
     } else {
         writeln!(out, "{found}:")?;
-        for m in &r.matches {
-            let words = one_line(&m.text);
-            let label = scanner.label(m.category).get(lang);
-            let line = texts::render("scan.match", lang, &[("words", &words), ("label", label)]);
+        for line in scanner.explain(r, lang) {
+            let line = texts::render("scan.match", lang, &[("line", &one_line(&line))]);
             writeln!(out, "{line}")?;
         }
     }

@@ -16,16 +16,28 @@ fn json_contract_for_a_ministry_script() {
     assert_eq!(v["level"], "high");
     let score = v["score"].as_u64().expect("score");
     assert!((70..=100).contains(&score), "{score}");
-    let matches = v["matches"].as_array().expect("matches");
-    let cutoff = matches
+    let families = v["families"].as_array().expect("families");
+    let threat = families
         .iter()
-        .find(|m| m["category"] == "service_cutoff")
-        .expect("service_cutoff match");
-    assert_eq!(cutoff["text"], "通信を停止");
-    assert!(cutoff["start"].is_u64() && cutoff["end"].is_u64());
-    assert!(matches
+        .find(|f| f["family"] == "threat")
+        .expect("threat");
+    assert_eq!(threat["text"], "停止");
+    assert!(threat["weight"].as_u64().is_some_and(|w| w > 0));
+    assert!(threat["start"].is_u64() && threat["end"].is_u64());
+    assert!(families
         .iter()
-        .any(|m| m["category"] == "urgency" && m["text"] == "２時間以内"));
+        .any(|f| f["family"] == "urgency" && f["text"] == "２時間以内"));
+    assert_eq!(v["claims"][0], "総務省");
+    // Every point is explained: the weights and bonuses add up to the sum.
+    let weights: u64 = families.iter().filter_map(|f| f["weight"].as_u64()).sum();
+    let bonuses: u64 = v["combos"]
+        .as_array()
+        .expect("combos")
+        .iter()
+        .filter_map(|c| c["bonus"].as_u64())
+        .sum();
+    assert_eq!(v["steps"]["sum"].as_u64(), Some(weights + bonuses), "{v}");
+    assert!(v["explain"].as_array().is_some_and(|e| !e.is_empty()));
     assert_eq!(v["truncated"], false);
 }
 
@@ -36,7 +48,7 @@ fn json_for_a_news_sentence_is_not_alarming() {
     let v = scan_json("See you on Sunday!");
     assert_eq!(v["level"], "none");
     assert_eq!(v["score"], 0);
-    assert_eq!(v["matches"], Value::Array(vec![]));
+    assert_eq!(v["families"], Value::Array(vec![]));
 }
 
 #[test]
@@ -53,9 +65,9 @@ fn labels_follow_the_language() {
         .output()
         .expect("run");
     let v = json(&out);
-    let labels: Vec<&str> = v["matches"]
+    let labels: Vec<&str> = v["families"]
         .as_array()
-        .expect("matches")
+        .expect("families")
         .iter()
         .filter_map(|m| m["label"].as_str())
         .collect();
@@ -75,6 +87,7 @@ fn text_for_people_in_english_and_japanese() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.starts_with("Level: HIGH"), "{stdout}");
     assert!(stdout.contains("\"city office\""), "{stdout}");
+    assert!(stdout.contains("+15"), "{stdout}");
     assert!(stdout.contains("Claims to be an authority"), "{stdout}");
     assert!(stdout.contains("Advice: hang up"), "{stdout}");
 
@@ -114,11 +127,13 @@ fn reads_standard_input() {
         .expect("run");
     assert_eq!(out.status.code(), Some(0));
     let v = json(&out);
-    assert_eq!(v["level"], "high");
-    assert!(v["categories"]
+    // An accusation in the police's name that asks for nothing yet is a warning (medium).
+    assert_eq!(v["level"], "medium");
+    assert!(v["families"]
         .as_array()
-        .expect("categories")
-        .contains(&Value::from("crime_accusation")));
+        .expect("families")
+        .iter()
+        .any(|f| f["family"] == "crime"));
 }
 
 #[test]

@@ -5,7 +5,6 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 use callguard_number::{Classifier, NumberInfo, Region};
-use callguard_text::LocalText;
 
 use crate::call::IncomingCall;
 use crate::claims::script;
@@ -133,10 +132,11 @@ impl Screener {
             .transcript
             .as_deref()
             .zip(scanner.as_ref())
-            .map(|(text, scanner)| (text, scanner.scan(text)))
-            .filter(|(_, result)| result.level >= script::ScriptLevel::Medium);
+            .map(|(text, scanner)| scanner.scan(text));
         // A claim that names no organisation the directory knows ("宅配便です") must not hide
-        // the one a scam script names.
+        // the one a scam script names. The script's claims are the organisations it names
+        // outside negation and reported speech ("the IRS will never call" claims nothing),
+        // read only when the words read like a script.
         let claim = call
             .claims
             .as_deref()
@@ -144,22 +144,22 @@ impl Screener {
             .or_else(|| {
                 scanned
                     .as_ref()
-                    .and_then(|(text, _)| self.organisations.check(text, info))
+                    .filter(|r| r.level >= script::ScriptLevel::Medium)
+                    .and_then(|r| {
+                        r.claims
+                            .iter()
+                            .find_map(|words| self.organisations.check(words, info))
+                    })
             });
-        let script = scanned.zip(scanner).map(|((_, result), scanner)| {
-            let summary = LocalText::from_fn(|lang| {
-                let names: Vec<&str> = result
-                    .categories
-                    .iter()
-                    .map(|c| scanner.label(*c).get(lang))
-                    .collect();
-                names.join(lang.list_separator())
+        // What the words pass on: their score at medium or above; below medium, a little when
+        // several families are present (the pack's cap); else nothing.
+        let script = scanned
+            .zip(scanner)
+            .filter(|(result, _)| result.verdict_score > 0)
+            .map(|(result, scanner)| ScriptFinding {
+                score: result.verdict_score,
+                summary: scanner.summary(&result),
             });
-            ScriptFinding {
-                score: result.score,
-                summary,
-            }
-        });
         Findings { claim, script }
     }
 

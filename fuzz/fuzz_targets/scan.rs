@@ -1,4 +1,5 @@
-//! Scam-script scanning of any text: no panic, matches point into the text on char boundaries.
+//! Scam-script scanning of any text: no panic, the words found point into the text on char
+//! boundaries.
 #![no_main]
 
 use callguard_core::claims::script::ScriptScanner;
@@ -10,8 +11,13 @@ fuzz_target!(|data: &[u8]| {
     };
     let result = ScriptScanner::embedded().scan(text);
     assert!(result.score <= 100);
-    for m in &result.matches {
-        assert!(m.start <= m.end && m.end <= text.len());
-        assert!(text.is_char_boundary(m.start) && text.is_char_boundary(m.end));
+    let spans = result
+        .families
+        .iter()
+        .map(|f| (f.start, f.end))
+        .chain(result.discounted.iter().map(|d| (d.start, d.end)));
+    for (start, end) in spans {
+        assert!(start <= end && end <= text.len());
+        assert!(text.is_char_boundary(start) && text.is_char_boundary(end));
     }
 });

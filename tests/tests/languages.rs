@@ -7,7 +7,7 @@
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use callguard_core::claims::script::{Cue, ScriptLevel, ScriptScanner};
+use callguard_core::claims::script::{LinkSign, ScriptLevel, ScriptScanner};
 use callguard_core::risk::ReasonTexts;
 use callguard_core::{
     Assessment, IncomingCall, Lang, LocalTime, NumberKind, NumberingRules, Organisations, Policy,
@@ -16,11 +16,14 @@ use callguard_core::{
 use serde_json::Value;
 
 /// The packs that speak to people, from the repository's root. Each holds texts.
-const PACKS: [&str; 8] = [
+const PACKS: [&str; 12] = [
     "core/rules/reasons.json",
     "core/rules/presets.json",
     "core/rules/organisations.json",
-    "core/rules/script.json",
+    "core/rules/script/cues.json",
+    "core/rules/script/scoring.json",
+    "core/rules/script/context.json",
+    "core/rules/script/links.json",
     "number/data/numbering.json",
     "number/data/texts.json",
     "cli/texts.json",
@@ -31,6 +34,7 @@ const PACKS: [&str; 8] = [
 /// Folders whose JSON files are all checked, so that a pack added there is checked too.
 const DATA_FOLDERS: [&str; 7] = [
     "core/rules",
+    "core/rules/script",
     "core/rules/policies",
     "number/data",
     "text/data",
@@ -235,8 +239,12 @@ fn the_packs_answer_in_every_language() {
         for verdict in Verdict::ALL {
             assert!(!verdict.label(lang).is_empty(), "{verdict:?} in {lang}");
         }
-        for cue in Cue::ALL {
-            assert!(script.label(cue).missing().is_empty(), "{cue:?}");
+        for code in script.family_codes() {
+            let label = script.family_label(code).expect("a label");
+            assert!(label.missing().is_empty(), "{code}");
+        }
+        for sign in LinkSign::ALL {
+            assert!(script.sign_label(sign).missing().is_empty(), "{sign:?}");
         }
         for level in ScriptLevel::ALL {
             assert!(

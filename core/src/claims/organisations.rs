@@ -8,7 +8,7 @@
 
 use std::sync::{Arc, OnceLock};
 
-use callguard_number::{NumberInfo, E164};
+use callguard_number::{NumberInfo, NumberKind, E164};
 use callguard_text::pack::{self, RulePack, Versioned};
 use callguard_text::{fold, LocalText, RulePackError};
 use serde::Deserialize;
@@ -34,6 +34,10 @@ pub struct Organisation {
     /// Short numbers it publishes (110, #9110 ...).
     #[serde(default)]
     pub short_numbers: Vec<String>,
+    /// Words naming its local offices and call centres (年金事務所, 保健所), whose own numbers
+    /// the directory does not list one by one.
+    #[serde(default)]
+    pub offices: Vec<String>,
     /// The number to call back, for people.
     pub call_back: LocalText,
     /// What it never does on the phone.
@@ -168,6 +172,31 @@ impl Organisations {
             .map(|(_, i)| &self.organisations[*i])
     }
 
+    /// Whether the claim may come from a real office the directory does not list: a domestic
+    /// fixed, toll-free or navi-dial number, and either the claim names one of the
+    /// organisation's offices (a local pension office) or the number is a navi-dial one (a
+    /// ministry's call centre). Mobile, IP-phone and foreign numbers are no office's.
+    fn unlisted_office(&self, org: &Organisation, claim: &str, number: &NumberInfo) -> bool {
+        if number.international != Some(false) {
+            return false;
+        }
+        let navi_dial = matches!(number.kind, NumberKind::Uan | NumberKind::SharedCost);
+        let office_line = navi_dial
+            || matches!(
+                number.kind,
+                NumberKind::Fixed | NumberKind::FixedOrMobile | NumberKind::TollFree
+            );
+        if !office_line {
+            return false;
+        }
+        let said = compact(&fold(claim));
+        navi_dial
+            || org
+                .offices
+                .iter()
+                .any(|office| said.contains(&compact(&fold(office))))
+    }
+
     /// Compares a claim with the caller's number. None when the claim names no organisation
     /// the directory knows.
     pub fn check(&self, claim: &str, number: &NumberInfo) -> Option<ClaimOutcome> {
@@ -193,7 +222,7 @@ impl Organisations {
                 ],
             )
         });
-        if org.numbers.is_empty() {
+        if org.numbers.is_empty() || self.unlisted_office(org, claim, number) {
             return Some(ClaimOutcome::Unverifiable {
                 organisation: org.name.clone(),
                 advice,
@@ -266,5 +295,36 @@ mod tests {
             Some(ClaimOutcome::Unverifiable { .. })
         ));
         assert_eq!(dir.check("近所の田中です", &info("03-5253-5111")), None);
+    }
+
+    #[test]
+    fn an_unlisted_office_is_unverified_not_impersonation() {
+        let dir = Organisations::embedded();
+        // A local pension office calls from its own fixed line, which the directory does not
+        // list; the pension service's own number is the pension dial.
+        assert!(matches!(
+            dir.check("年金事務所の者です", &info("03-3333-4444")),
+            Some(ClaimOutcome::Unverifiable { .. })
+        ));
+        // A ministry's call centre on a navi-dial number the directory does not list.
+        assert!(matches!(
+            dir.check("厚生労働省のコールセンターです", &info("0570-01-2345")),
+            Some(ClaimOutcome::Unverifiable { .. })
+        ));
+        // No office calls from a mobile, an IP phone or abroad.
+        for number in ["090-1234-5678", "050-1234-5678", "+1 202 555 0143"] {
+            assert!(
+                matches!(
+                    dir.check("年金事務所の者です", &info(number)),
+                    Some(ClaimOutcome::Impersonation { .. })
+                ),
+                "{number}"
+            );
+        }
+        // The ministry itself named from a fixed line is still impersonation.
+        assert!(matches!(
+            dir.check("総務省です", &info("03-3333-4444")),
+            Some(ClaimOutcome::Impersonation { .. })
+        ));
     }
 }

@@ -145,6 +145,19 @@ impl RiskEngine {
                 let detail = number.service.clone();
                 return self.decided(number, Verdict::Allow, 0, fixed(code, detail));
             }
+            // A `*` or `#` code is dialled inside a carrier's network, not a number anyone can
+            // be given: a call showing one is the carrier's own service (its customer centre,
+            // a network announcement). It rings, named as such.
+            NumberKind::Invalid
+                if matches!(number.invalid, Some(InvalidReason::UnknownServiceCode)) =>
+            {
+                let detail = self
+                    .texts
+                    .detail("carrier_service_code")
+                    .filled(&[("code", number.input.trim())]);
+                let signal = fixed(ReasonCode::SpecialService, Some(detail));
+                return self.decided(number, Verdict::Allow, 0, signal);
+            }
             _ => {}
         }
         // Precedence 2: the user's allow list and contacts.

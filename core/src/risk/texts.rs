@@ -15,7 +15,8 @@ use super::{ReasonCode, Verdict};
 const EMBEDDED: &str = include_str!("../../rules/reasons.json");
 
 /// The detail texts the engine fills in, by key.
-pub(crate) const DETAIL_KEYS: [&str; 10] = [
+pub(crate) const DETAIL_KEYS: [&str; 11] = [
+    "carrier_service_code",
     "international_service",
     "reports_one",
     "reports_many",

@@ -1,195 +1,160 @@
-//! Unit tests of the parent module.
+//! Unit tests of the scanner on the embedded pack: the worked examples of docs/SCRIPT.md.
 
 use super::*;
+use callguard_text::Lang;
 
 fn scanner() -> Arc<ScriptScanner> {
     ScriptScanner::embedded()
 }
 
-fn codes(r: &ScanResult) -> Vec<&'static str> {
-    r.categories.iter().map(|c| c.as_str()).collect()
+fn scan(text: &str) -> ScanResult {
+    scanner().scan(text)
+}
+
+fn codes(r: &ScanResult) -> Vec<&str> {
+    r.families.iter().map(|f| f.family.as_str()).collect()
 }
 
 #[test]
-fn embedded_pack_loads_and_labels_every_category() {
-    let s = ScriptScanner::from_json(EMBEDDED).expect("embedded pack");
+fn embedded_pack_loads_and_labels_everything() {
+    let s = ScriptScanner::from_packs(PackTexts::EMBEDDED, Organisations::embedded())
+        .expect("embedded pack");
     assert!(!s.version().is_empty());
-    for c in Cue::ALL {
-        assert!(s.label(c).missing().is_empty());
-        assert_eq!(c.as_str().parse::<Cue>(), Ok(c));
+    for code in s.family_codes() {
+        let label = s.family_label(code).expect("label");
+        assert!(label.missing().is_empty(), "{code}");
+    }
+    for level in ScriptLevel::ALL {
+        for &lang in Lang::all() {
+            assert!(!s.level_label(level, lang).is_empty());
+        }
     }
 }
 
 #[test]
-fn ministry_script_is_high_and_quotes_the_original() {
-    let text = "総務省です。２時間以内に通信を停止します。";
-    let r = scanner().scan(text);
+fn ministry_script_is_high_and_every_point_is_explained() {
+    let text = "総務省です。2時間以内に通信を停止します。1を押してください。";
+    let r = scan(text);
     assert_eq!(r.level, ScriptLevel::High, "{r:?}");
-    assert!(r.score >= 65);
+    assert_eq!(r.score, 100);
     assert_eq!(
         codes(&r),
-        ["authority_impersonation", "urgency", "service_cutoff"]
+        ["authority", "threat", "urgency", "press_key"],
+        "{r:?}"
     );
-    let cutoff = r
-        .matches
-        .iter()
-        .find(|m| m.category == Cue::ServiceCutoff)
-        .expect("cutoff match");
-    assert_eq!(cutoff.text, "通信を停止");
-    assert_eq!(&text[cutoff.start..cutoff.end], "通信を停止");
-    let urgency = r
-        .matches
-        .iter()
-        .find(|m| m.category == Cue::Urgency)
-        .expect("urgency match");
-    assert_eq!(urgency.text, "２時間以内");
+    for combo in ["authority_threat", "automated_threat", "urgency_demand"] {
+        assert!(r.has_combo(combo), "{combo}: {r:?}");
+    }
+    let sum: u32 = r.families.iter().map(|f| u32::from(f.weight)).sum::<u32>()
+        + r.combos.iter().map(|c| u32::from(c.bonus)).sum::<u32>();
+    assert_eq!(u32::from(r.steps.sum), sum);
+    let authority = r.family("authority").expect("authority");
+    assert_eq!(authority.text, "総務省");
+    assert_eq!(&text[authority.start..authority.end], "総務省");
+    assert_eq!(r.claims, ["総務省"]);
+    let lines = scanner().explain(&r, Lang::EN);
+    assert!(lines.iter().any(|l| l.contains("総務省")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.starts_with("= 100")), "{lines:?}");
 }
 
 #[test]
-fn lone_authority_is_at_most_low() {
+fn a_warning_then_a_demand_counts_the_demand_only() {
+    let r = scan(
+        "警察官が暗証番号を聞くことはありません。ただ、今回は特別な捜査です。\
+         あなたの口座が犯罪に使われています。今すぐ暗証番号を教えてください。",
+    );
+    assert_eq!(r.level, ScriptLevel::High, "{r:?}");
+    assert!(r.claims.is_empty(), "{r:?}");
+    assert!(r
+        .discounted
+        .iter()
+        .any(|d| d.text == "警察官" && d.context == ContextKind::Negation));
+    assert_eq!(r.family("credentials").map(|f| f.weight), Some(40));
+}
+
+#[test]
+fn a_threat_without_a_demand_stays_low() {
+    let r = scan("〇〇カードです。不正利用の疑いがあるため、このカードは本日で停止します。");
+    assert_eq!(r.level, ScriptLevel::Low, "{r:?}");
+    assert_eq!(r.score, 35);
+    assert_eq!(r.steps.no_demand_cap, Some(35));
+    // Two families below medium pass a little to a verdict, never more than the cap.
+    assert_eq!(r.verdict_score, 15);
+}
+
+#[test]
+fn reported_speech_and_negation_are_not_claims() {
     for text in [
-        "総務省は本日、新しい方針を発表した",
-        "警察署の前で待ち合わせ",
-        "The police officer helped my grandmother",
+        "総務省をかたる電話があって、通信を停止すると言われたそうです。",
+        "The IRS will never call you to demand immediate payment by gift card.",
     ] {
-        let r = scanner().scan(text);
+        let r = scan(text);
         assert!(r.level <= ScriptLevel::Low, "{text}: {r:?}");
-        assert_eq!(codes(&r), ["authority_impersonation"], "{text}");
+        assert!(r.claims.is_empty(), "{text}: {r:?}");
+        assert!(!r.discounted.is_empty(), "{text}: {r:?}");
     }
+}
+
+#[test]
+fn smishing_links_are_evidence() {
+    let r = scan(
+        "お客様宛にお荷物のお届けにあがりましたが不在の為持ち帰りました。http://sagawa-xx.top/t",
+    );
+    assert!(r.level >= ScriptLevel::Medium, "{r:?}");
+    let link = r.links.first().expect("link");
+    assert!(link.signs.contains(&LinkSign::ThrowawayTld), "{link:?}");
+    assert!(r.family("link_suspect").is_some());
+}
+
+#[test]
+fn a_mobile_call_back_number_in_an_organisations_name() {
+    let r = scan("日本年金機構です。還付金があります。090-1234-5678までお電話ください。");
+    let callback = r.family("callback_suspect").expect("callback_suspect");
+    assert_eq!(callback.cue, "jp_mobile");
+    assert_eq!(callback.text, "090-1234-5678");
 }
 
 #[test]
 fn nothing_found_is_none_with_zero() {
-    let r = scanner().scan("明日は晴れるでしょう。See you tomorrow!");
+    let r = scan("明日は晴れるでしょう。See you tomorrow!");
     assert_eq!(r.level, ScriptLevel::None);
     assert_eq!(r.score, 0);
-    assert!(r.matches.is_empty() && r.categories.is_empty() && r.combos.is_empty());
-    assert_eq!(scanner().scan(""), ScanResult::default());
+    assert!(r.families.is_empty() && r.combos.is_empty());
+    assert_eq!(scan(""), ScanResult::default());
 }
 
 #[test]
-fn english_words_need_word_boundaries() {
-    let r = scanner().scan("The spinning top was shopping online");
-    assert_eq!(r.level, ScriptLevel::None, "{r:?}");
-    let r = scanner().scan("Tell me your PIN.");
-    assert_eq!(codes(&r), ["pin_and_card"]);
-}
-
-#[test]
-fn overlapping_matches_of_one_category_collapse() {
-    let r = scanner().scan("警察官です");
-    let authority: Vec<_> = r
-        .matches
-        .iter()
-        .filter(|m| m.category == Cue::AuthorityImpersonation)
-        .map(|m| m.text.as_str())
-        .collect();
-    assert_eq!(authority, ["警察官"]);
-    let r = scanner().scan("通信を停止します");
-    let quoted: Vec<_> = r.matches.iter().map(|m| m.text.as_str()).collect();
-    assert_eq!(quoted, ["通信を停止"]);
-}
-
-#[test]
-fn long_input_is_capped_at_a_char_boundary() {
-    let text = "あ".repeat(MAX_INPUT_BYTES) + "総務省です。通信を停止します";
-    let r = scanner().scan(&text);
+fn input_is_capped_at_a_character_boundary() {
+    let text = "あ".repeat(MAX_INPUT_BYTES);
+    let r = scan(&text);
     assert!(r.truncated);
     assert_eq!(r.level, ScriptLevel::None);
-    let (capped, cut) = cap(&text);
-    assert!(cut && capped.len() <= MAX_INPUT_BYTES && capped.len() > MAX_INPUT_BYTES - 3);
 }
 
 #[test]
-fn matches_per_category_are_capped() {
-    let text = "警察 ".repeat(100);
-    let r = scanner().scan(&text);
-    assert_eq!(r.matches.len(), MAX_MATCHES_PER_CATEGORY);
-}
-
-#[test]
-fn bad_packs_name_the_entry() {
-    // A text in every language callguard speaks, as a pack writes it.
-    let x = serde_json::to_string(&LocalText::from_fn(|_| "x".to_owned())).expect("a text");
-    let base = |categories: &str, combos: &str| {
-        format!(
-            r#"{{"format":1,"version":"t","description":"d",
-            "thresholds":{{"low":10,"medium":35,"high":65}},
-            "levels":{{"none":{x},"low":{x},"medium":{x},"high":{x}}},
-            "categories":[{categories}],"combos":[{combos}]}}"#
-        )
+fn a_bad_pack_names_the_file_and_entry() {
+    let cues =
+        PackTexts::EMBEDDED
+            .cues
+            .replacen("\"group\": \"pretext\"", "\"group\": \"nonsense\"", 1);
+    assert_ne!(cues, PackTexts::EMBEDDED.cues);
+    let texts = PackTexts {
+        cues: &cues,
+        ..PackTexts::EMBEDDED
     };
-    let all_but_first: String = Cue::ALL[1..]
-        .iter()
-        .map(|c| {
-            format!(
-                r#",{{"code":"{}","label":{x},"weight":10,"source":"s"}}"#,
-                c.as_str()
-            )
-        })
-        .collect();
-    let first = |phrases: &str| {
-        format!(
-            r#"{{"code":"authority_impersonation","label":{x},"weight":10,"source":"s",{phrases}}}{all_but_first}"#
-        )
+    let err = ScriptScanner::from_packs(texts, Organisations::embedded()).expect_err("bad");
+    assert!(err.to_string().contains("script/cues"), "{err}");
+
+    let scoring = PackTexts::EMBEDDED.scoring.replacen(
+        "\"authority\"\n   ],\n   \"any\"",
+        "\"nobody\"\n   ],\n   \"any\"",
+        1,
+    );
+    assert_ne!(scoring, PackTexts::EMBEDDED.scoring);
+    let texts = PackTexts {
+        scoring: &scoring,
+        ..PackTexts::EMBEDDED
     };
-
-    let ok = base(&first(r#""phrases":["総務省"]"#), "");
-    assert!(ScriptScanner::from_json(&ok).is_ok());
-
-    let e = ScriptScanner::from_json(&base(
-        &first(r#""phrases":["総務省","ソウムショウ","、"]"#),
-        "",
-    ))
-    .expect_err("empty phrase");
-    assert_eq!(
-        e.location,
-        "categories[0] (authority_impersonation).phrases[2]"
-    );
-
-    let e = ScriptScanner::from_json(&base(&first(r#""phrases":["ＡＴＭ","atm"]"#), ""))
-        .expect_err("twice");
-    assert!(e.location.ends_with("phrases[1]"), "{e}");
-    assert!(e.message.contains("twice"), "{e}");
-
-    let e = ScriptScanner::from_json(&base(&first(r#""regexes":[{"pattern":"(unclosed"}]"#), ""))
-        .expect_err("regex");
-    assert!(e.location.ends_with("regexes[0]"), "{e}");
-
-    let e = ScriptScanner::from_json(&base(&first(r#""regexes":[{"pattern":"a*"}]"#), ""))
-        .expect_err("empty regex");
-    assert!(e.message.contains("empty"), "{e}");
-
-    let e = ScriptScanner::from_json(&base(&first(r#""phrases":[{"text":"x","weight":0}]"#), ""))
-        .expect_err("weight");
-    assert!(e.message.contains("weight"), "{e}");
-
-    let e = ScriptScanner::from_json(&base(
-        &first(r#""phrases":[]"#),
-        r#"{"id":"c","bonus":10,"note":"n"}"#,
-    ))
-    .expect_err("combo");
-    assert_eq!(e.location, "combos[0] (c)");
-
-    let e = ScriptScanner::from_json(&base(
-        &first(r#""phrases":[]"#),
-        r#"{"id":"c","all":["nope"],"bonus":10,"note":"n"}"#,
-    ))
-    .expect_err("unknown category");
-    assert!(e.location.starts_with("line"), "{e}");
-
-    let missing = base(
-        &format!(r#"{{"code":"urgency","label":{x},"weight":10,"source":"s"}}"#),
-        "",
-    );
-    let e = ScriptScanner::from_json(&missing).expect_err("missing");
-    assert!(e.message.contains("authority_impersonation"), "{e}");
-
-    let e =
-        ScriptScanner::from_json(&ok.replace("\"format\":1", "\"format\":2")).expect_err("format");
-    assert_eq!(e.location, "format");
-
-    let e = ScriptScanner::from_json(&ok.replace("\"medium\":35", "\"medium\":5"))
-        .expect_err("thresholds");
-    assert_eq!(e.location, "thresholds");
+    let err = ScriptScanner::from_packs(texts, Organisations::embedded()).expect_err("bad");
+    assert!(err.to_string().contains("nobody"), "{err}");
 }
