@@ -16,7 +16,7 @@ use callguard_core::{
 use serde_json::Value;
 
 /// The packs that speak to people, from the repository's root. Each holds texts.
-const PACKS: [&str; 12] = [
+const PACKS: &[&str] = &[
     "core/rules/reasons.json",
     "core/rules/presets.json",
     "core/rules/organisations.json",
@@ -32,7 +32,7 @@ const PACKS: [&str; 12] = [
 ];
 
 /// Folders whose JSON files are all checked, so that a pack added there is checked too.
-const DATA_FOLDERS: [&str; 7] = [
+const DATA_FOLDERS: &[&str] = &[
     "core/rules",
     "core/rules/script",
     "core/rules/policies",
