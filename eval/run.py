@@ -633,31 +633,20 @@ def markdown(report: dict, command: str) -> str:
     out += [md_table(["system", "preset", "split", "lang", "scams ring", "scams blocked/silenced",
                       "ordinary blocked/silenced", "ordinary warned or worse"], rows), ""]
 
-    out += ["## check: per caller-number class", ""]
-    rows = []
-    for name, sysrep in systems.items():
-        if "check" not in sysrep:
-            continue
-        for preset in PRESETS:
-            for split in splits:
-                for klass, m in sysrep["check"][preset][split]["number_class"].items():
-                    rows.append([name, preset, split, klass, f"{m['scams']}/{m['ordinary']}",
-                                 pct(m["scams_ring"]), pct(m["ordinary_blocked_or_silenced"])])
-    out += [md_table(["system", "preset", "split", "number class", "scams/ordinary", "scams ring",
-                      "ordinary blocked/silenced"], rows), ""]
-
-    out += ["## check: per kind of text", ""]
-    rows = []
-    for name, sysrep in systems.items():
-        if "check" not in sysrep:
-            continue
-        for preset in PRESETS:
-            for split in splits:
-                for kind, m in sysrep["check"][preset][split]["kind"].items():
-                    rows.append([name, preset, split, kind, f"{m['scams']}/{m['ordinary']}",
-                                 pct(m["scams_ring"]), pct(m["ordinary_blocked_or_silenced"])])
-    out += [md_table(["system", "preset", "split", "kind", "scams/ordinary", "scams ring",
-                      "ordinary blocked/silenced"], rows), ""]
+    for key, title, column in (("number_class", "caller-number class", "number class"),
+                               ("kind", "kind of text", "kind")):
+        out += [f"## check: per {title}", ""]
+        rows = []
+        for name, sysrep in systems.items():
+            if "check" not in sysrep:
+                continue
+            for preset in PRESETS:
+                for split in splits:
+                    for group, m in sysrep["check"][preset][split][key].items():
+                        rows.append([name, preset, split, group, f"{m['scams']}/{m['ordinary']}",
+                                     pct(m["scams_ring"]), pct(m["ordinary_blocked_or_silenced"])])
+        out += [md_table(["system", "preset", "split", column, "scams/ordinary", "scams ring",
+                          "ordinary blocked/silenced"], rows), ""]
 
     t = report["timing"]
     out += ["## Timing", "",
