@@ -10,7 +10,7 @@
 //! is a regex on the normalised text, with optional patterns the text right after the match
 //! must (`followed_by`) or must not (`not_followed_by`) start with.
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 use regex::{Regex, RegexBuilder, RegexSet, RegexSetBuilder};
 use serde::Deserialize;
 
@@ -323,8 +323,10 @@ impl<'a> CueBuilder<'a> {
         let mut heads: Vec<String> = self.guard_heads.iter().map(|(_, _, h)| h.clone()).collect();
         heads.sort();
         heads.dedup();
+        // Used once, here: a DFA would cost more to build than this loop saves.
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
+            .kind(Some(AhoCorasickKind::NoncontiguousNFA))
             .build(&heads)
             .map_err(|e| RulePackError::new(self.pack, "cues", format_args!("guards: {e}")))?;
         // head -> (word, prefix) pairs where the head occurs inside the word's reading.
