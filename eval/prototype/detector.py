@@ -79,6 +79,9 @@ class Detector:
         breaks = context["clause_breaks"]
         self.break_chars = set(breaks["chars"])
         self.abbreviations = set(breaks["abbreviations"])
+        self.break_before = breaks.get("before", [])
+        self.break_after = breaks.get("after", [])
+        self.quote_pairs = [(p[0], p[1]) for p in self.quotes["ja"]["pairs"]]
         self.scoring = scoring
         self.thresholds = scoring["thresholds"]
         for combo in scoring["combos"]:
@@ -263,8 +266,21 @@ class Detector:
 
     def _clauses(self, text: str) -> list[tuple[int, int]]:
         bounds, start, n = [], 0, len(text)
+        quote_end = -1  # index of the closing bracket of the quotation being read
         for i, c in enumerate(text):
-            cut = c in self.break_chars
+            if i > quote_end:
+                close = next((cl for op, cl in self.quote_pairs if op == c), None)
+                if close is not None:
+                    quote_end = text.find(close, i + 1)
+            if i < quote_end:
+                # A quotation is one clause with its reporting verb, however many sentences
+                # it quotes.
+                continue
+            if i > start and any(text.startswith(w, i) for w in self.break_before):
+                bounds.append((start, i))
+                start = i
+            cut = c in self.break_chars or any(
+                text.endswith(w, start, i + 1) for w in self.break_after)
             if c == "." and (i + 1 == n or text[i + 1].isspace()):
                 word = re.search(r"([a-z.]+)$", text[start:i].lower())
                 cut = not (word and word.group(1) in self.abbreviations)

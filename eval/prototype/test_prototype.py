@@ -13,6 +13,8 @@ from normalise import Normaliser
 HERE = Path(__file__).resolve().parent
 DETECTOR = Detector.load()
 NORM = DETECTOR.norm
+# The data the Rust scanner ships (core/rules/script), for behaviours added after the design.
+SHIPPED = Detector.load(HERE.parent.parent / "core" / "rules" / "script")
 
 
 def level(text: str) -> str:
@@ -121,6 +123,19 @@ class Context(unittest.TestCase):
         text = ("I know you've heard the IRS never calls. This is different. There is a warrant for "
                 "your arrest and you must pay today with gift cards.")
         self.assertEqual(level(text), "high", DETECTOR.scan(text)["explain"])
+
+    def test_a_demand_after_but_is_outside_the_negation(self):
+        for text in ("Your bank will never ask for your PIN but I need you to read me the code "
+                     "from the text right now.",
+                     "銀行が暗証番号を聞くことはありませんが、今回は特別に暗証番号を教えてください。"):
+            r = SHIPPED.scan(text)
+            self.assertIn(r["level"], ("medium", "high"), r["explain"])
+            self.assertEqual([c["context"] for c in r["clauses"]], ["negation", ""])
+
+    def test_a_quotation_of_several_sentences_is_one_reported_clause(self):
+        r = SHIPPED.scan("「総務省です。2時間後に通信を停止します。1番を押してください」という自動音声でした。")
+        self.assertEqual(r["level"], "none", r["explain"])
+        self.assertEqual(len(r["clauses"]), 1)
 
     def test_organisation_inside_negation_is_not_a_claim(self):
         r = DETECTOR.scan("総務省が電話で料金を請求することはありません。")

@@ -81,6 +81,12 @@ impl ByLanguage {
 struct BreaksEntry {
     chars: String,
     abbreviations: Vec<String>,
+    /// A clause starts at each of these (a contrast: " but ").
+    #[serde(default)]
+    before: Vec<String>,
+    /// A clause ends after each of these (「ませんが、」).
+    #[serde(default)]
+    after: Vec<String>,
     #[allow(dead_code)] // documentation in the data
     note: String,
 }
@@ -111,6 +117,8 @@ struct EnQuotes {
 pub(crate) struct Context {
     breaks: Vec<char>,
     abbreviations: Vec<String>,
+    break_before: Vec<Vec<char>>,
+    break_after: Vec<Vec<char>>,
     /// Negation cues (owner 0) and reported-speech cues (owner 1).
     cues: CueMatcher,
     ja_pairs: Vec<(char, char)>,
@@ -127,6 +135,13 @@ pub(crate) struct ClauseContext {
     pub(crate) clause: Option<(ContextKind, String)>,
     /// Original byte ranges of reported quotations.
     pub(crate) quotes: Vec<(usize, usize)>,
+}
+
+fn chars_of(list: &[String]) -> Vec<Vec<char>> {
+    list.iter()
+        .filter(|w| !w.is_empty())
+        .map(|w| w.chars().collect())
+        .collect()
 }
 
 fn pairs(list: &[String], at: &str) -> Result<Vec<(char, char)>, RulePackError> {
@@ -178,6 +193,8 @@ impl Context {
         Ok(Context {
             breaks: file.clause_breaks.chars.chars().collect(),
             abbreviations: file.clause_breaks.abbreviations,
+            break_before: chars_of(&file.clause_breaks.before),
+            break_after: chars_of(&file.clause_breaks.after),
             cues: builder.build()?,
             ja_pairs: pairs(&file.quotes.ja.pairs, "quotes.ja.pairs")?,
             ja_followed_by: file
@@ -200,14 +217,39 @@ impl Context {
     }
 
     /// Clauses of the (folded, masked) units, as ranges of units: cut after each break
-    /// character, and after a `.` followed by whitespace or the end unless the word before it
-    /// is a listed abbreviation. Clauses of nothing but whitespace are dropped.
+    /// character and after each `after` string, before each `before` string, and after a `.`
+    /// followed by whitespace or the end unless the word before it is a listed abbreviation.
+    /// Nothing cuts inside a Japanese quotation whose closing mark follows: the quoted
+    /// sentences and the verb that reports them are one clause. Clauses of nothing but
+    /// whitespace are dropped.
     pub(crate) fn clauses(&self, units: &[Unit]) -> Vec<Range<usize>> {
+        let chars: Vec<char> = units.iter().map(|u| u.c).collect();
         let mut out = Vec::new();
         let mut start = 0;
+        // The index of the closing mark of the quotation being read, if any.
+        let mut quote_end: Option<usize> = None;
         for i in 0..units.len() {
-            let c = units[i].c;
-            let mut cut = self.breaks.contains(&c);
+            let c = chars[i];
+            if quote_end.is_none_or(|end| i > end) {
+                if let Some(&(_, close)) = self.ja_pairs.iter().find(|(open, _)| *open == c) {
+                    quote_end = chars[i + 1..]
+                        .iter()
+                        .position(|&x| x == close)
+                        .map(|k| i + 1 + k);
+                }
+            }
+            if quote_end.is_some_and(|end| i < end) {
+                continue;
+            }
+            if i > start && self.break_before.iter().any(|w| chars[i..].starts_with(w)) {
+                out.push(start..i);
+                start = i;
+            }
+            let mut cut = self.breaks.contains(&c)
+                || self
+                    .break_after
+                    .iter()
+                    .any(|w| chars[start..=i].ends_with(w));
             if c == '.' && units.get(i + 1).is_none_or(|u| u.c.is_whitespace()) {
                 cut = !self.abbreviation_before(&units[start..i]);
             }

@@ -158,3 +158,24 @@ fn a_bad_pack_names_the_file_and_entry() {
     let err = ScriptScanner::from_packs(texts, Organisations::embedded()).expect_err("bad");
     assert!(err.to_string().contains("nobody"), "{err}");
 }
+
+#[test]
+fn a_demand_after_but_is_outside_the_negation() {
+    for text in [
+        "Your bank will never ask for your PIN but I need you to read me the code from the text right now.",
+        "銀行が暗証番号を聞くことはありませんが、今回は特別に暗証番号を教えてください。",
+    ] {
+        let r = scan(text);
+        assert!(r.level >= ScriptLevel::Medium, "{text}: {r:?}");
+        assert!(r.family("credentials").is_some(), "{text}: {r:?}");
+        assert!(!r.discounted.is_empty(), "{text}: {r:?}");
+    }
+}
+
+#[test]
+fn a_quotation_of_several_sentences_is_one_reported_clause() {
+    let r = scan("「総務省です。2時間後に通信を停止します。1番を押してください」という自動音声でした。");
+    assert_eq!(r.level, ScriptLevel::None, "{r:?}");
+    assert!(r.claims.is_empty(), "{r:?}");
+    assert!(r.discounted.len() >= 3, "{r:?}");
+}
