@@ -163,7 +163,9 @@ class Detector:
             if "not_followed_by" in cue:
                 pattern = f"(?:{pattern})(?!{cue['not_followed_by']})"
             try:
-                return cue["re"], weight, re.compile(pattern)
+                # ASCII word boundaries, as the Rust port compiles them (its fast engine stops
+                # at the first non-ASCII byte under a Unicode \b).
+                return cue["re"], weight, re.compile(pattern, re.ASCII)
             except re.error as e:
                 raise PackError(f"{where}: bad regex {cue['re']!r}: {e}") from e
         return cue["text"], weight, re.compile(self._phrase_regex(cue["text"], where))

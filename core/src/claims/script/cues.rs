@@ -139,6 +139,35 @@ fn small_kana(c: char) -> bool {
     )
 }
 
+/// `source` with every `\b` and `\B` made an ASCII word boundary. A Unicode word boundary
+/// stops the regex engine's fast DFA at the first non-ASCII byte, which in a Japanese text is
+/// the first character, and the slow engine took most of a scan; the cues it appears in are
+/// English words, for which ASCII and Unicode boundaries agree. (The prototype compiles the
+/// same patterns with `re.ASCII`.)
+fn ascii_word_boundaries(source: &str) -> String {
+    let mut out = String::with_capacity(source.len() + 16);
+    let mut chars = source.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some(b @ ('b' | 'B')) => {
+                out.push_str("(?-u:\\");
+                out.push(b);
+                out.push(')');
+            }
+            Some(other) => {
+                out.push(c);
+                out.push(other);
+            }
+            None => out.push(c),
+        }
+    }
+    out
+}
+
 fn compile_regex(pack: &str, at: &str, source: &str) -> Result<Regex, RulePackError> {
     if source.len() > MAX_CUE_BYTES {
         return Err(RulePackError::new(
@@ -147,7 +176,7 @@ fn compile_regex(pack: &str, at: &str, source: &str) -> Result<Regex, RulePackEr
             format_args!("pattern longer than {MAX_CUE_BYTES} bytes"),
         ));
     }
-    RegexBuilder::new(source)
+    RegexBuilder::new(&ascii_word_boundaries(source))
         .size_limit(REGEX_SIZE_LIMIT)
         .build()
         .map_err(|e| RulePackError::new(pack, at, format_args!("bad pattern: {e}")))
@@ -503,5 +532,21 @@ impl CueMatcher {
             }
         }
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ascii_word_boundaries;
+
+    #[test]
+    fn word_boundaries_become_ascii_and_escaped_backslashes_stay() {
+        assert_eq!(
+            ascii_word_boundaries(r"\bno (?:fee|charge)\b"),
+            r"(?-u:\b)no (?:fee|charge)(?-u:\b)"
+        );
+        assert_eq!(ascii_word_boundaries(r"a\Bb"), r"a(?-u:\B)b");
+        assert_eq!(ascii_word_boundaries(r"\\b\$[0-9]"), r"\\b\$[0-9]");
+        assert_eq!(ascii_word_boundaries("[0-9]+をおし"), "[0-9]+をおし");
     }
 }

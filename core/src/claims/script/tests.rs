@@ -174,7 +174,9 @@ fn a_demand_after_but_is_outside_the_negation() {
 
 #[test]
 fn a_quotation_of_several_sentences_is_one_reported_clause() {
-    let r = scan("「総務省です。2時間後に通信を停止します。1番を押してください」という自動音声でした。");
+    let r = scan(
+        "「総務省です。2時間後に通信を停止します。1番を押してください」という自動音声でした。",
+    );
     assert_eq!(r.level, ScriptLevel::None, "{r:?}");
     assert!(r.claims.is_empty(), "{r:?}");
     assert!(r.discounted.len() >= 3, "{r:?}");
