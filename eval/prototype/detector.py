@@ -62,7 +62,7 @@ class Detector:
         self.norm = Normaliser(normalise)
         self.gap = cues.get("gap", 20)
         self.families = {}
-        self.cues = []  # (family code, cue text, weight, compiled regex)
+        self.cues = []  # (family code, cue text, weight, compiled regex, mention only)
         for f in cues["families"]:
             code = f["code"]
             if code in self.families:
@@ -70,11 +70,13 @@ class Detector:
             self.families[code] = f
             for i, cue in enumerate(f["cues"]):
                 where = f"cues.json: families[{code}].cues[{i}]"
-                self.cues.append((code, *self._compile_cue(cue, f["weight"], where)))
+                mention = isinstance(cue, dict) and bool(cue.get("mention"))
+                self.cues.append((code, *self._compile_cue(cue, f["weight"], where), mention))
         for f in scoring["computed_families"]:
             self.families[f["code"]] = dict(f, weight=0, cues=[])
         self.negation = self._compile_context(context["negation"], "negation")
         self.reported = self._compile_context(context["reported"], "reported")
+        self.request = self._compile_context(context.get("request", {}), "request")
         self.quotes = context["quotes"]
         breaks = context["clause_breaks"]
         self.break_chars = set(breaks["chars"])
@@ -334,7 +336,8 @@ class Detector:
             clauses.append({"text": norm.text,
                             "context": "negation" if negation else "reported" if reported else ""})
             quotes = self._quoted(clause)
-            for code, label, weight, rx in self.cues:
+            asks = next((label for label, rx in self.request if rx.search(norm.text)), None)
+            for code, label, weight, rx, mention in self.cues:
                 for m in rx.finditer(norm.text):
                     qs, qe = norm.source_span(m.start(), m.end())
                     span = (mask_spans[cs + qs][0], mask_spans[cs + qe - 1][1])
@@ -349,6 +352,8 @@ class Detector:
                         q = next((r for s, e, r in quotes if s <= qs and qe <= e), None)
                         if q:
                             why = q
+                        elif mention and not asks:
+                            why = "named, not asked for"
                     if why and not self.families[code].get("context_exempt"):
                         discounted.append(dict(match, why=why))
                     else:

@@ -137,6 +137,14 @@ class Context(unittest.TestCase):
         self.assertEqual(r["level"], "none", r["explain"])
         self.assertEqual(len(r["clauses"]), 1)
 
+    def test_a_thing_named_without_a_request_is_not_a_demand(self):
+        r = SHIPPED.scan("Two attempts overnight to buy gift cards online were blocked on your card.")
+        self.assertNotIn("payment_method", r["families"], r["explain"])
+        r = SHIPPED.scan("You need to buy gift cards at the pharmacy and read me the numbers.")
+        self.assertIn("payment_method", r["families"], r["explain"])
+        self.assertNotIn("credentials", SHIPPED.scan("新しいカードは来週届きます。暗証番号は今のままです。")["families"])
+        self.assertIn("credentials", SHIPPED.scan("確認のため、暗証番号は何番ですか。")["families"])
+
     def test_organisation_inside_negation_is_not_a_claim(self):
         r = DETECTOR.scan("総務省が電話で料金を請求することはありません。")
         self.assertEqual(r["claims"], [])

@@ -28,6 +28,9 @@ pub enum ContextKind {
     Reported,
     /// It sits inside a quotation that is reported, not said.
     Quotation,
+    /// It names a thing asked for (a PIN, gift cards, a fee) in a clause that asks for
+    /// nothing: "two attempts to buy gift cards were blocked".
+    NotAsked,
 }
 
 impl ContextKind {
@@ -37,6 +40,7 @@ impl ContextKind {
             ContextKind::Negation => "negation",
             ContextKind::Reported => "reported",
             ContextKind::Quotation => "quotation",
+            ContextKind::NotAsked => "not_asked",
         }
     }
 }
@@ -51,6 +55,7 @@ pub struct ContextFile {
     clause_breaks: BreaksEntry,
     negation: ByLanguage,
     reported: ByLanguage,
+    request: ByLanguage,
     quotes: QuotesEntry,
     labels: BTreeMap<ContextKind, LocalText>,
 }
@@ -119,7 +124,7 @@ pub(crate) struct Context {
     abbreviations: Vec<String>,
     break_before: Vec<Vec<char>>,
     break_after: Vec<Vec<char>>,
-    /// Negation cues (owner 0) and reported-speech cues (owner 1).
+    /// Negation cues (owner 0), reported-speech cues (owner 1) and request cues (owner 2).
     cues: CueMatcher,
     ja_pairs: Vec<(char, char)>,
     ja_followed_by: Vec<Vec<char>>,
@@ -135,6 +140,8 @@ pub(crate) struct ClauseContext {
     pub(crate) clause: Option<(ContextKind, String)>,
     /// Original byte ranges of reported quotations.
     pub(crate) quotes: Vec<(usize, usize)>,
+    /// The clause asks the listener for something (「…てください」, "you need to").
+    pub(crate) asks: bool,
 }
 
 fn chars_of(list: &[String]) -> Vec<Vec<char>> {
@@ -172,6 +179,7 @@ impl Context {
         for (owner, name, section) in [
             (0u16, "negation", &file.negation),
             (1, "reported", &file.reported),
+            (2, "request", &file.request),
         ] {
             for (lang, cues) in section.sections() {
                 for (i, cue) in cues.iter().enumerate() {
@@ -183,6 +191,7 @@ impl Context {
             ContextKind::Negation,
             ContextKind::Reported,
             ContextKind::Quotation,
+            ContextKind::NotAsked,
         ] {
             let at = format!("labels.{}", kind.as_str());
             file.labels
@@ -292,6 +301,7 @@ impl Context {
         let clause = hits
             .iter()
             .map(|h| h.cue)
+            .filter(|&c| self.cues.cue(c).owner < 2)
             .min_by_key(|&c| (self.cues.cue(c).owner, c))
             .map(|c| {
                 let cue = self.cues.cue(c);
@@ -305,6 +315,7 @@ impl Context {
         ClauseContext {
             clause,
             quotes: self.quotes(units),
+            asks: hits.iter().any(|h| self.cues.cue(h.cue).owner == 2),
         }
     }
 

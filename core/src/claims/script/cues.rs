@@ -34,6 +34,10 @@ pub(crate) enum CueEntry {
         text: String,
         #[serde(default)]
         weight: Option<u8>,
+        /// The name of a thing asked for (a PIN, gift cards, a fee): counted only in a clause
+        /// that asks for something.
+        #[serde(default)]
+        mention: bool,
     },
     /// A pattern on the normalised text.
     Pattern {
@@ -45,6 +49,8 @@ pub(crate) enum CueEntry {
         followed_by: Option<String>,
         #[serde(default)]
         not_followed_by: Option<String>,
+        #[serde(default)]
+        mention: bool,
     },
 }
 
@@ -53,6 +59,13 @@ impl CueEntry {
         match self {
             CueEntry::Plain(_) => None,
             CueEntry::Phrase { weight, .. } | CueEntry::Pattern { weight, .. } => *weight,
+        }
+    }
+
+    fn mention(&self) -> bool {
+        match self {
+            CueEntry::Plain(_) => false,
+            CueEntry::Phrase { mention, .. } | CueEntry::Pattern { mention, .. } => *mention,
         }
     }
 }
@@ -97,6 +110,8 @@ pub(crate) struct Cue {
     pub(crate) weight: u8,
     /// The cue as written, for explanations.
     pub(crate) label: String,
+    /// It names a thing asked for: counted only in a clause that asks for something.
+    pub(crate) mention: bool,
     kind: Kind,
 }
 
@@ -275,6 +290,7 @@ impl<'a> CueBuilder<'a> {
             owner,
             weight,
             label,
+            mention: entry.mention(),
             kind,
         });
         Ok(())

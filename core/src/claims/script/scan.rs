@@ -112,13 +112,19 @@ impl ScriptScanner {
                     continue;
                 };
                 let family = usize::from(cue.owner);
-                let why = match &context.clause {
-                    Some((kind, because)) => Some((*kind, because.clone())),
-                    None => context
+                let quoted = || {
+                    context
                         .quotes
                         .iter()
                         .any(|&(qs, qe)| qs <= start && end <= qe)
-                        .then(|| (ContextKind::Quotation, String::new())),
+                };
+                let why = match &context.clause {
+                    Some((kind, because)) => Some((*kind, because.clone())),
+                    None if quoted() => Some((ContextKind::Quotation, String::new())),
+                    None if cue.mention && !context.asks => {
+                        Some((ContextKind::NotAsked, String::new()))
+                    }
+                    None => None,
                 };
                 match why {
                     Some((context, because)) if !self.families.get(family).context_exempt => {

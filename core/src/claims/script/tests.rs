@@ -181,3 +181,25 @@ fn a_quotation_of_several_sentences_is_one_reported_clause() {
     assert!(r.claims.is_empty(), "{r:?}");
     assert!(r.discounted.len() >= 3, "{r:?}");
 }
+
+#[test]
+fn a_thing_named_without_a_request_is_not_a_demand() {
+    let r = scan("Two attempts overnight to buy gift cards online were blocked on your card.");
+    assert!(r.family("payment_method").is_none(), "{r:?}");
+    assert!(r
+        .discounted
+        .iter()
+        .any(|d| d.family == "payment_method" && d.context == ContextKind::NotAsked));
+    let lines = scanner().explain(&r, Lang::EN);
+    assert!(
+        lines.iter().any(|l| l.contains("named, not asked for")),
+        "{lines:?}"
+    );
+    let r = scan("You need to buy gift cards at the pharmacy and read me the numbers.");
+    assert!(r.family("payment_method").is_some(), "{r:?}");
+
+    let r = scan("新しいカードは来週届きます。暗証番号は今のままです。");
+    assert!(r.family("credentials").is_none(), "{r:?}");
+    let r = scan("確認のため、暗証番号は何番ですか。");
+    assert!(r.family("credentials").is_some(), "{r:?}");
+}
