@@ -323,6 +323,7 @@ impl<'a> CueBuilder<'a> {
             Some(
                 AhoCorasick::builder()
                     .match_kind(MatchKind::Standard)
+                    .kind(Some(AhoCorasickKind::ContiguousNFA))
                     .build(&firsts)
                     .map_err(|e| {
                         RulePackError::new(self.pack, "cues", format_args!("cannot compile: {e}"))

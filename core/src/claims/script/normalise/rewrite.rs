@@ -2,7 +2,7 @@
 //! character: the reading lexicon (総務省 → そうむしょう) and the honorific prefixes (お電話 →
 //! でんわ).
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use super::chars::Unit;
 
@@ -21,6 +21,7 @@ impl Rewriter {
         }
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::LeftmostLongest)
+            .kind(Some(AhoCorasickKind::ContiguousNFA))
             .build(pairs.iter().map(|(k, _)| k))
             .map_err(|e| e.to_string())?;
         Ok(Rewriter {
