@@ -181,10 +181,9 @@ def number_for(region: str, klass: str, seed: bytes) -> str:
 
 def batch_of(item: dict) -> int:
     """The batch an item was written in (eval/corpus/README.md): numbers 001-199 are the first,
-    201-299 the second, 301-399 the third; each later batch was written after the earlier test
-    parts' figures were public."""
-    number = int(item["id"].rsplit("-", 1)[1])
-    return 1 if number < 200 else 2 if number < 300 else 3
+    201-299 the second, 301-399 the third, 401-499 the fourth (development only); each later
+    batch was written after the earlier test parts' figures were public."""
+    return min(max(int(item["id"].rsplit("-", 1)[1]) // 100, 1), 4)
 
 
 def assign_numbers(items: list[dict]) -> dict[str, dict]:
@@ -719,7 +718,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Measure callguard's scam detection on the corpus.")
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
-    ap.add_argument("--batch", choices=("1", "2", "3", "all"), default="all",
+    ap.add_argument("--batch", choices=("1", "2", "3", "4", "all"), default="all",
                     help="only the items of one batch (eval/corpus/README.md)")
     ap.add_argument("--prototype", action="store_true",
                     help="also evaluate eval/prototype's detector")
