@@ -31,6 +31,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import learned
 from normalise import PLACEHOLDER_PHONE, PLACEHOLDER_URL, Normaliser
 
 HERE = Path(__file__).resolve().parent
@@ -58,8 +59,10 @@ def _latin(c: str) -> bool:
 
 class Detector:
     def __init__(self, normalise: dict, cues: dict, context: dict, scoring: dict, links: dict,
-                 official: dict | None = None):
+                 official: dict | None = None, model: dict | None = None):
         self.norm = Normaliser(normalise)
+        # The learned weighting (learned.py), when the pack has one (the Rust port's does).
+        self.model = learned.Model(model) if model else None
         self.gap = cues.get("gap", 20)
         self.families = {}
         self.cues = []  # (family code, cue text, weight, compiled regex, mention only)
@@ -96,7 +99,7 @@ class Detector:
         self.reply_trick = [self.norm.fold_cue(c) for c in links["reply_to_activate"]]
 
     @classmethod
-    def load(cls, pack_dir: Path | str = HERE / "pack") -> "Detector":
+    def load(cls, pack_dir: Path | str = HERE / "pack", with_model: bool = True) -> "Detector":
         pack_dir = Path(pack_dir)
 
         def read(name):
@@ -108,8 +111,9 @@ class Detector:
 
         official_path = REPO / "core" / "rules" / "organisations.json"
         official = json.loads(official_path.read_text(encoding="utf-8")) if official_path.exists() else None
+        model = read("model.json") if with_model and (pack_dir / "model.json").exists() else None
         return cls(read("normalise.json"), read("cues.json"), read("context.json"),
-                   read("scoring.json"), read("links.json"), official)
+                   read("scoring.json"), read("links.json"), official, model)
 
     # -- compiling the pack -------------------------------------------------------------------
 
@@ -417,6 +421,22 @@ class Detector:
         for c in self.scoring["combos"]:
             if c.get("floor") and (c["id"], c["bonus"]) in combos:
                 score = max(score, t[c["floor"]])
+        rule_score = score
+        weighing = None
+        if self.model is not None:
+            x = learned.features(present, [i for i, _ in combos], score,
+                                 [m["family"] for m in discounted], clauses, self.model.ngrams)
+            p = self.model.probability(x)
+            weighing = {"probability": p, "strongest": self.model.strongest(x)}
+            # The weighting decides between "ask questions" and "let it pass": it can bring a
+            # text with a family present up to medium, or any text down to low, never past
+            # them.
+            heaviest = max((m["weight"] for m in families.values()), default=0)
+            if p >= self.model.threshold:
+                if present:
+                    score = max(score, t["medium"])
+            elif heaviest < self.model.keep_at_weight:
+                score = min(score, t["medium"] - 1)
         level = ("high" if score >= t["high"] else "medium" if score >= t["medium"]
                  else "low" if score >= t["low"] else "none")
 
@@ -438,6 +458,7 @@ class Detector:
                            for m in discounted],
             "links": links, "phones": [{k: v for k, v in p.items() if k != "span"} for p in phones],
             "claims": claims, "verdict_score": verdict_score, "clauses": clauses,
+            "rule_score": rule_score, "learned": weighing,
         }
         result["explain"] = self.explain(result)
         return result

@@ -128,6 +128,40 @@ impl ScriptScanner {
                     .render(lang, &[("label", label), ("floor", &floor.to_string())]),
             );
         }
+        if let Some(learned) = &r.steps.learned {
+            let strongest: Vec<String> = learned
+                .strongest
+                .iter()
+                .map(|(feature, c)| {
+                    format!(
+                        "{} {:+.2}",
+                        self.feature_words(feature, lang),
+                        f64::from(*c) / 1000.0
+                    )
+                })
+                .collect();
+            lines.push(texts.learned.render(
+                lang,
+                &[
+                    ("percent", &learned.percent.to_string()),
+                    ("strongest", &strongest.join(lang.list_separator())),
+                ],
+            ));
+            if let Some(floor) = learned.raised_to {
+                lines.push(
+                    texts
+                        .learned_raised
+                        .render(lang, &[("floor", &floor.to_string())]),
+                );
+            }
+            if let Some(max) = learned.lowered_to {
+                lines.push(
+                    texts
+                        .learned_lowered
+                        .render(lang, &[("max", &max.to_string())]),
+                );
+            }
+        }
         lines.push(texts.result.render(
             lang,
             &[
@@ -136,6 +170,33 @@ impl ScriptScanner {
             ],
         ));
         lines
+    }
+
+    /// A feature of the learned weighting in words: a family's or combination's label, a
+    /// family not counted, the rules' score, or the characters themselves.
+    fn feature_words(&self, feature: &str, lang: Lang) -> String {
+        if let Some(code) = feature.strip_prefix("f:") {
+            return self
+                .family_label(code)
+                .map_or(code.to_owned(), |l| l.get(lang).to_owned());
+        }
+        if let Some(id) = feature.strip_prefix("c:") {
+            return self
+                .combo_label(id)
+                .map_or(id.to_owned(), |l| l.get(lang).to_owned());
+        }
+        if let Some(code) = feature.strip_prefix("d:") {
+            let label = self.family_label(code).map_or(code, |l| l.get(lang));
+            return format!("({label})");
+        }
+        if let Some(gram) = feature
+            .strip_prefix("g:")
+            .and_then(|rest| rest.split_once(':'))
+            .map(|(_, gram)| gram)
+        {
+            return format!("“{}”", one_line(gram));
+        }
+        feature.to_owned()
     }
 
     /// What a verdict says about the words, in every language: each family with its weight

@@ -27,6 +27,7 @@ mod cues;
 mod evidence;
 mod explain;
 mod families;
+mod learned;
 pub mod normalise;
 mod result;
 mod scan;
@@ -41,13 +42,16 @@ use super::organisations::Organisations;
 use context::Context;
 use evidence::LinkRules;
 use families::Families;
+use learned::Model;
 use normalise::Normaliser;
 use scoring::Scoring;
 
 pub use context::ContextKind;
 pub use evidence::{Link, LinkSign, Phone, PhoneKind};
 pub use families::Group;
-pub use result::{ComboFound, Discounted, FamilyFound, ScanResult, ScoreSteps, ScriptLevel};
+pub use result::{
+    ComboFound, Discounted, FamilyFound, LearnedStep, ScanResult, ScoreSteps, ScriptLevel,
+};
 
 /// Only the first 64 KiB of a text are scanned (cut at a character boundary); a call transcript
 /// or a message is far shorter.
@@ -66,6 +70,8 @@ pub struct PackTexts<'a> {
     pub scoring: &'a str,
     /// `links.json`: link and call-back evidence.
     pub links: &'a str,
+    /// `model.json`: the learned weighting; without it the rules decide alone.
+    pub model: Option<&'a str>,
 }
 
 impl PackTexts<'static> {
@@ -76,6 +82,7 @@ impl PackTexts<'static> {
         context: include_str!("../../../rules/script/context.json"),
         scoring: include_str!("../../../rules/script/scoring.json"),
         links: include_str!("../../../rules/script/links.json"),
+        model: Some(include_str!("../../../rules/script/model.json")),
     };
 }
 
@@ -90,6 +97,7 @@ pub struct ScriptScanner {
     /// The folded reply-to-activate phrases ("reply y", 「yと返信」).
     reply_to_activate: Vec<String>,
     organisations: Arc<Organisations>,
+    model: Option<Model>,
 }
 
 impl ScriptScanner {
@@ -128,6 +136,10 @@ impl ScriptScanner {
             }
             reply_to_activate.push(folded);
         }
+        let model = texts
+            .model
+            .map(|text| Model::compile(parse_json(learned::PACK, text)?))
+            .transpose()?;
         Ok(ScriptScanner {
             normaliser,
             families,
@@ -136,12 +148,18 @@ impl ScriptScanner {
             links,
             reply_to_activate,
             organisations,
+            model,
         })
     }
 
     /// The pack's version string.
     pub fn version(&self) -> &str {
         &self.families.version
+    }
+
+    /// The learned weighting's version, when the pack has one.
+    pub fn model_version(&self) -> Option<&str> {
+        self.model.as_ref().map(|m| m.version.as_str())
     }
 
     /// A level in words for people ("中（注意）", "HIGH: this sounds like a scam").

@@ -103,6 +103,23 @@ pub struct ScoreSteps {
     pub no_demand_cap: Option<u8>,
     /// A combination with a floor raised the score to at least this: (combination, floor).
     pub floor: Option<(String, u8)>,
+    /// What the learned weighting read and did, when the pack has one.
+    pub learned: Option<LearnedStep>,
+}
+
+/// The learned weighting's reading of a text (docs/SCRIPT.md, "Learned weighting").
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct LearnedStep {
+    /// How scam-like the words read, in percent.
+    pub percent: u8,
+    /// The weighting raised the score to this (medium).
+    pub raised_to: Option<u8>,
+    /// The weighting lowered the score to this (just below medium).
+    pub lowered_to: Option<u8>,
+    /// The three features that pushed hardest, with their contribution in thousandths:
+    /// `f:<family>`, `c:<combination>`, `d:<family>` (a cue not counted), `score`, or
+    /// `g:<context>:<characters>` (characters of the normalised text).
+    pub strongest: Vec<(String, i32)>,
 }
 
 /// What a scan found.

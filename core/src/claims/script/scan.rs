@@ -9,9 +9,13 @@ use super::context::ContextKind;
 use super::cues::Hit;
 use super::evidence::{LinkSign, Masked, Phone};
 use super::families::FamilySet;
+use super::learned::Findings;
 use super::normalise::chars;
 use super::result::{Discounted, FamilyFound, ScanResult};
 use super::{cap, ScriptScanner};
+
+/// A clause's normalised text and its context, as the learned weighting reads it.
+type Clause = (String, Option<ContextKind>);
 
 /// A cue counted: its family and weight, the cue as written, the words and where they are.
 #[derive(Debug, Clone)]
@@ -29,7 +33,7 @@ impl ScriptScanner {
     pub fn scan(&self, text: &str) -> ScanResult {
         let (input, truncated) = cap(text);
         let masked = self.links.mask(&chars::fold(input), input);
-        let (counted, discounted) = self.cues_in_clauses(&masked, input);
+        let (counted, discounted, clauses) = self.cues_in_clauses(&masked, input);
 
         // Each family present adds the weight of its heaviest cue (the first on a tie).
         let mut best: Vec<Option<&Counted>> = vec![None; self.families.list.len()];
@@ -62,7 +66,30 @@ impl ScriptScanner {
                 weights += u32::from(f.weight);
             }
         }
-        let scored = self.scoring.score(&self.families, present, weights);
+        let mut scored = self.scoring.score(&self.families, present, weights);
+        // Without any family the score is 0 and the weighting could change nothing.
+        if let Some(model) = self.model.as_ref().filter(|_| !present.is_empty()) {
+            let mut codes: Vec<&str> = families.iter().map(|f| f.family.as_str()).collect();
+            codes.sort_unstable();
+            let mut not_counted: Vec<&str> = discounted.iter().map(|d| d.family.as_str()).collect();
+            not_counted.sort_unstable();
+            not_counted.dedup();
+            let weighing = model.weigh(&Findings {
+                families: codes,
+                combos: scored.combos.iter().map(|c| c.id.as_str()).collect(),
+                score: scored.score,
+                discounted: not_counted,
+                clauses: &clauses,
+            });
+            let heaviest = families.iter().map(|f| f.weight).max().unwrap_or(0);
+            self.scoring.weigh(
+                &mut scored,
+                &weighing,
+                present.len(),
+                heaviest,
+                model.keep_at_weight,
+            );
+        }
 
         // The caller's claims: the words of families that name who is calling, counted
         // (never inside negation or reported speech), by family then in text order.
@@ -94,10 +121,16 @@ impl ScriptScanner {
         }
     }
 
-    /// Every cue found, clause by clause: counted, or discounted with the reason.
-    fn cues_in_clauses(&self, masked: &Masked, input: &str) -> (Vec<Counted>, Vec<Discounted>) {
+    /// Every cue found, clause by clause: counted, or discounted with the reason; and each
+    /// clause's normalised text with its context, for the learned weighting.
+    fn cues_in_clauses(
+        &self,
+        masked: &Masked,
+        input: &str,
+    ) -> (Vec<Counted>, Vec<Discounted>, Vec<Clause>) {
         let mut counted = Vec::new();
         let mut discounted = Vec::new();
+        let mut clauses = Vec::new();
         let mut hits: Vec<Hit> = Vec::new();
         let mut context_hits: Vec<Hit> = Vec::new();
         for range in self.context.clauses(&masked.units) {
@@ -146,8 +179,11 @@ impl ScriptScanner {
                     }),
                 }
             }
+            if self.model.is_some() {
+                clauses.push((norm.text, context.clause.map(|(kind, _)| kind)));
+            }
         }
-        (counted, discounted)
+        (counted, discounted, clauses)
     }
 
     /// `link` when the text holds a link; `link_suspect` when a link shows a sign (or the text

@@ -8,7 +8,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::families::{Families, FamilySet, Group};
-use super::result::{ComboFound, ScoreSteps, ScriptLevel};
+use super::learned::Weighing;
+use super::result::{ComboFound, LearnedStep, ScoreSteps, ScriptLevel};
 use callguard_text::pack::Versioned;
 use callguard_text::{LocalText, RulePackError};
 
@@ -137,6 +138,9 @@ pub(crate) struct Texts {
     pub(crate) phone: LocalText,
     pub(crate) result: LocalText,
     pub(crate) claim: LocalText,
+    pub(crate) learned: LocalText,
+    pub(crate) learned_raised: LocalText,
+    pub(crate) learned_lowered: LocalText,
 }
 
 impl Texts {
@@ -154,6 +158,9 @@ impl Texts {
             ("phone", &self.phone),
             ("result", &self.result),
             ("claim", &self.claim),
+            ("learned", &self.learned),
+            ("learned_raised", &self.learned_raised),
+            ("learned_lowered", &self.learned_lowered),
         ] {
             text.check(PACK, format_args!("texts.{name}"))?;
         }
@@ -381,14 +388,7 @@ impl Scoring {
                 steps.floor = Some((id, at_least));
             }
         }
-        let level = self.thresholds.level(score);
-        let verdict_score = match level {
-            ScriptLevel::Medium | ScriptLevel::High => score,
-            ScriptLevel::Low if present.len() >= self.low_families_min => {
-                score.min(self.low_score_cap)
-            }
-            _ => 0,
-        };
+        let (level, verdict_score) = self.settle(score, present.len());
         Scored {
             score,
             level,
@@ -396,5 +396,52 @@ impl Scoring {
             combos,
             steps,
         }
+    }
+
+    /// The level of a score, and what it passes to a verdict with `families` present.
+    fn settle(&self, score: u8, families: usize) -> (ScriptLevel, u8) {
+        let level = self.thresholds.level(score);
+        let verdict_score = match level {
+            ScriptLevel::Medium | ScriptLevel::High => score,
+            ScriptLevel::Low if families >= self.low_families_min => score.min(self.low_score_cap),
+            _ => 0,
+        };
+        (level, verdict_score)
+    }
+
+    /// Applies the learned weighting to the rules' result: a scam-like text with a family
+    /// present is at least medium; any other is at most just below medium, unless a cue of at
+    /// least `keep_at_weight` counted (`heaviest`): a recited warning followed by a real
+    /// demand stays what the rules found.
+    pub(crate) fn weigh(
+        &self,
+        scored: &mut Scored,
+        weighing: &Weighing,
+        families: usize,
+        heaviest: u8,
+        keep_at_weight: u8,
+    ) {
+        let medium = self.thresholds.floor(ScriptLevel::Medium);
+        let mut step = LearnedStep {
+            percent: (weighing.probability * 100.0).round() as u8,
+            raised_to: None,
+            lowered_to: None,
+            strongest: weighing
+                .strongest
+                .iter()
+                .map(|(feature, c)| (feature.clone(), (c * 1000.0).round() as i32))
+                .collect(),
+        };
+        if weighing.scam_like && families > 0 {
+            if scored.score < medium {
+                scored.score = medium;
+                step.raised_to = Some(medium);
+            }
+        } else if scored.score >= medium && heaviest < keep_at_weight {
+            scored.score = medium - 1;
+            step.lowered_to = Some(medium - 1);
+        }
+        (scored.level, scored.verdict_score) = self.settle(scored.score, families);
+        scored.steps.learned = Some(step);
     }
 }

@@ -11,6 +11,18 @@ fn scan(text: &str) -> ScanResult {
     scanner().scan(text)
 }
 
+/// The rules alone, without the learned weighting: for tests of a rule's own arithmetic.
+fn rules_only() -> ScriptScanner {
+    ScriptScanner::from_packs(
+        PackTexts {
+            model: None,
+            ..PackTexts::EMBEDDED
+        },
+        Organisations::embedded(),
+    )
+    .expect("embedded pack")
+}
+
 fn codes(r: &ScanResult) -> Vec<&str> {
     r.families.iter().map(|f| f.family.as_str()).collect()
 }
@@ -74,7 +86,9 @@ fn a_warning_then_a_demand_counts_the_demand_only() {
 
 #[test]
 fn a_threat_without_a_demand_stays_low() {
-    let r = scan("〇〇カードです。不正利用の疑いがあるため、このカードは本日で停止します。");
+    let r = rules_only()
+        .scan("〇〇カードです。不正利用の疑いがあるため、このカードは本日で停止します。");
+    assert_eq!(r.steps.learned, None);
     assert_eq!(r.level, ScriptLevel::Low, "{r:?}");
     assert_eq!(r.score, 35);
     assert_eq!(r.steps.no_demand_cap, Some(35));
@@ -202,4 +216,70 @@ fn a_thing_named_without_a_request_is_not_a_demand() {
     assert!(r.family("credentials").is_none(), "{r:?}");
     let r = scan("確認のため、暗証番号は何番ですか。");
     assert!(r.family("credentials").is_some(), "{r:?}");
+}
+
+#[test]
+fn the_learned_weighting_settles_medium_and_is_explained() {
+    // An ordinary bank call the rules read as a scam: the weighting brings it below medium
+    // and says why.
+    let text = "Hi, this is Denise in card services at the credit union. We declined a charge on \
+                your debit card this afternoon. Please give us a call back using the number on \
+                the back of your card. We will never ask you for your PIN.";
+    let rules = rules_only().scan(text);
+    let r = scan(text);
+    let learned = r
+        .steps
+        .learned
+        .as_ref()
+        .expect("the embedded pack has a model");
+    assert!(learned.percent <= 100);
+    assert_eq!(learned.strongest.len().min(3), learned.strongest.len());
+    assert!(r.score <= rules.score.max(40), "{r:?}");
+    if let Some(max) = learned.lowered_to {
+        assert_eq!(r.score, max);
+        assert!(r.level <= ScriptLevel::Low);
+    }
+    let lines = scanner().explain(&r, Lang::EN);
+    assert!(
+        lines.iter().any(|l| l.starts_with("learned weighting: ")),
+        "{lines:?}"
+    );
+    // The strongest demands are never lowered: a recited warning, then a real demand.
+    let r = scan("Your bank will never ask for your PIN but I need you to read me the code from the text right now.");
+    assert!(r.level >= ScriptLevel::Medium, "{r:?}");
+    // Nothing found: the weighting has nothing to weigh.
+    assert_eq!(scan("今日はいい天気ですね。").steps.learned, None);
+}
+
+#[test]
+fn a_model_that_is_not_one_is_refused() {
+    for (model, at) in [
+        (
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 1.5, "keep_at_weight": 35, "ngrams": [2], "bias": 0, "weights": {}}"#,
+            "threshold",
+        ),
+        (
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "keep_at_weight": 35, "ngrams": [9], "bias": 0, "weights": {}}"#,
+            "ngrams",
+        ),
+        (
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "keep_at_weight": 35, "ngrams": [2], "bias": 0, "weights": {"x:y": 1}}"#,
+            "weights",
+        ),
+        (
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "keep_at_weight": 35, "ngrams": [2], "bias": 0, "weights": {"g:shouted:ab": 1}}"#,
+            "weights",
+        ),
+    ] {
+        let err = ScriptScanner::from_packs(
+            PackTexts {
+                model: Some(model),
+                ..PackTexts::EMBEDDED
+            },
+            Organisations::embedded(),
+        )
+        .expect_err(model);
+        assert!(err.to_string().contains(at), "{err}");
+        assert!(err.to_string().contains("script/model"), "{err}");
+    }
 }
