@@ -1,7 +1,7 @@
 //! Scam-script detection in text: call transcripts, voicemail and SMS, in Japanese and English
 //! (docs/SCRIPT.md describes it as built).
 //!
-//! The detector is data, five files in `core/rules/script/`, embedded in the library:
+//! The detector is data, six files in `core/rules/script/`, embedded in the library:
 //!
 //! - `normalise.json`: the normaliser ([`normalise`]) folds the text and every cue alike:
 //!   width, case, katakana, kanji and kana numerals, readings (`総務省` / `そうむしょう`,
@@ -16,7 +16,10 @@
 //! - `scoring.json`: combinations of families, the cap without a demand, thresholds and what a
 //!   result passes to a verdict;
 //! - `links.json`: links and call-back numbers as evidence (shorteners, throw-away domains,
-//!   look-alikes of brands' domains, a mobile number given in an organisation's name).
+//!   look-alikes of brands' domains, a mobile number given in an organisation's name);
+//! - `model.json`: the learned weighting, fitted on the evaluation corpus's
+//!   development part by `eval/prototype/train.py` (`learned.rs`): it settles whether a text the rules scored
+//!   is at least medium or at most low, and says which features weighed most.
 //!
 //! Every point of a [`ScanResult`]'s score is traced to the words that earned it
 //! ([`ScriptScanner::explain`]). Scanning never panics and takes time linear in the input;
@@ -57,7 +60,7 @@ pub use result::{
 /// or a message is far shorter.
 pub const MAX_INPUT_BYTES: usize = 64 * 1024;
 
-/// The texts of the five files of a script pack.
+/// The texts of the files of a script pack.
 #[derive(Debug, Clone, Copy)]
 pub struct PackTexts<'a> {
     /// `normalise.json`: the normaliser's data.
