@@ -25,6 +25,7 @@ REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
 
 from detector import Detector  # noqa: E402
+from generated import write_or_check  # noqa: E402
 
 CORPUS = REPO / "eval" / "corpus" / "calls.jsonl"
 PACK = REPO / "core" / "rules" / "script"
@@ -52,15 +53,8 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="fail if the file is out of date")
     args = parser.parse_args()
     text = answers()
-    if args.check:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT.relative_to(REPO)} is out of date: run python3 eval/prototype/parity.py",
-                  file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(REPO)} ({text.count(chr(10))} dev items)")
-    return 0
+    return write_or_check(OUT, text, args.check, "python3 eval/prototype/parity.py",
+                          f"{text.count(chr(10))} dev items")
 
 
 if __name__ == "__main__":

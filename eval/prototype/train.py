@@ -30,6 +30,7 @@ sys.path.insert(0, str(HERE))
 
 import learned  # noqa: E402
 from detector import Detector  # noqa: E402
+from generated import write_or_check  # noqa: E402
 
 CORPUS = REPO / "eval" / "corpus" / "calls.jsonl"
 PACK = REPO / "core" / "rules" / "script"
@@ -136,15 +137,8 @@ def main() -> int:
         print(validate())
         return 0
     text = model_text()
-    if args.check:
-        if not OUT.exists() or OUT.read_text(encoding="utf-8") != text:
-            print(f"{OUT.relative_to(REPO)} is out of date: run python3 eval/prototype/train.py",
-                  file=sys.stderr)
-            return 1
-        return 0
-    OUT.write_text(text, encoding="utf-8")
-    print(f"wrote {OUT.relative_to(REPO)}: {len(json.loads(text)['weights'])} weights")
-    return 0
+    return write_or_check(OUT, text, args.check, "python3 eval/prototype/train.py",
+                          f"{len(json.loads(text)['weights'])} weights")
 
 
 if __name__ == "__main__":
