@@ -435,7 +435,7 @@ class Detector:
             if p >= self.model.threshold:
                 if present:
                     score = max(score, t["medium"])
-            elif heaviest < self.model.keep_at_weight:
+            elif not self.model.keeps(heaviest, present):
                 score = min(score, t["medium"] - 1)
         level = ("high" if score >= t["high"] else "medium" if score >= t["medium"]
                  else "low" if score >= t["low"] else "none")

@@ -54,12 +54,18 @@ class Model:
         self.bias = float(data["bias"])
         self.threshold = float(data["threshold"])
         self.keep_at_weight = int(data["keep_at_weight"])
+        self.keep_families = [set(s) for s in data["keep_families"]]
         self.ngrams = tuple(data["ngrams"])
         self.weights = {k: float(v) for k, v in data["weights"].items()}
 
     @classmethod
     def load(cls, path: Path) -> "Model":
         return cls(json.loads(path.read_text(encoding="utf-8")))
+
+    def keeps(self, heaviest: int, families) -> bool:
+        """Whether a text the weighting reads as ordinary keeps the rules' score anyway."""
+        present = set(families)
+        return heaviest >= self.keep_at_weight or any(s <= present for s in self.keep_families)
 
     def probability(self, x: dict[str, float]) -> float:
         z = self.bias

@@ -43,6 +43,9 @@ THRESHOLD = 0.6
 # The weighting never lowers a text in which a cue at least this heavy counted: a PIN or a code
 # read out, an ATM run, a cover story. A recited warning followed by such a demand stays a scam.
 KEEP_AT_WEIGHT = 35
+# Nor a text where all families of one of these sets counted: an authority that moves the call
+# to LINE or a video call is a script no real office follows, however short the text.
+KEEP_FAMILIES = [["authority", "channel"]]
 
 
 def dev_items() -> list[dict]:
@@ -74,9 +77,10 @@ def model_text() -> str:
             f"part ({len(items)} items; L2 {L2}, features in at least {MIN_COUNT} items); do not "
             "edit by hand. At or above the threshold a text with a family present is at least "
             "medium; below it a text is at most low unless a cue of at least keep_at_weight "
-            "counted."),
+            "counted or all families of a keep_families set are present."),
         "threshold": THRESHOLD,
         "keep_at_weight": KEEP_AT_WEIGHT,
+        "keep_families": KEEP_FAMILIES,
         "ngrams": list(NGRAMS),
         "bias": round(bias, 4),
         "weights": kept,
@@ -103,7 +107,8 @@ def validate() -> str:
     weights, bias = learned.fit([xs[it["id"]] for it in train],
                                 [int(it["label"] == "scam") for it in train], L2, MIN_COUNT)
     model = learned.Model({"version": "validation", "bias": bias, "threshold": THRESHOLD,
-                           "keep_at_weight": KEEP_AT_WEIGHT, "ngrams": NGRAMS,
+                           "keep_at_weight": KEEP_AT_WEIGHT, "keep_families": KEEP_FAMILIES,
+                           "ngrams": NGRAMS,
                            "weights": weights})
 
     def weighed(r: dict, x: dict) -> bool:
@@ -111,7 +116,7 @@ def validate() -> str:
         heaviest = max((f["weight"] for f in r["families"].values()), default=0)
         if model.probability(x) >= model.threshold:
             score = max(score, 40) if r["families"] else score
-        elif heaviest < model.keep_at_weight:
+        elif not model.keeps(heaviest, r["families"].keys()):
             score = min(score, 39)
         return score >= 40
 

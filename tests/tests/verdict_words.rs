@@ -21,10 +21,9 @@ fn heard(number: &str, transcript: &str) -> IncomingCall {
     }
 }
 
-/// A card company's genuine-sounding alert: a threat and an accusation, no demand (two
-/// families, low).
-const LOW_TWO_FAMILIES: &str =
-    "〇〇カードです。不正利用の疑いがあるため、このカードは本日で停止します。";
+/// A utility's genuine-sounding notice: an unpaid bill and a cut-off, no demand (two families,
+/// low, and low for the learned weighting too).
+const LOW_TWO_FAMILIES: &str = "〇〇電力です。料金が未納のため、明日停止します。";
 
 #[test]
 fn low_evidence_from_several_families_counts_a_little_for_a_stranger() {

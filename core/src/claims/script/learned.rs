@@ -31,6 +31,7 @@ pub struct ModelFile {
     description: String,
     threshold: f64,
     keep_at_weight: u8,
+    keep_families: Vec<Vec<String>>,
     ngrams: Vec<usize>,
     bias: f64,
     weights: HashMap<String, f64>,
@@ -48,7 +49,9 @@ pub(crate) struct Model {
     pub(crate) version: String,
     threshold: f64,
     /// A text in which a cue at least this heavy counted is never lowered.
-    pub(crate) keep_at_weight: u8,
+    keep_at_weight: u8,
+    /// Nor one in which every family of one of these sets is present.
+    keep_families: Vec<Vec<String>>,
     ngrams: Vec<usize>,
     bias: f64,
     /// `f:…`, `c:…`, `d:…` and `score`.
@@ -155,11 +158,23 @@ impl Model {
             version: file.version,
             threshold: file.threshold,
             keep_at_weight: file.keep_at_weight,
+            keep_families: file.keep_families,
             ngrams: file.ngrams,
             bias: file.bias,
             named,
             grams,
         })
+    }
+
+    /// Whether a text the weighting reads as ordinary keeps the rules' score anyway: a cue of
+    /// at least `keep_at_weight` counted (`heaviest`), or every family of a `keep_families` set
+    /// is present (`present`: codes of the families found).
+    pub(crate) fn keeps(&self, heaviest: u8, present: &[&str]) -> bool {
+        heaviest >= self.keep_at_weight
+            || self
+                .keep_families
+                .iter()
+                .any(|set| set.iter().all(|f| present.contains(&f.as_str())))
     }
 
     /// The probability the text is a scam, and what pushed it.

@@ -82,13 +82,10 @@ impl ScriptScanner {
                 clauses: &clauses,
             });
             let heaviest = families.iter().map(|f| f.weight).max().unwrap_or(0);
-            self.scoring.weigh(
-                &mut scored,
-                &weighing,
-                present.len(),
-                heaviest,
-                model.keep_at_weight,
-            );
+            let codes: Vec<&str> = families.iter().map(|f| f.family.as_str()).collect();
+            let keeps = model.keeps(heaviest, &codes);
+            self.scoring
+                .weigh(&mut scored, &weighing, present.len(), keeps);
         }
 
         // The caller's claims: the words of families that name who is calling, counted

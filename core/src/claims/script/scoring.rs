@@ -410,16 +410,15 @@ impl Scoring {
     }
 
     /// Applies the learned weighting to the rules' result: a scam-like text with a family
-    /// present is at least medium; any other is at most just below medium, unless a cue of at
-    /// least `keep_at_weight` counted (`heaviest`): a recited warning followed by a real
-    /// demand stays what the rules found.
+    /// present is at least medium; any other is at most just below medium, unless the model
+    /// `keeps` it (one of the strongest cues, or an authority moving the call to LINE): a
+    /// recited warning followed by a real demand stays what the rules found.
     pub(crate) fn weigh(
         &self,
         scored: &mut Scored,
         weighing: &Weighing,
         families: usize,
-        heaviest: u8,
-        keep_at_weight: u8,
+        keeps: bool,
     ) {
         let medium = self.thresholds.floor(ScriptLevel::Medium);
         let mut step = LearnedStep {
@@ -437,7 +436,7 @@ impl Scoring {
                 scored.score = medium;
                 step.raised_to = Some(medium);
             }
-        } else if scored.score >= medium && heaviest < keep_at_weight {
+        } else if scored.score >= medium && !keeps {
             scored.score = medium - 1;
             step.lowered_to = Some(medium - 1);
         }

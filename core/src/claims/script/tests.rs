@@ -255,19 +255,19 @@ fn the_learned_weighting_settles_medium_and_is_explained() {
 fn a_model_that_is_not_one_is_refused() {
     for (model, at) in [
         (
-            r#"{"format": 1, "version": "x", "description": "", "threshold": 1.5, "keep_at_weight": 35, "ngrams": [2], "bias": 0, "weights": {}}"#,
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 1.5, "keep_at_weight": 35, "keep_families": [], "ngrams": [2], "bias": 0, "weights": {}}"#,
             "threshold",
         ),
         (
-            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "keep_at_weight": 35, "ngrams": [9], "bias": 0, "weights": {}}"#,
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "keep_at_weight": 35, "keep_families": [], "ngrams": [9], "bias": 0, "weights": {}}"#,
             "ngrams",
         ),
         (
-            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "keep_at_weight": 35, "ngrams": [2], "bias": 0, "weights": {"x:y": 1}}"#,
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "keep_at_weight": 35, "keep_families": [], "ngrams": [2], "bias": 0, "weights": {"x:y": 1}}"#,
             "weights",
         ),
         (
-            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "keep_at_weight": 35, "ngrams": [2], "bias": 0, "weights": {"g:shouted:ab": 1}}"#,
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "keep_at_weight": 35, "keep_families": [], "ngrams": [2], "bias": 0, "weights": {"g:shouted:ab": 1}}"#,
             "weights",
         ),
     ] {
