@@ -220,28 +220,31 @@ fn a_thing_named_without_a_request_is_not_a_demand() {
 
 #[test]
 fn the_learned_weighting_settles_medium_and_is_explained() {
-    // An ordinary bank call the rules read as a scam: the weighting brings it below medium
-    // and says why.
-    let text = "Hi, this is Denise in card services at the credit union. We declined a charge on \
-                your debit card this afternoon. Please give us a call back using the number on \
-                the back of your card. We will never ask you for your PIN.";
+    // A dentist's reminder the rules read as a threat with a number to call back: the
+    // weighting brings it below medium and says why.
+    let text = "【さくら歯科】定期検診の時期になりました。ご予約はお電話(03-1234-5678)または受付でどうぞ。\
+                従来の保険証は使えなくなりますので、マイナ保険証か資格確認書をお持ちください。";
     let rules = rules_only().scan(text);
+    assert!(rules.level >= ScriptLevel::Medium, "{rules:?}");
     let r = scan(text);
     let learned = r
         .steps
         .learned
         .as_ref()
         .expect("the embedded pack has a model");
-    assert!(learned.percent <= 100);
-    assert_eq!(learned.strongest.len().min(3), learned.strongest.len());
-    assert!(r.score <= rules.score.max(40), "{r:?}");
-    if let Some(max) = learned.lowered_to {
-        assert_eq!(r.score, max);
-        assert!(r.level <= ScriptLevel::Low);
-    }
+    assert!(learned.percent < 60, "{learned:?}");
+    assert_eq!(learned.lowered_to, Some(39));
+    assert_eq!((r.score, r.level), (39, ScriptLevel::Low), "{r:?}");
+    assert_eq!(learned.strongest.len(), 3);
     let lines = scanner().explain(&r, Lang::EN);
     assert!(
         lines.iter().any(|l| l.starts_with("learned weighting: ")),
+        "{lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l == "at most 39 by the learned weighting"),
         "{lines:?}"
     );
     // The strongest demands are never lowered: a recited warning, then a real demand.
