@@ -71,6 +71,8 @@ impl ScriptScanner {
         if let Some(model) = self.model.as_ref().filter(|_| !present.is_empty()) {
             let mut codes: Vec<&str> = families.iter().map(|f| f.family.as_str()).collect();
             codes.sort_unstable();
+            let heaviest = families.iter().map(|f| f.weight).max().unwrap_or(0);
+            let keeps = model.keeps(heaviest, &codes);
             let mut not_counted: Vec<&str> = discounted.iter().map(|d| d.family.as_str()).collect();
             not_counted.sort_unstable();
             not_counted.dedup();
@@ -81,9 +83,6 @@ impl ScriptScanner {
                 discounted: not_counted,
                 clauses: &clauses,
             });
-            let heaviest = families.iter().map(|f| f.weight).max().unwrap_or(0);
-            let codes: Vec<&str> = families.iter().map(|f| f.family.as_str()).collect();
-            let keeps = model.keeps(heaviest, &codes);
             self.scoring
                 .weigh(&mut scored, &weighing, present.len(), keeps);
         }
