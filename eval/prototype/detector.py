@@ -429,14 +429,10 @@ class Detector:
             p = self.model.probability(x)
             weighing = {"probability": p, "strongest": self.model.strongest(x)}
             # The weighting decides between "ask questions" and "let it pass": it can bring a
-            # text with a family present up to medium, or any text down to low, never past
-            # them.
+            # text with a family present and enough found by the rules up to medium, or any
+            # text down to low, never past them.
             heaviest = max((m["weight"] for m in families.values()), default=0)
-            if p >= self.model.threshold:
-                if present:
-                    score = max(score, t["medium"])
-            elif not self.model.keeps(heaviest, present):
-                score = min(score, t["medium"] - 1)
+            score = self.model.settle(score, heaviest, present, p, t["medium"])
         level = ("high" if score >= t["high"] else "medium" if score >= t["medium"]
                  else "low" if score >= t["low"] else "none")
 

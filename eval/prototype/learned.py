@@ -53,8 +53,10 @@ class Model:
         self.version = data["version"]
         self.bias = float(data["bias"])
         self.threshold = float(data["threshold"])
+        self.raise_from_score = int(data["raise_from_score"])
         self.keep_at_weight = int(data["keep_at_weight"])
         self.keep_families = [set(s) for s in data["keep_families"]]
+        self.keep_above = float(data["keep_above"])
         self.ngrams = tuple(data["ngrams"])
         self.weights = {k: float(v) for k, v in data["weights"].items()}
 
@@ -62,10 +64,25 @@ class Model:
     def load(cls, path: Path) -> "Model":
         return cls(json.loads(path.read_text(encoding="utf-8")))
 
-    def keeps(self, heaviest: int, families) -> bool:
-        """Whether a text the weighting reads as ordinary keeps the rules' score anyway."""
+    def keeps(self, heaviest: int, families, probability: float) -> bool:
+        """Whether a text the weighting reads as ordinary keeps the rules' score anyway: one of
+        the strongest cues or a keep_families set, unless the model is sure it is ordinary."""
         present = set(families)
-        return heaviest >= self.keep_at_weight or any(s <= present for s in self.keep_families)
+        strong = heaviest >= self.keep_at_weight or any(s <= present for s in self.keep_families)
+        return strong and probability >= self.keep_above
+
+    def settle(self, score: int, heaviest: int, families, probability: float,
+               medium: int) -> int:
+        """The score after the weighting: a scam-like text with a family present and at least
+        raise_from_score found by the rules is at least medium; a text not scam-like is at most
+        just below medium unless it keeps the rules' score."""
+        if probability >= self.threshold:
+            if families and score >= self.raise_from_score:
+                return max(score, medium)
+            return score
+        if self.keeps(heaviest, families, probability):
+            return score
+        return min(score, medium - 1)
 
     def probability(self, x: dict[str, float]) -> float:
         z = self.bias

@@ -30,8 +30,10 @@ pub struct ModelFile {
     #[allow(dead_code)] // documentation in the data
     description: String,
     threshold: f64,
+    raise_from_score: u8,
     keep_at_weight: u8,
     keep_families: Vec<Vec<String>>,
+    keep_above: f64,
     ngrams: Vec<usize>,
     bias: f64,
     weights: HashMap<String, f64>,
@@ -48,10 +50,15 @@ impl Versioned for ModelFile {
 pub(crate) struct Model {
     pub(crate) version: String,
     threshold: f64,
-    /// A text in which a cue at least this heavy counted is never lowered.
+    /// The weighting raises only a text the rules scored at least this much: a few words of
+    /// one weak family are not enough to call a text a scam.
+    raise_from_score: u8,
+    /// A text in which a cue at least this heavy counted is not lowered ...
     keep_at_weight: u8,
-    /// Nor one in which every family of one of these sets is present.
+    /// ... nor one in which every family of one of these sets is present ...
     keep_families: Vec<Vec<String>>,
+    /// ... unless the probability is below this: the model is sure the text is ordinary.
+    keep_above: f64,
     ngrams: Vec<usize>,
     bias: f64,
     /// `f:…`, `c:…`, `d:…` and `score`.
@@ -91,6 +98,8 @@ pub(crate) struct Weighing {
     pub(crate) probability: f64,
     /// At or above the model's threshold.
     pub(crate) scam_like: bool,
+    /// Scam-like, and the rules' score high enough to be raised.
+    pub(crate) raises: bool,
     /// The three features that pushed hardest either way: (feature, contribution).
     pub(crate) strongest: Vec<(String, f64)>,
 }
@@ -104,6 +113,20 @@ impl Model {
                 PACK,
                 "threshold",
                 "must be between 0 and 1",
+            ));
+        }
+        if !(file.keep_above >= 0.0 && file.keep_above < file.threshold) {
+            return Err(RulePackError::new(
+                PACK,
+                "keep_above",
+                "must be at least 0 and below the threshold",
+            ));
+        }
+        if file.raise_from_score > 100 {
+            return Err(RulePackError::new(
+                PACK,
+                "raise_from_score",
+                "must be between 0 and 100",
             ));
         }
         if file.ngrams.is_empty() || file.ngrams.iter().any(|&n| n == 0 || n > MAX_NGRAM) {
@@ -157,8 +180,10 @@ impl Model {
         Ok(Model {
             version: file.version,
             threshold: file.threshold,
+            raise_from_score: file.raise_from_score,
             keep_at_weight: file.keep_at_weight,
             keep_families: file.keep_families,
+            keep_above: file.keep_above,
             ngrams: file.ngrams,
             bias: file.bias,
             named,
@@ -168,13 +193,15 @@ impl Model {
 
     /// Whether a text the weighting reads as ordinary keeps the rules' score anyway: a cue of
     /// at least `keep_at_weight` counted (`heaviest`), or every family of a `keep_families` set
-    /// is present (`present`: codes of the families found).
-    pub(crate) fn keeps(&self, heaviest: u8, present: &[&str]) -> bool {
-        heaviest >= self.keep_at_weight
+    /// is present (`present`: codes of the families found), and the probability is not below
+    /// `keep_above`.
+    pub(crate) fn keeps(&self, heaviest: u8, present: &[&str], probability: f64) -> bool {
+        let strong = heaviest >= self.keep_at_weight
             || self
                 .keep_families
                 .iter()
-                .any(|set| set.iter().all(|f| present.contains(&f.as_str())))
+                .any(|set| set.iter().all(|f| present.contains(&f.as_str())));
+        strong && probability >= self.keep_above
     }
 
     /// The probability the text is a scam, and what pushed it.
@@ -251,6 +278,7 @@ impl Model {
         Weighing {
             probability,
             scam_like: probability >= self.threshold,
+            raises: probability >= self.threshold && found.score >= self.raise_from_score,
             strongest,
         }
     }

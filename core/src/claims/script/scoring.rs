@@ -409,10 +409,12 @@ impl Scoring {
         (level, verdict_score)
     }
 
-    /// Applies the learned weighting to the rules' result: a scam-like text with a family
-    /// present is at least medium; any other is at most just below medium, unless the model
-    /// `keeps` it (one of the strongest cues, or an authority moving the call to LINE): a
-    /// recited warning followed by a real demand stays what the rules found.
+    /// Applies the learned weighting to the rules' result: a text the model `raises` (scam-like,
+    /// with enough found by the rules) and with a family present is at least medium; a text it
+    /// does not read as scam-like is at most just below medium, unless the model `keeps` it
+    /// (one of the strongest cues, or an authority moving the call to LINE, and not read as
+    /// plainly ordinary): a recited warning followed by a real demand stays what the rules
+    /// found.
     pub(crate) fn weigh(
         &self,
         scored: &mut Scored,
@@ -431,12 +433,12 @@ impl Scoring {
                 .map(|(feature, c)| (feature.clone(), (c * 1000.0).round() as i32))
                 .collect(),
         };
-        if weighing.scam_like && families > 0 {
+        if weighing.raises && families > 0 {
             if scored.score < medium {
                 scored.score = medium;
                 step.raised_to = Some(medium);
             }
-        } else if scored.score >= medium && !keeps {
+        } else if !weighing.scam_like && scored.score >= medium && !keeps {
             scored.score = medium - 1;
             step.lowered_to = Some(medium - 1);
         }

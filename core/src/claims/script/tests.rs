@@ -254,24 +254,87 @@ fn the_learned_weighting_settles_medium_and_is_explained() {
     assert_eq!(scan("今日はいい天気ですね。").steps.learned, None);
 }
 
+/// The embedded rules with a model that has only a bias: every text gets the same probability.
+fn with_bias_only(bias: f64, raise_from_score: u8, keep_above: f64) -> ScriptScanner {
+    let model = format!(
+        r#"{{"format": 1, "version": "x", "description": "", "threshold": 0.6, "raise_from_score": {raise_from_score}, "keep_at_weight": 35, "keep_families": [["authority", "channel"]], "keep_above": {keep_above}, "ngrams": [2], "bias": {bias}, "weights": {{}}}}"#
+    );
+    ScriptScanner::from_packs(
+        PackTexts {
+            model: Some(&model),
+            ..PackTexts::EMBEDDED
+        },
+        Organisations::embedded(),
+    )
+    .expect("a valid model")
+}
+
+#[test]
+fn the_weighting_raises_only_what_the_rules_found_enough_of() {
+    // One weak cue: the rules say low; a model sure of a scam may raise it only when the
+    // rules' score reaches raise_from_score.
+    let text = "Your membership can be frozen at reception.";
+    let rules = rules_only().scan(text);
+    assert!(rules.score > 0 && rules.score < 40, "{rules:?}");
+    let raised = with_bias_only(10.0, rules.score, 0.2).scan(text);
+    assert_eq!(raised.score, 40, "{raised:?}");
+    let learned = raised.steps.learned.as_ref().expect("weighed");
+    assert_eq!(learned.raised_to, Some(40));
+    let kept = with_bias_only(10.0, rules.score + 1, 0.2).scan(text);
+    assert_eq!(kept.score, rules.score, "{kept:?}");
+    let learned = kept.steps.learned.as_ref().expect("weighed");
+    assert_eq!((learned.raised_to, learned.lowered_to), (None, None));
+}
+
+#[test]
+fn a_strong_cue_keeps_the_rules_score_unless_the_model_is_sure() {
+    // A PIN asked for is one of the strongest cues: a model that reads the text as ordinary
+    // (probability 0.05) keeps the rules' score when keep_above is below that, and lowers it
+    // to 39 when keep_above is above it.
+    let text = "I need you to read me the PIN of your card right now.";
+    let rules = rules_only().scan(text);
+    assert!(rules.level >= ScriptLevel::Medium, "{rules:?}");
+    let bias = (0.05f64 / 0.95).ln();
+    let kept = with_bias_only(bias, 20, 0.01).scan(text);
+    assert_eq!(kept.score, rules.score, "{kept:?}");
+    let lowered = with_bias_only(bias, 20, 0.2).scan(text);
+    assert_eq!(
+        (lowered.score, lowered.level),
+        (39, ScriptLevel::Low),
+        "{lowered:?}"
+    );
+    assert_eq!(
+        lowered.steps.learned.as_ref().and_then(|l| l.lowered_to),
+        Some(39)
+    );
+}
+
 #[test]
 fn a_model_that_is_not_one_is_refused() {
     for (model, at) in [
         (
-            r#"{"format": 1, "version": "x", "description": "", "threshold": 1.5, "keep_at_weight": 35, "keep_families": [], "ngrams": [2], "bias": 0, "weights": {}}"#,
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 1.5, "raise_from_score": 20, "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {}}"#,
             "threshold",
         ),
         (
-            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "keep_at_weight": 35, "keep_families": [], "ngrams": [9], "bias": 0, "weights": {}}"#,
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [9], "bias": 0, "weights": {}}"#,
             "ngrams",
         ),
         (
-            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "keep_at_weight": 35, "keep_families": [], "ngrams": [2], "bias": 0, "weights": {"x:y": 1}}"#,
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {"x:y": 1}}"#,
             "weights",
         ),
         (
-            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "keep_at_weight": 35, "keep_families": [], "ngrams": [2], "bias": 0, "weights": {"g:shouted:ab": 1}}"#,
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {"g:shouted:ab": 1}}"#,
             "weights",
+        ),
+        (
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "keep_at_weight": 35, "keep_families": [], "keep_above": 0.5, "ngrams": [2], "bias": 0, "weights": {}}"#,
+            "keep_above",
+        ),
+        (
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 101, "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {}}"#,
+            "raise_from_score",
         ),
     ] {
         let err = ScriptScanner::from_packs(
