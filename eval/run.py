@@ -2,7 +2,7 @@
 """Measure callguard's scam detection on the evaluation corpus.
 
 Usage:
-    python3 eval/run.py [--corpus FILE] [--split dev|test|all] [--batch 1|2|3|4|all] [--prototype]
+    python3 eval/run.py [--corpus FILE] [--split dev|test|all] [--batch N|all] [--prototype]
                         [--markdown FILE|-] [--json FILE|-] [--floors FILE]
                         [--errors FILE] [--jobs N]
 
@@ -217,7 +217,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Measure callguard's scam detection on the corpus.")
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
-    ap.add_argument("--batch", choices=("1", "2", "3", "4", "all"), default="all",
+    ap.add_argument("--batch", choices=("1", "2", "3", "4", "5", "all"), default="all",
                     help="only the items of one batch (eval/corpus/README.md)")
     ap.add_argument("--prototype", action="store_true",
                     help="also evaluate eval/prototype's detector")
