@@ -47,7 +47,7 @@ def sigmoid(z: float) -> float:
 
 
 class Model:
-    """Weights, bias and threshold as shipped in model.json."""
+    """Weights, bias, threshold and the decision settings as shipped in model.json."""
 
     def __init__(self, data: dict):
         self.version = data["version"]

@@ -15,7 +15,7 @@ development part has) and comparing the rules alone with the rules and the weigh
 
 The fit is deterministic (full-batch, from zero, features in sorted order), so the same corpus
 and rules give the same file. Weights smaller than 0.0005 are left out, the rest rounded to
-four decimals. Standard library only; about a minute (--validate: about five).
+four decimals. Standard library only; about a minute each.
 """
 
 from __future__ import annotations

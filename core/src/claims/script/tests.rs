@@ -247,7 +247,8 @@ fn the_learned_weighting_settles_medium_and_is_explained() {
             .any(|l| l == "at most 39 by the learned weighting"),
         "{lines:?}"
     );
-    // The strongest demands are never lowered: a recited warning, then a real demand.
+    // The strongest demands keep the rules' score unless the text reads as plainly ordinary:
+    // a recited warning, then a real demand.
     let r = scan("Your bank will never ask for your PIN but I need you to read me the code from the text right now.");
     assert!(r.level >= ScriptLevel::Medium, "{r:?}");
     // Nothing found: the weighting has nothing to weigh.
@@ -284,6 +285,16 @@ fn the_weighting_raises_only_what_the_rules_found_enough_of() {
     assert_eq!(kept.score, rules.score, "{kept:?}");
     let learned = kept.steps.learned.as_ref().expect("weighed");
     assert_eq!((learned.raised_to, learned.lowered_to), (None, None));
+    // A scam-like reading never lowers, even where raise_from_score is out of reach and no
+    // strong cue keeps the score (the heaviest cue here weighs 20).
+    let script = "こちらは総務省です。２時間以内に電話が止まります。";
+    let rules = rules_only().scan(script);
+    assert!(
+        rules.level >= ScriptLevel::Medium && rules.score < 100,
+        "{rules:?}"
+    );
+    let unraised = with_bias_only(10.0, rules.score + 1, 0.2).scan(script);
+    assert_eq!(unraised.score, rules.score, "{unraised:?}");
 }
 
 #[test]
