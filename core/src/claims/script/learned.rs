@@ -86,6 +86,8 @@ pub(crate) struct Findings<'a> {
     pub(crate) combos: Vec<&'a str>,
     /// The rules' score.
     pub(crate) score: u8,
+    /// The weight of the heaviest cue counted.
+    pub(crate) heaviest: u8,
     /// Codes of the families with a cue not counted, sorted and without repeats.
     pub(crate) discounted: Vec<&'a str>,
     /// Each clause's normalised text and context.
@@ -96,10 +98,12 @@ pub(crate) struct Findings<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Weighing {
     pub(crate) probability: f64,
-    /// At or above the model's threshold.
-    pub(crate) scam_like: bool,
-    /// Scam-like, and the rules' score high enough to be raised.
+    /// Scam-like (at or above the threshold), with a family present and the rules' score at
+    /// least `raise_from_score`: the text is at least medium.
     pub(crate) raises: bool,
+    /// Not scam-like, and nothing keeps the rules' score: the text is at most just below
+    /// medium.
+    pub(crate) lowers: bool,
     /// The three features that pushed hardest either way: (feature, contribution).
     pub(crate) strongest: Vec<(String, f64)>,
 }
@@ -195,7 +199,7 @@ impl Model {
     /// at least `keep_at_weight` counted (`heaviest`), or every family of a `keep_families` set
     /// is present (`present`: codes of the families found), and the probability is not below
     /// `keep_above`.
-    pub(crate) fn keeps(&self, heaviest: u8, present: &[&str], probability: f64) -> bool {
+    fn keeps(&self, heaviest: u8, present: &[&str], probability: f64) -> bool {
         let strong = heaviest >= self.keep_at_weight
             || self
                 .keep_families
@@ -275,10 +279,11 @@ impl Model {
         strongest.sort_by(|a, b| b.1.abs().total_cmp(&a.1.abs()).then_with(|| a.0.cmp(&b.0)));
         strongest.truncate(3);
         let probability = 1.0 / (1.0 + (-z.clamp(-30.0, 30.0)).exp());
+        let scam_like = probability >= self.threshold;
         Weighing {
             probability,
-            scam_like: probability >= self.threshold,
-            raises: probability >= self.threshold && found.score >= self.raise_from_score,
+            raises: scam_like && !found.families.is_empty() && found.score >= self.raise_from_score,
+            lowers: !scam_like && !self.keeps(found.heaviest, &found.families, probability),
             strongest,
         }
     }

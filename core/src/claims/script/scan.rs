@@ -71,21 +71,18 @@ impl ScriptScanner {
         if let Some(model) = self.model.as_ref().filter(|_| !present.is_empty()) {
             let mut codes: Vec<&str> = families.iter().map(|f| f.family.as_str()).collect();
             codes.sort_unstable();
-            let heaviest = families.iter().map(|f| f.weight).max().unwrap_or(0);
             let mut not_counted: Vec<&str> = discounted.iter().map(|d| d.family.as_str()).collect();
             not_counted.sort_unstable();
             not_counted.dedup();
-            let found = Findings {
+            let weighing = model.weigh(&Findings {
                 families: codes,
                 combos: scored.combos.iter().map(|c| c.id.as_str()).collect(),
                 score: scored.score,
+                heaviest: families.iter().map(|f| f.weight).max().unwrap_or(0),
                 discounted: not_counted,
                 clauses: &clauses,
-            };
-            let weighing = model.weigh(&found);
-            let keeps = model.keeps(heaviest, &found.families, weighing.probability);
-            self.scoring
-                .weigh(&mut scored, &weighing, present.len(), keeps);
+            });
+            self.scoring.weigh(&mut scored, &weighing, present.len());
         }
 
         // The caller's claims: the words of families that name who is calling, counted

@@ -409,19 +409,10 @@ impl Scoring {
         (level, verdict_score)
     }
 
-    /// Applies the learned weighting to the rules' result: a text the model `raises` (scam-like,
-    /// with enough found by the rules) and with a family present is at least medium; a text it
-    /// does not read as scam-like is at most just below medium, unless the model `keeps` it
-    /// (one of the strongest cues, or an authority moving the call to LINE, and not read as
-    /// plainly ordinary): a recited warning followed by a real demand stays what the rules
-    /// found.
-    pub(crate) fn weigh(
-        &self,
-        scored: &mut Scored,
-        weighing: &Weighing,
-        families: usize,
-        keeps: bool,
-    ) {
+    /// Applies the learned weighting to the rules' result: a text the model `raises` is at
+    /// least medium, one it `lowers` at most just below medium (the model decides which,
+    /// `learned.rs`); any other keeps the rules' score.
+    pub(crate) fn weigh(&self, scored: &mut Scored, weighing: &Weighing, families: usize) {
         let medium = self.thresholds.floor(ScriptLevel::Medium);
         let mut step = LearnedStep {
             percent: (weighing.probability * 100.0).round() as u8,
@@ -433,12 +424,10 @@ impl Scoring {
                 .map(|(feature, c)| (feature.clone(), (c * 1000.0).round() as i32))
                 .collect(),
         };
-        if weighing.raises && families > 0 {
-            if scored.score < medium {
-                scored.score = medium;
-                step.raised_to = Some(medium);
-            }
-        } else if !weighing.scam_like && scored.score >= medium && !keeps {
+        if weighing.raises && scored.score < medium {
+            scored.score = medium;
+            step.raised_to = Some(medium);
+        } else if weighing.lowers && scored.score >= medium {
             scored.score = medium - 1;
             step.lowered_to = Some(medium - 1);
         }
