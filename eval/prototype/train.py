@@ -28,8 +28,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
 sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(HERE.parent))  # eval/: the harness's corpus module
 
 import learned  # noqa: E402
+from harness.corpus import batch_of  # noqa: E402
 from detector import Detector  # noqa: E402
 from generated import write_or_check  # noqa: E402
 
@@ -102,11 +104,6 @@ def settings() -> dict:
             "keep_above": KEEP_ABOVE}
 
 
-def batch(item: dict) -> int:
-    """The corpus batch of an item, from its number (eval/corpus/README.md)."""
-    return max(int(item["id"].rsplit("-", 1)[1]) // 100, 1)
-
-
 def validate() -> str:
     """For each batch of the development part: fits on the other batches and compares, on the
     left-out one, the rules alone with the rules and the weighting (docs/QUALITY.md)."""
@@ -118,14 +115,14 @@ def validate() -> str:
                               r["rule_score"], [d["family"] for d in r["discounted"]],
                               r["clauses"], NGRAMS) for i, r in scans.items()}
     weighed: dict[str, bool] = {}
-    for held in sorted({batch(it) for it in items}):
-        train = [it for it in items if batch(it) != held]
+    for held in sorted({batch_of(it) for it in items}):
+        train = [it for it in items if batch_of(it) != held]
         weights, bias = learned.fit([xs[it["id"]] for it in train],
                                     [int(it["label"] == "scam") for it in train], L2, MIN_COUNT)
         model = learned.Model({"version": "validation", "bias": bias, "ngrams": NGRAMS,
                                "weights": weights, **settings()})
         for it in items:
-            if batch(it) == held:
+            if batch_of(it) == held:
                 r = scans[it["id"]]
                 heaviest = max((f["weight"] for f in r["families"].values()), default=0)
                 score = model.settle(r["rule_score"], heaviest, r["families"].keys(),
@@ -143,8 +140,8 @@ def validate() -> str:
         return out
 
     lines = []
-    groups = [(f"batch {b}", [it for it in items if batch(it) == b])
-              for b in sorted({batch(it) for it in items})] + [("all batches", items)]
+    groups = [(f"batch {b}", [it for it in items if batch_of(it) == b])
+              for b in sorted({batch_of(it) for it in items})] + [("all batches", items)]
     for title, held in groups:
         lines.append(f"{title} left out ({len(held)} items):")
         lines += line("  rules alone", held, lambda it: scans[it["id"]]["rule_score"] >= medium)
