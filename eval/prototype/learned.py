@@ -57,6 +57,7 @@ class Model:
         self.keep_at_weight = int(data["keep_at_weight"])
         self.keep_families = [set(s) for s in data["keep_families"]]
         self.keep_above = float(data["keep_above"])
+        self.notice_families = set(data["notice_families"])
         self.ngrams = tuple(data["ngrams"])
         self.weights = {k: float(v) for k, v in data["weights"].items()}
 
@@ -71,13 +72,22 @@ class Model:
         strong = heaviest >= self.keep_at_weight or any(s <= present for s in self.keep_families)
         return strong and probability >= self.keep_above
 
+    def raises(self, score: int, families) -> bool:
+        """Whether a scam-like reading raises the text: the rules found at least
+        raise_from_score, and some family that a genuine notice does not also carry (a bill, a
+        date, a cut-off, a parcel say nothing of who is calling or what they want done)."""
+        present = set(families)
+        return bool(present) and score >= self.raise_from_score and \
+            not present <= self.notice_families
+
     def settle(self, score: int, heaviest: int, families, probability: float,
                medium: int) -> int:
-        """The score after the weighting: a scam-like text with a family present and at least
-        raise_from_score found by the rules is at least medium; a text not scam-like is at most
-        just below medium unless it keeps the rules' score."""
+        """The score after the weighting: a scam-like text with at least raise_from_score found
+        by the rules, and a family present beyond a notice's (notice_families), is at least
+        medium; a text not scam-like is at most just below medium unless it keeps the rules'
+        score."""
         if probability >= self.threshold:
-            if families and score >= self.raise_from_score:
+            if self.raises(score, families):
                 return max(score, medium)
             return score
         if self.keeps(heaviest, families, probability):

@@ -42,10 +42,15 @@ OUT = PACK / "model.json"
 NGRAMS = (2, 3)
 L2 = 0.01
 MIN_COUNT = 3
-THRESHOLD = 0.6
+THRESHOLD = 0.55
 # The weighting raises a text to medium only if the rules found at least this much: one weak
 # cue ("refund", "freeze") in an ordinary notice is not a script, whatever its n-grams say.
 RAISE_FROM_SCORE = 20
+# Nor a text whose only families are these, the words a genuine notice carries too (who sends
+# it, money, an unpaid bill, a date, a cut-off, a parcel): the weighting may not turn a bill
+# reminder into a scam on its n-grams; a demand, a claim of authority or a relative's story
+# must be there too.
+NOTICE_FAMILIES = ["delivery", "money", "organisation", "threat", "unpaid", "urgency"]
 # The weighting does not lower a text in which a cue at least this heavy counted: a PIN or a
 # code read out, an ATM run, a cover story. A recited warning followed by such a demand stays a
 # scam.
@@ -85,8 +90,9 @@ def model_text() -> str:
             "families the rules found and the character n-grams of the normalised clauses "
             "(g:<context>:<n-gram>). Written by eval/prototype/train.py from the development "
             f"part ({len(items)} items; L2 {L2}, features in at least {MIN_COUNT} items); do not "
-            "edit by hand. At or above the threshold a text with a family present and a rule "
-            "score of at least raise_from_score is at least medium; below it a text is at most "
+            "edit by hand. At or above the threshold a text with a rule score of at least "
+            "raise_from_score and a family present that is not in notice_families is at least "
+            "medium; below it a text is at most "
             "low unless a cue of at least keep_at_weight counted or all families of a "
             "keep_families set are present, and the probability is at least keep_above."),
         **settings(),
@@ -100,8 +106,8 @@ def model_text() -> str:
 def settings() -> dict:
     """The model's decision settings, as model.json carries them."""
     return {"threshold": THRESHOLD, "raise_from_score": RAISE_FROM_SCORE,
-            "keep_at_weight": KEEP_AT_WEIGHT, "keep_families": KEEP_FAMILIES,
-            "keep_above": KEEP_ABOVE}
+            "notice_families": NOTICE_FAMILIES, "keep_at_weight": KEEP_AT_WEIGHT,
+            "keep_families": KEEP_FAMILIES, "keep_above": KEEP_ABOVE}
 
 
 def validate() -> str:

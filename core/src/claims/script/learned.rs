@@ -31,6 +31,7 @@ pub struct ModelFile {
     description: String,
     threshold: f64,
     raise_from_score: u8,
+    notice_families: Vec<String>,
     keep_at_weight: u8,
     keep_families: Vec<Vec<String>>,
     keep_above: f64,
@@ -53,6 +54,9 @@ pub(crate) struct Model {
     /// The weighting raises only a text the rules scored at least this much: a few words of
     /// one weak family are not enough to call a text a scam.
     raise_from_score: u8,
+    /// ... and only a text with a family beyond these, the words a genuine notice carries too
+    /// (a bill, a date, a cut-off, a parcel): the n-grams alone do not make a notice a scam.
+    notice_families: Vec<String>,
     /// A text in which a cue at least this heavy counted is not lowered ...
     keep_at_weight: u8,
     /// ... nor one in which every family of one of these sets is present ...
@@ -98,8 +102,8 @@ pub(crate) struct Findings<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Weighing {
     pub(crate) probability: f64,
-    /// Scam-like (at or above the threshold), with a family present and the rules' score at
-    /// least `raise_from_score`: the text is at least medium.
+    /// Scam-like (at or above the threshold), the rules' score at least `raise_from_score`
+    /// and a family present beyond `notice_families`: the text is at least medium.
     pub(crate) raises: bool,
     /// Not scam-like, and nothing keeps the rules' score: the text is at most just below
     /// medium.
@@ -109,9 +113,24 @@ pub(crate) struct Weighing {
 }
 
 impl Model {
-    /// Checks and indexes a model file.
-    pub(crate) fn compile(file: ModelFile) -> Result<Model, RulePackError> {
+    /// Checks and indexes a model file; `is_family` tells the family codes of the rules, so a
+    /// misspelt code in a setting is an error instead of a setting that never applies.
+    pub(crate) fn compile(
+        file: ModelFile,
+        is_family: impl Fn(&str) -> bool,
+    ) -> Result<Model, RulePackError> {
         check_format(PACK, file.format, FORMAT)?;
+        let sets = std::iter::once(("notice_families", &file.notice_families))
+            .chain(file.keep_families.iter().map(|set| ("keep_families", set)));
+        for (field, set) in sets {
+            if let Some(code) = set.iter().find(|code| !is_family(code)) {
+                return Err(RulePackError::new(
+                    PACK,
+                    field,
+                    format_args!("{code:?} is not a family of the rules"),
+                ));
+            }
+        }
         if !(file.threshold > 0.0 && file.threshold < 1.0) {
             return Err(RulePackError::new(
                 PACK,
@@ -185,6 +204,7 @@ impl Model {
             version: file.version,
             threshold: file.threshold,
             raise_from_score: file.raise_from_score,
+            notice_families: file.notice_families,
             keep_at_weight: file.keep_at_weight,
             keep_families: file.keep_families,
             keep_above: file.keep_above,
@@ -206,6 +226,15 @@ impl Model {
                 .iter()
                 .any(|set| set.iter().all(|f| present.contains(&f.as_str())));
         strong && probability >= self.keep_above
+    }
+
+    /// Whether a scam-like reading raises a text: the rules found at least `raise_from_score`
+    /// and a family beyond a notice's (`present`: codes of the families found).
+    fn raises(&self, score: u8, present: &[&str]) -> bool {
+        score >= self.raise_from_score
+            && present
+                .iter()
+                .any(|code| !self.notice_families.iter().any(|n| n == code))
     }
 
     /// The probability the text is a scam, and what pushed it.
@@ -282,7 +311,7 @@ impl Model {
         let scam_like = probability >= self.threshold;
         Weighing {
             probability,
-            raises: scam_like && !found.families.is_empty() && found.score >= self.raise_from_score,
+            raises: scam_like && self.raises(found.score, &found.families),
             lowers: !scam_like && !self.keeps(found.heaviest, &found.families, probability),
             strongest,
         }

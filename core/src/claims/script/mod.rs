@@ -141,7 +141,11 @@ impl ScriptScanner {
         }
         let model = texts
             .model
-            .map(|text| Model::compile(parse_json(learned::PACK, text)?))
+            .map(|text| {
+                Model::compile(parse_json(learned::PACK, text)?, |code| {
+                    families.index(code).is_some()
+                })
+            })
             .transpose()?;
         Ok(ScriptScanner {
             normaliser,

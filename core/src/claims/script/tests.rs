@@ -257,8 +257,18 @@ fn the_learned_weighting_settles_medium_and_is_explained() {
 
 /// The embedded rules with a model that has only a bias: every text gets the same probability.
 fn with_bias_only(bias: f64, raise_from_score: u8, keep_above: f64) -> ScriptScanner {
+    with_notice_families(bias, raise_from_score, "[]", keep_above)
+}
+
+/// As `with_bias_only`, with `notice_families` (a JSON list of family codes).
+fn with_notice_families(
+    bias: f64,
+    raise_from_score: u8,
+    notice_families: &str,
+    keep_above: f64,
+) -> ScriptScanner {
     let model = format!(
-        r#"{{"format": 1, "version": "x", "description": "", "threshold": 0.6, "raise_from_score": {raise_from_score}, "keep_at_weight": 35, "keep_families": [["authority", "channel"]], "keep_above": {keep_above}, "ngrams": [2], "bias": {bias}, "weights": {{}}}}"#
+        r#"{{"format": 1, "version": "x", "description": "", "threshold": 0.6, "raise_from_score": {raise_from_score}, "notice_families": {notice_families}, "keep_at_weight": 35, "keep_families": [["authority", "channel"]], "keep_above": {keep_above}, "ngrams": [2], "bias": {bias}, "weights": {{}}}}"#
     );
     ScriptScanner::from_packs(
         PackTexts {
@@ -298,6 +308,28 @@ fn the_weighting_raises_only_what_the_rules_found_enough_of() {
 }
 
 #[test]
+fn the_weighting_does_not_raise_a_notice_on_its_words_alone() {
+    // A bill's words only (who sends it, unpaid, a cut-off date): a model sure of a scam
+    // raises it unless those families are notice_families.
+    let notice = "〇〇電力です。料金が未納のため、明日停止します。";
+    let families = r#"["delivery", "money", "organisation", "threat", "unpaid", "urgency"]"#;
+    let rules = rules_only().scan(notice);
+    assert!(rules.score >= 20 && rules.score < 40, "{rules:?}");
+    let raised = with_notice_families(10.0, 20, "[]", 0.2).scan(notice);
+    assert_eq!(raised.score, 40, "{raised:?}");
+    let kept = with_notice_families(10.0, 20, families, 0.2).scan(notice);
+    assert_eq!(kept.score, rules.score, "{kept:?}");
+    let learned = kept.steps.learned.as_ref().expect("weighed");
+    assert_eq!((learned.raised_to, learned.lowered_to), (None, None));
+    // A bill that moves the talk to LINE has a family beyond a notice's.
+    let demand = "〇〇電力です。料金が未納です。LINEで連絡してください。";
+    let rules = rules_only().scan(demand);
+    assert!(rules.score < 40, "{rules:?}");
+    let raised = with_notice_families(10.0, 20, families, 0.2).scan(demand);
+    assert_eq!(raised.score, 40, "{raised:?}");
+}
+
+#[test]
 fn a_strong_cue_keeps_the_rules_score_unless_the_model_is_sure() {
     // A PIN asked for is one of the strongest cues: a model that reads the text as ordinary
     // (probability 0.05) keeps the rules' score when keep_above is below that, and lowers it
@@ -324,28 +356,36 @@ fn a_strong_cue_keeps_the_rules_score_unless_the_model_is_sure() {
 fn a_model_that_is_not_one_is_refused() {
     for (model, at) in [
         (
-            r#"{"format": 1, "version": "x", "description": "", "threshold": 1.5, "raise_from_score": 20, "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {}}"#,
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 1.5, "raise_from_score": 20, "notice_families": [], "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {}}"#,
             "threshold",
         ),
         (
-            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [9], "bias": 0, "weights": {}}"#,
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "notice_families": [], "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [9], "bias": 0, "weights": {}}"#,
             "ngrams",
         ),
         (
-            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {"x:y": 1}}"#,
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "notice_families": [], "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {"x:y": 1}}"#,
             "weights",
         ),
         (
-            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {"g:shouted:ab": 1}}"#,
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "notice_families": [], "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {"g:shouted:ab": 1}}"#,
             "weights",
         ),
         (
-            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "keep_at_weight": 35, "keep_families": [], "keep_above": 0.5, "ngrams": [2], "bias": 0, "weights": {}}"#,
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "notice_families": [], "keep_at_weight": 35, "keep_families": [], "keep_above": 0.5, "ngrams": [2], "bias": 0, "weights": {}}"#,
             "keep_above",
         ),
         (
-            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 101, "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {}}"#,
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 101, "notice_families": [], "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {}}"#,
             "raise_from_score",
+        ),
+        (
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "notice_families": ["bill"], "keep_at_weight": 35, "keep_families": [], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {}}"#,
+            "notice_families",
+        ),
+        (
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "notice_families": [], "keep_at_weight": 35, "keep_families": [["authority", "chanel"]], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {}}"#,
+            "keep_families",
         ),
     ] {
         let err = ScriptScanner::from_packs(
@@ -359,4 +399,34 @@ fn a_model_that_is_not_one_is_refused() {
         assert!(err.to_string().contains(at), "{err}");
         assert!(err.to_string().contains("script/model"), "{err}");
     }
+}
+
+#[test]
+fn words_that_only_look_like_cues_are_not_counted() {
+    let scanner = rules_only();
+    let families = |text: &str| codes(&scanner.scan(text)).join(" ");
+    // 止める (a cut-off) is read とめる; まとめる, もとめる, みとめる are other words.
+    for text in [
+        "資料は来週まとめるつもりです。",
+        "ご協力をもとめます。",
+        "申請をみとめる通知が届きました。",
+    ] {
+        assert!(
+            !families(text).contains("threat"),
+            "{text}: {}",
+            families(text)
+        );
+    }
+    assert!(families("回線をとめる手続きに入ります。").contains("threat"));
+    // A police e-mail that someone was arrested threatens no one; an arrest warrant does.
+    let news = "本日、30代の男を逮捕しました。";
+    assert!(!families(news).contains("threat"), "{}", families(news));
+    assert!(families("あなたを逮捕することになります。").contains("threat"));
+    // Bringing your phone to a shop is not an ATM run; bringing it to the ATM is.
+    let shop = "ご来店の際は今お使いの携帯電話をお持ちください。";
+    assert!(!families(shop).contains("atm"), "{}", families(shop));
+    assert!(families("携帯電話をお持ちのうえ、近くのATMへ行ってください。").contains("atm"));
+    // A question for the number on a card asks for it.
+    let ask = "What's the long number on the front of your card?";
+    assert!(families(ask).contains("credentials"), "{}", families(ask));
 }
