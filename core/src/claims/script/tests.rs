@@ -327,6 +327,9 @@ fn the_weighting_does_not_raise_a_notice_on_its_words_alone() {
     assert!(rules.score < 40, "{rules:?}");
     let raised = with_notice_families(10.0, 20, families, 0.2).scan(demand);
     assert_eq!(raised.score, 40, "{raised:?}");
+    // The computed families are families too.
+    let link = with_notice_families(10.0, 20, r#"["link", "callback_suspect"]"#, 0.2);
+    assert_eq!(link.scan(demand).score, 40);
 }
 
 #[test]
@@ -387,6 +390,10 @@ fn a_model_that_is_not_one_is_refused() {
             r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "notice_families": [], "keep_at_weight": 35, "keep_families": [["authority", "chanel"]], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {}}"#,
             "keep_families",
         ),
+        (
+            r#"{"format": 1, "version": "x", "description": "", "threshold": 0.5, "raise_from_score": 20, "notice_families": [], "keep_at_weight": 35, "keep_families": [[]], "keep_above": 0.2, "ngrams": [2], "bias": 0, "weights": {}}"#,
+            "keep_families",
+        ),
     ] {
         let err = ScriptScanner::from_packs(
             PackTexts {
@@ -404,29 +411,44 @@ fn a_model_that_is_not_one_is_refused() {
 #[test]
 fn words_that_only_look_like_cues_are_not_counted() {
     let scanner = rules_only();
-    let families = |text: &str| codes(&scanner.scan(text)).join(" ");
-    // 止める (a cut-off) is read とめる; まとめる, もとめる, みとめる are other words.
+    let has = |text: &str, code: &str| codes(&scanner.scan(text)).contains(&code);
+    // A police e-mail that someone was arrested threatens no one; an arrest to come does, and
+    // so does a relative's "I was arrested".
+    assert!(!has("本日、30代の男を逮捕しました。", "threat"));
+    assert!(!has("現行犯で逮捕することができました。", "threat"));
     for text in [
-        "資料は来週まとめるつもりです。",
-        "ご協力をもとめます。",
-        "申請をみとめる通知が届きました。",
+        "あなたを逮捕することになります。",
+        "あなたを逮捕することができます。",
+        "お母さん、俺、逮捕されました。お金が必要なんだ。",
     ] {
-        assert!(
-            !families(text).contains("threat"),
-            "{text}: {}",
-            families(text)
-        );
+        assert!(has(text, "threat"), "{text}");
     }
-    assert!(families("回線をとめる手続きに入ります。").contains("threat"));
-    // A police e-mail that someone was arrested threatens no one; an arrest warrant does.
-    let news = "本日、30代の男を逮捕しました。";
-    assert!(!families(news).contains("threat"), "{}", families(news));
-    assert!(families("あなたを逮捕することになります。").contains("threat"));
+    // A cut-off after も or このまま is still one.
+    for text in [
+        "電気も止めます。",
+        "このまま止めます。",
+        "口座も止められます。",
+    ] {
+        assert!(has(text, "threat"), "{text}");
+    }
     // Bringing your phone to a shop is not an ATM run; bringing it to the ATM is.
-    let shop = "ご来店の際は今お使いの携帯電話をお持ちください。";
-    assert!(!families(shop).contains("atm"), "{}", families(shop));
-    assert!(families("携帯電話をお持ちのうえ、近くのATMへ行ってください。").contains("atm"));
-    // A question for the number on a card asks for it.
-    let ask = "What's the long number on the front of your card?";
-    assert!(families(ask).contains("credentials"), "{}", families(ask));
+    assert!(!has(
+        "ご来店の際は今お使いの携帯電話をお持ちください。",
+        "atm"
+    ));
+    assert!(has(
+        "携帯電話をお持ちのうえ、近くのATMへ行ってください。",
+        "atm"
+    ));
+    // A question for the number on your card asks for it; a question about a fee or a
+    // family's PIN does not ask the listener for anything.
+    assert!(has(
+        "What's the long number on the front of your card?",
+        "credentials"
+    ));
+    assert!(!has("What is the fee for replacing my debit card?", "fee"));
+    assert!(!has(
+        "Hi Mum, what is the PIN for the garage door?",
+        "credentials"
+    ));
 }
