@@ -217,7 +217,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Measure callguard's scam detection on the corpus.")
     ap.add_argument("--corpus", default=str(DEFAULT_CORPUS))
     ap.add_argument("--split", choices=("dev", "test", "all"), default="all")
-    ap.add_argument("--batch", choices=[str(n) for n in range(1, 10)] + ["all"], default="all",
+    ap.add_argument("--batch", choices=[str(n) for n in range(1, 20)] + ["all"], default="all",
                     help="only the items of one batch (eval/corpus/README.md)")
     ap.add_argument("--prototype", action="store_true",
                     help="also evaluate eval/prototype's detector")

@@ -39,10 +39,10 @@ CORPUS = REPO / "eval" / "corpus" / "calls.jsonl"
 PACK = REPO / "core" / "rules" / "script"
 OUT = PACK / "model.json"
 
-NGRAMS = (2, 3)
-L2 = 0.01
+NGRAMS = (2, 3, 4)
+L2 = 0.003
 MIN_COUNT = 3
-THRESHOLD = 0.55
+THRESHOLD = 0.6
 # The weighting raises a text to medium only if the rules found at least this much: one weak
 # cue ("refund", "freeze") in an ordinary notice is not a script, whatever its n-grams say.
 RAISE_FROM_SCORE = 20
