@@ -92,7 +92,7 @@ def run(args) -> tuple[dict, list[dict]]:
         tmp = Path(tmp)
         cli = Cli(binary, tmp)
         cli.validate_numbers(numbers)
-        policies = {p: cli.policy(p) for p in PRESETS}
+        policies = {p: cli.policy(p) for p in args.presets}
         transcripts = {}
         for it in items:
             path = tmp / f"{it['id']}.txt"
@@ -115,7 +115,7 @@ def run(args) -> tuple[dict, list[dict]]:
             start = time.perf_counter()
             scans = dict(zip((it["id"] for it in items), pool.map(scan_one, items)))
             wall["scan"] = time.perf_counter() - start
-            jobs = [(it, p) for p in PRESETS for it in items]
+            jobs = [(it, p) for p in args.presets for it in items]
             start = time.perf_counter()
             checks = dict(zip(((it["id"], p) for it, p in jobs), pool.map(check_one, jobs)))
             wall["check"] = time.perf_counter() - start
@@ -150,7 +150,7 @@ def run(args) -> tuple[dict, list[dict]]:
             "scan": grouped(items, lambda it: scans[it["id"]]["level"] in POSITIVE_LEVELS,
                             scan_metrics, numbers),
             "check": {p: grouped(items, lambda it, p=p: checks[(it["id"], p)]["verdict"],
-                                 check_metrics, numbers) for p in PRESETS},
+                                 check_metrics, numbers) for p in args.presets},
         },
         "keywords": {
             "scan": grouped(items, lambda it: keyword_scan(it["text"])["positive"],
@@ -162,7 +162,7 @@ def run(args) -> tuple[dict, list[dict]]:
             "scan": grouped(items, lambda it: proto_scans[it["id"]]["level"] in POSITIVE_LEVELS,
                             scan_metrics, numbers),
             "check": {p: grouped(items, lambda it, p=p: proto_checks[(it["id"], p)],
-                                 check_metrics, numbers) for p in PRESETS},
+                                 check_metrics, numbers) for p in args.presets},
         }
 
     timing = {
@@ -203,12 +203,12 @@ def run(args) -> tuple[dict, list[dict]]:
                              "families": [f["family"] for f in scans[it["id"]]["families"]],
                              "explain": scans[it["id"]].get("explain")},
                "keywords": keyword_scan(it["text"])["matched"],
-               "check": {p: checks[(it["id"], p)]["verdict"] for p in PRESETS}}
+               "check": {p: checks[(it["id"], p)]["verdict"] for p in args.presets}}
         if prototype is not None:
             found = proto_scans[it["id"]]
             row["prototype"] = {"level": found["level"], "score": found["score"],
                                 "explain": found.get("explain")}
-            row["prototype_check"] = {p: proto_checks[(it["id"], p)] for p in PRESETS}
+            row["prototype_check"] = {p: proto_checks[(it["id"], p)] for p in args.presets}
         errors.append(row)
     return report, errors
 
@@ -227,7 +227,15 @@ def main(argv=None) -> int:
     ap.add_argument("--errors", metavar="FILE|-",
                     help="write per-item results of dev items (JSON Lines; never test items)")
     ap.add_argument("--jobs", type=int, default=2, help="processes at a time (default 2)")
+    ap.add_argument("--presets", default=",".join(PRESETS), metavar="P,P",
+                    help="the presets `check` runs under, comma-separated (default: all); "
+                         "CI's floor run needs only balanced")
     args = ap.parse_args(argv)
+    args.presets = [p for p in args.presets.split(",") if p]
+    unknown = [p for p in args.presets if p not in PRESETS]
+    if unknown or not args.presets:
+        ap.error(f"--presets: {','.join(unknown) or 'none given'}; "
+                 f"choose from {','.join(PRESETS)}")
 
     command = "python3 eval/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
     report, errors = run(args)

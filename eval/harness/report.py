@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 from . import die
-from .cli import PRESETS
 from .corpus import LANGS, SPLITS
 
 
@@ -97,7 +96,7 @@ def markdown(report: dict, command: str) -> str:
     for name, sysrep in systems.items():
         if "check" not in sysrep:
             continue
-        for preset in PRESETS:
+        for preset in sysrep["check"]:
             for split in splits:
                 g = sysrep["check"][preset][split]
                 for lang in ("all", *LANGS):
@@ -118,7 +117,7 @@ def markdown(report: dict, command: str) -> str:
         for name, sysrep in systems.items():
             if "check" not in sysrep:
                 continue
-            for preset in PRESETS:
+            for preset in sysrep["check"]:
                 for split in splits:
                     for group, m in sysrep["check"][preset][split][key].items():
                         rows.append([name, preset, split, group, f"{m['scams']}/{m['ordinary']}",
