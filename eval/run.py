@@ -4,7 +4,7 @@
 Usage:
     python3 eval/run.py [--corpus FILE] [--split dev|test|all] [--batch N|all] [--prototype]
                         [--markdown FILE|-] [--json FILE|-] [--floors FILE]
-                        [--errors FILE] [--jobs N]
+                        [--errors FILE] [--jobs N] [--presets balanced,elderly,minimal]
 
 The callguard binary is $CALLGUARD_BIN, else target/debug/callguard (build it with
 `cargo build -p callguard-cli`).
@@ -14,7 +14,7 @@ For every item of the corpus (eval/corpus/calls.jsonl) the run
 - scans the text with `callguard scan --json` (one process per item: the CLI has no batch
   mode for scan) and counts a scam as caught when the level is medium or high;
 - screens the item as a call with `callguard check --json --transcript FILE NUMBER` under each
-  preset (balanced, elderly, minimal), with the caller number the harness derives for the item
+  preset (balanced, elderly, minimal; --presets names fewer), with the caller number the harness derives for the item
   (see "Caller numbers" below);
 - applies a naive keyword baseline (20 keywords, flag if any occurs; harness/baseline.py) to
   the same items;

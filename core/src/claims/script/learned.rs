@@ -120,13 +120,17 @@ impl Model {
         is_family: impl Fn(&str) -> bool,
     ) -> Result<Model, RulePackError> {
         check_format(PACK, file.format, FORMAT)?;
+        if file.keep_families.iter().any(Vec::is_empty) {
+            // An empty set is present in every text: nothing would ever be lowered.
+            return Err(RulePackError::new(
+                PACK,
+                "keep_families",
+                "a set with no family",
+            ));
+        }
         let sets = std::iter::once(("notice_families", &file.notice_families))
             .chain(file.keep_families.iter().map(|set| ("keep_families", set)));
         for (field, set) in sets {
-            if field == "keep_families" && set.is_empty() {
-                // An empty set is present in every text: nothing would ever be lowered.
-                return Err(RulePackError::new(PACK, field, "a set with no family"));
-            }
             if let Some(code) = set.iter().find(|code| !is_family(code)) {
                 return Err(RulePackError::new(
                     PACK,
